@@ -1,0 +1,32 @@
+/*
+| Antenne's typed errors. Commands print `message` as one line and exit
+| non-zero; the web turns `status` into a page.
+*/
+import { Exception } from '@adonisjs/core/exceptions'
+
+/** A row that would break an invariant (invalid zone, time, frequency...). */
+export class InvalidRecordException extends Exception {
+  static status = 422
+  static code = 'E_INVALID_RECORD'
+}
+
+export class StationNotFoundException extends Exception {
+  static status = 404
+  static code = 'E_STATION_NOT_FOUND'
+}
+
+/** A command-line value that cannot be understood. */
+export class InvalidArgumentException extends Exception {
+  static status = 400
+  static code = 'E_INVALID_ARGUMENT'
+}
+
+/** Schedules in the database that cannot be computed; nothing was written. */
+export class InvalidScheduleException extends Exception {
+  static status = 422
+  static code = 'E_INVALID_SCHEDULE'
+
+  constructor(readonly problems: string[]) {
+    super(`${problems.length} schedule(s) cannot be computed, nothing was written:\n  ${problems.join('\n  ')}`)
+  }
+}

@@ -1,0 +1,43 @@
+import { DateTime } from 'luxon'
+import { BaseModel, belongsTo, column, hasMany } from '@adonisjs/lucid/orm'
+import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
+import Program from '#models/program'
+import Diffusion from '#models/diffusion'
+import Sound from '#models/sound'
+import Track from '#models/track'
+
+/** What a program airs once: its sounds and tracklist; reruns share it. */
+export default class Episode extends BaseModel {
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare programId: number
+
+  @column()
+  declare title: string
+
+  @column()
+  declare slug: string
+
+  @column()
+  declare content: string | null
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+
+  @belongsTo(() => Program)
+  declare program: BelongsTo<typeof Program>
+
+  @hasMany(() => Diffusion)
+  declare diffusions: HasMany<typeof Diffusion>
+
+  @hasMany(() => Sound)
+  declare sounds: HasMany<typeof Sound>
+
+  @hasMany(() => Track)
+  declare tracks: HasMany<typeof Track>
+}

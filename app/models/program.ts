@@ -1,0 +1,82 @@
+import { DateTime } from 'luxon'
+import { join } from 'node:path'
+import { BaseModel, belongsTo, column, hasMany, hasOne, scope } from '@adonisjs/lucid/orm'
+import type { BelongsTo, HasMany, HasOne } from '@adonisjs/lucid/types/relations'
+import antenneConfig from '#config/antenne'
+import { booleanColumn } from '#models/columns'
+import Station from '#models/station'
+import Stream from '#models/stream'
+import Schedule from '#models/schedule'
+import Episode from '#models/episode'
+import Diffusion from '#models/diffusion'
+import Sound from '#models/sound'
+
+export default class Program extends BaseModel {
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare stationId: number
+
+  @column()
+  declare title: string
+
+  @column()
+  declare slug: string
+
+  @column()
+  declare description: string | null
+
+  @column(booleanColumn)
+  declare active: boolean
+
+  @column()
+  declare path: string | null
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+
+  @belongsTo(() => Station)
+  declare station: BelongsTo<typeof Station>
+
+  /** A program with a stream plays in rotation; without one it is scheduled. */
+  @hasOne(() => Stream)
+  declare stream: HasOne<typeof Stream>
+
+  @hasMany(() => Schedule)
+  declare schedules: HasMany<typeof Schedule>
+
+  @hasMany(() => Episode)
+  declare episodes: HasMany<typeof Episode>
+
+  @hasMany(() => Diffusion)
+  declare diffusions: HasMany<typeof Diffusion>
+
+  @hasMany(() => Sound)
+  declare sounds: HasMany<typeof Sound>
+
+  /** The program's sound folder: <programs dir>/<slug> unless set. */
+  get soundsDir(): string {
+    return this.path || join(antenneConfig.programsDir, this.slug)
+  }
+
+  get archivesDir(): string {
+    return join(this.soundsDir, 'archives')
+  }
+
+  /** Aircox returned the archives folder here too; excerpts have their own. */
+  get excerptsDir(): string {
+    return join(this.soundsDir, 'excerpts')
+  }
+
+  static active = scope((query) => {
+    query.where('active', true)
+  })
+
+  static station = scope((query, station: Station | number) => {
+    query.where('station_id', typeof station === 'number' ? station : station.id)
+  })
+}

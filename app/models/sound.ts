@@ -1,0 +1,82 @@
+import { DateTime } from 'luxon'
+import { BaseModel, belongsTo, column, hasMany, scope } from '@adonisjs/lucid/orm'
+import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
+import { booleanColumn, utcInstant } from '#models/columns'
+import Program from '#models/program'
+import Episode from '#models/episode'
+import Track from '#models/track'
+
+export const SOUND_TYPES = ['archive', 'excerpt', 'removed', 'other'] as const
+export type SoundType = (typeof SOUND_TYPES)[number]
+
+/** An audio file on disk: an episode's archive (what airs) or an excerpt. */
+export default class Sound extends BaseModel {
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare programId: number
+
+  @column()
+  declare episodeId: number | null
+
+  @column()
+  declare name: string
+
+  /** Absolute path, unique. */
+  @column()
+  declare path: string
+
+  @column()
+  declare type: SoundType
+
+  /** Seconds. */
+  @column()
+  declare duration: number | null
+
+  @column.dateTime(utcInstant)
+  declare mtime: DateTime | null
+
+  @column(booleanColumn)
+  declare isGoodQuality: boolean | null
+
+  /** May be published as a podcast. */
+  @column(booleanColumn)
+  declare isPublic: boolean
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+
+  @belongsTo(() => Program)
+  declare program: BelongsTo<typeof Program>
+
+  @belongsTo(() => Episode)
+  declare episode: BelongsTo<typeof Episode>
+
+  @hasMany(() => Track)
+  declare tracks: HasMany<typeof Track>
+
+  static archive = scope((query) => {
+    query.where('type', 'archive')
+  })
+
+  static excerpt = scope((query) => {
+    query.where('type', 'excerpt')
+  })
+
+  /** Not removed from disk. */
+  static available = scope((query) => {
+    query.whereNot('type', 'removed')
+  })
+
+  static public = scope((query) => {
+    query.where('is_public', true)
+  })
+
+  static goodQuality = scope((query) => {
+    query.where('is_good_quality', true)
+  })
+}

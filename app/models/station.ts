@@ -1,0 +1,74 @@
+import { DateTime } from 'luxon'
+import { join } from 'node:path'
+import { BaseModel, beforeSave, column, hasMany, scope } from '@adonisjs/lucid/orm'
+import type { HasMany } from '@adonisjs/lucid/types/relations'
+import antenneConfig from '#config/antenne'
+import { isValidZone } from '#scheduling/recurrence'
+import { InvalidRecordException } from '#exceptions/domain'
+import { booleanColumn } from '#models/columns'
+import Output from '#models/output'
+import Program from '#models/program'
+import Log from '#models/log'
+
+export default class Station extends BaseModel {
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare name: string
+
+  @column()
+  declare slug: string
+
+  /** IANA zone of the station's wall clocks: its day, its week, its timetable. */
+  @column()
+  declare timezone: string
+
+  @column()
+  declare path: string | null
+
+  @column(booleanColumn)
+  declare isDefault: boolean
+
+  @column(booleanColumn)
+  declare active: boolean
+
+  @column()
+  declare hosts: string | null
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+
+  @hasMany(() => Output)
+  declare outputs: HasMany<typeof Output>
+
+  @hasMany(() => Program)
+  declare programs: HasMany<typeof Program>
+
+  @hasMany(() => Log)
+  declare logs: HasMany<typeof Log>
+
+  /** The working folder: station.liq, playlists, socket, Liquidsoap's log. */
+  get workingDir(): string {
+    return this.path || join(antenneConfig.stationsDir, this.slug)
+  }
+
+  static active = scope((query) => {
+    query.where('active', true)
+  })
+
+  /** The default station first, then by id (Aircox's StationQuerySet.default()). */
+  static byDefault = scope((query) => {
+    query.orderBy('is_default', 'desc').orderBy('id', 'asc')
+  })
+
+  @beforeSave()
+  static validate(station: Station) {
+    if (!isValidZone(station.timezone)) {
+      throw new InvalidRecordException(`station "${station.slug}": invalid time zone "${station.timezone}"`)
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import { DateTime } from 'luxon'
+import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
+import type { BelongsTo } from '@adonisjs/lucid/types/relations'
+import Program from '#models/program'
+
+/** Rotation settings of a streamed program (Aircox's Stream). */
+export default class Stream extends BaseModel {
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare programId: number
+
+  /** Local HH:MM in the station's zone; with `end`, the window it plays in. */
+  @column()
+  declare begin: string | null
+
+  @column()
+  declare end: string | null
+
+  /** Minimum seconds between two plays of the program. */
+  @column()
+  declare delay: number
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+
+  @belongsTo(() => Program)
+  declare program: BelongsTo<typeof Program>
+}

@@ -1,0 +1,63 @@
+import env from '#start/env'
+import app from '@adonisjs/core/services/app'
+import { defineConfig } from '@adonisjs/lucid'
+import { mkdirSync } from 'node:fs'
+import { dirname, isAbsolute } from 'node:path'
+
+/*
+| SQLite is the embedded default (zero set-up); MariaDB/MySQL is the
+| production database. The same migrations run on both, and every datetime
+| is stored in UTC (see #start/time and app/models/columns.ts).
+*/
+const sqlitePath = (() => {
+  const configured = env.get('SQLITE_PATH', 'tmp/antenne.sqlite3')
+  const path = isAbsolute(configured) ? configured : app.makePath(configured)
+  // A fresh clone has no tmp/ folder content: create the folder on demand.
+  mkdirSync(dirname(path), { recursive: true })
+  return path
+})()
+
+const migrations = { naturalSort: true, paths: ['database/migrations'] }
+
+const dbConfig = defineConfig({
+  connection: env.get('DB_CONNECTION', 'sqlite'),
+  connections: {
+    sqlite: {
+      client: 'better-sqlite3',
+      connection: { filename: sqlitePath },
+      useNullAsDefault: true,
+      pool: {
+        afterCreate: (connection: any, done: (error: Error | null, connection: any) => void) => {
+          // Cascades need foreign keys on; WAL lets the web read while the
+          // streamer writes; a busy writer is waited for, not an error.
+          connection.pragma('foreign_keys = ON')
+          connection.pragma('journal_mode = WAL')
+          connection.pragma('busy_timeout = 5000')
+          done(null, connection)
+        },
+      },
+      migrations,
+      seeders: { paths: ['database/seeders'] },
+    },
+    mysql: {
+      client: 'mysql2',
+      connection: {
+        host: env.get('MYSQL_HOST', '127.0.0.1'),
+        port: env.get('MYSQL_PORT', 3306),
+        user: env.get('MYSQL_USER', 'root'),
+        password: env.get('MYSQL_PASSWORD', ''),
+        database: env.get('MYSQL_DB_NAME', 'antenne'),
+        // mysql2 turns DATETIME columns into JS Dates: read them as UTC.
+        timezone: 'Z',
+        // DATE columns stay text, as on SQLite.
+        dateStrings: ['DATE'],
+        charset: 'utf8mb4',
+      },
+      pool: { min: 0, max: 10 },
+      migrations,
+      seeders: { paths: ['database/seeders'] },
+    },
+  },
+})
+
+export default dbConfig

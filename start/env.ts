@@ -1,0 +1,39 @@
+/*
+| Environment variables, validated at boot: a wrong value fails early with
+| the variable's name instead of surfacing later as a strange error.
+*/
+import { Env } from '@adonisjs/core/env'
+
+export default await Env.create(new URL('../', import.meta.url), {
+  NODE_ENV: Env.schema.enum.optional(['development', 'production', 'test'] as const),
+  PORT: Env.schema.number.optional(),
+  HOST: Env.schema.string.optional({ format: 'host' }),
+  // Required in production (config/app.ts); `bin/setup` writes one into .env.
+  APP_KEY: Env.schema.string.optional(),
+  LOG_LEVEL: Env.schema.enum.optional([
+    'fatal',
+    'error',
+    'warn',
+    'info',
+    'debug',
+    'trace',
+    'silent',
+  ] as const),
+
+  /*
+  | Database: SQLite is the embedded default, MariaDB/MySQL the production one.
+  */
+  DB_CONNECTION: Env.schema.enum.optional(['sqlite', 'mysql'] as const),
+  SQLITE_PATH: Env.schema.string.optional(),
+  MYSQL_HOST: Env.schema.string.optional({ format: 'host' }),
+  MYSQL_PORT: Env.schema.number.optional(),
+  MYSQL_USER: Env.schema.string.optional(),
+  MYSQL_PASSWORD: Env.schema.string.optional(),
+  MYSQL_DB_NAME: Env.schema.string.optional(),
+
+  /*
+  | Where station working folders and program sound folders live.
+  */
+  ANTENNE_STATIONS_DIR: Env.schema.string.optional(),
+  ANTENNE_PROGRAMS_DIR: Env.schema.string.optional(),
+})

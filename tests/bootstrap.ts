@@ -1,0 +1,19 @@
+import { assert } from '@japa/assert'
+import app from '@adonisjs/core/services/app'
+import type { Config } from '@japa/runner/types'
+import { pluginAdonisJS } from '@japa/plugin-adonisjs'
+import testUtils from '@adonisjs/core/services/test_utils'
+
+/**
+ * Imported by bin/test.ts. The same suites run on SQLite and on MariaDB
+ * (DB_CONNECTION=mysql): `npm test` runs both.
+ */
+export const plugins: Config['plugins'] = [assert(), pluginAdonisJS(app)]
+
+export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
+  // Migrate the test database before the suites, roll it back after them.
+  setup: [() => testUtils.db().migrate()],
+  teardown: [],
+}
+
+export const configureSuite: Config['configureSuite'] = () => {}
