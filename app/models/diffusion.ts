@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon'
-import { BaseModel, beforeUpdate, belongsTo, column, hasMany, scope } from '@adonisjs/lucid/orm'
+import { BaseModel, beforeCreate, beforeUpdate, belongsTo, column, hasMany, scope } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import { booleanColumn, sqlDateTime, utcInstant } from '#models/columns'
 import { localDayBounds } from '#scheduling/recurrence'
@@ -72,6 +72,11 @@ export default class Diffusion extends BaseModel {
 
   get isRerun(): boolean {
     return this.initialId !== null && this.initialId !== undefined
+  }
+
+  @beforeCreate()
+  static defaults(diffusion: Diffusion) {
+    diffusion.edited ??= false
   }
 
   /** Any change of timing or type made through the model is a hand edit. */

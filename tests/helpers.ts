@@ -1,0 +1,23 @@
+import app from '@adonisjs/core/services/app'
+import type { BaseCommand } from '@adonisjs/core/ace'
+import Diffusions from '#commands/diffusions'
+
+/**
+ * Runs an ace command in this process, its output captured, the way
+ * `node ace <name> <args>` would run it.
+ */
+export async function runCommand(command: typeof BaseCommand, args: string[]) {
+  const ace = await app.container.make('ace')
+  const instance = await ace.create(command, args)
+  instance.ui.switchMode('raw')
+  await instance.exec()
+  const output = instance.ui.logger
+    .getLogs()
+    .map((log) => log.message)
+    .join('\n')
+  return { command: instance, output, exitCode: instance.exitCode ?? 0 }
+}
+
+export function diffusions(...args: string[]) {
+  return runCommand(Diffusions, args)
+}
