@@ -7,7 +7,7 @@
 | some (a log's air time), and the same string form is used for query
 | parameters so that SQLite's text comparisons order them correctly.
 */
-import { DateTime } from 'luxon'
+import { DateTime, FixedOffsetZone } from 'luxon'
 import type { ColumnOptions } from '@adonisjs/lucid/types/model'
 
 /**
@@ -16,14 +16,18 @@ import type { ColumnOptions } from '@adonisjs/lucid/types/model'
  * like Lucid's own, and text order is time order).
  */
 export function sqlDateTime(value: DateTime): string {
-  const utc = value.toUTC()
-  return utc.toFormat(utc.millisecond ? 'yyyy-MM-dd HH:mm:ss.SSS' : 'yyyy-MM-dd HH:mm:ss')
+  // Hot path of generation: toISOString is much faster than luxon's toFormat.
+  const iso = new Date(value.toMillis()).toISOString()
+  return `${iso.slice(0, 10)} ${iso.slice(11, iso.endsWith('.000Z') ? 19 : 23)}`
 }
 
 export function fromSqlDateTime(value: unknown): DateTime | null {
   if (value === null || value === undefined) return null
   if (value instanceof Date) return DateTime.fromJSDate(value, { zone: 'utc' })
-  if (typeof value === 'string') return DateTime.fromSQL(value, { zone: 'utc' })
+  if (typeof value === 'string') {
+    const ms = Date.parse(`${value.replace(' ', 'T')}Z`)
+    return Number.isNaN(ms) ? DateTime.fromSQL(value, { zone: 'utc' }) : DateTime.fromMillis(ms, { zone: FixedOffsetZone.utcInstance })
+  }
   throw new Error(`cannot read a date from ${typeof value}`)
 }
 

@@ -104,7 +104,7 @@ export interface GenerationResult {
   conflicts: number
 }
 
-const CHUNK = 400
+const CHUNK = 1000
 
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = []
@@ -250,14 +250,13 @@ export class DiffusionGenerator {
           episode = { id: found.episodeId }
           initial = { id: found.id }
         } else {
-          const local = occurrence.start.setZone(schedule.rule.timezone)
           const newEpisode: NewEpisode = {
             ref: ref++,
             programId: schedule.programId,
             title: antenneConfig.episodeTitle
               .replace('{program}', schedule.programTitle)
-              .replace('{date}', local.toFormat('d MMMM yyyy')),
-            slug: slugs.take(schedule.programId, occurrence.date, local.toFormat('HHmm')),
+              .replace('{date}', longDate(occurrence.date)),
+            slug: slugs.take(schedule.programId, occurrence.date, schedule.rule.time.replace(':', '')),
           }
           plan.episodes.push(newEpisode)
           episode = { ref: newEpisode.ref }
@@ -383,7 +382,10 @@ export class DiffusionGenerator {
       .where('programs.station_id', plan.station.id)
       .where('diffusions.type', 'on_air')
       .where('diffusions.start', '<', sqlDateTime(to))
-      .where('diffusions.end', '>', sqlDateTime(from.minus({ days: 2 })))
+      // A lower bound on start keeps this an index range (no diffusion lasts
+      // two days); `end` alone would scan every earlier diffusion.
+      .where('diffusions.start', '>=', sqlDateTime(from.minus({ days: 2 })))
+      .where('diffusions.end', '>', sqlDateTime(from))
       .select('diffusions.id', 'diffusions.start', 'diffusions.end', 'programs.title')
     for (const row of rows) {
       const move = moved.get(row.id)
@@ -477,6 +479,16 @@ export class DiffusionGenerator {
         .update({ start: sqlDateTime(move.start), end: sqlDateTime(move.end), updated_at: stamp })
     }
   }
+}
+
+const MONTH_NAMES = [
+  'January', 'February', 'March', 'April', 'May', 'June',
+  'July', 'August', 'September', 'October', 'November', 'December',
+]
+
+/** "2 January 2030" from 2030-01-02 (luxon's toFormat is too slow for 50k titles). */
+function longDate(date: string) {
+  return `${Number(date.slice(8, 10))} ${MONTH_NAMES[Number(date.slice(5, 7)) - 1]} ${date.slice(0, 4)}`
 }
 
 /** A rerun must follow an initial schedule of an active program, on or after its date. */

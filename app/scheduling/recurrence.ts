@@ -7,7 +7,8 @@
 | strings (YYYY-MM-DD) and are handled as UTC midnights, where day arithmetic
 | has no DST; instants are UTC luxon DateTimes.
 */
-import { DateTime, IANAZone } from 'luxon'
+import { DateTime, FixedOffsetZone, IANAZone } from 'luxon'
+import { zoneOffset } from '#scheduling/zone_offsets'
 
 export const FREQUENCIES = [
   'ponctual',
@@ -57,9 +58,19 @@ const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/
 const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/
 const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/
 const DAY_MS = 86_400_000
+const UTC = FixedOffsetZone.utcInstance
 
+const zoneValidity = new Map<string, boolean>()
+
+/** Whether a name is an IANA zone (memoized: luxon builds an Intl formatter per check). */
 export function isValidZone(zone: string): boolean {
-  return typeof zone === 'string' && zone.length > 0 && IANAZone.isValidZone(zone)
+  if (typeof zone !== 'string' || !zone.length) return false
+  let valid = zoneValidity.get(zone)
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone)
+    zoneValidity.set(zone, valid)
+  }
+  return valid
 }
 
 export function isValidTime(time: string): boolean {
@@ -120,28 +131,36 @@ export function monthIn(zone: string, at: DateTime): Month {
   return { year: local.year, month: local.month }
 }
 
-function calendarDay(date: string): DateTime {
-  return DateTime.fromISO(date, { zone: 'utc' })
+/** Days since the epoch of a YYYY-MM-DD calendar date (no zone, no DST). */
+function epochDay(date: string): number {
+  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS
+}
+
+function isoDate(epochDays: number): string {
+  return new Date(epochDays * DAY_MS).toISOString().slice(0, 10)
 }
 
 /** Whole days from `a` to `b` (both YYYY-MM-DD). */
 export function daysBetween(a: string, b: string): number {
-  return Math.round((calendarDay(b).toMillis() - calendarDay(a).toMillis()) / DAY_MS)
+  return epochDay(b) - epochDay(a)
 }
 
 export function addDays(date: string, days: number): string {
-  return calendarDay(date).plus({ days }).toISODate()!
+  return isoDate(epochDay(date) + days)
+}
+
+/** ISO weekday (1 = Monday … 7 = Sunday) of a calendar date. */
+function weekdayOf(date: string): number {
+  return ((new Date(epochDay(date) * DAY_MS).getUTCDay() + 6) % 7) + 1
 }
 
 /** The dates of `month` that fall on the given ISO weekday (1 = Monday). */
 export function weekdaysOfMonth({ year, month }: Month, weekday: number): string[] {
-  const first = DateTime.utc(year, month, 1)
-  let day = first.plus({ days: (weekday - first.weekday + 7) % 7 })
+  const first = Date.UTC(year, month - 1, 1) / DAY_MS
+  const length = (Date.UTC(year, month, 1) / DAY_MS) - first
+  const firstWeekday = ((new Date(first * DAY_MS).getUTCDay() + 6) % 7) + 1
   const dates: string[] = []
-  while (day.month === month) {
-    dates.push(day.toISODate()!)
-    day = day.plus({ days: 7 })
-  }
+  for (let day = (weekday - firstWeekday + 7) % 7; day < length; day += 7) dates.push(isoDate(first + day))
   return dates
 }
 
@@ -154,7 +173,7 @@ export function weekdaysOfMonth({ year, month }: Month, weekday: number): string
  * lower bound and "ponctual" gives its one date.
  */
 export function datesOfMonth(rule: Recurrence, month: Month): string[] {
-  const weekday = calendarDay(rule.date).weekday
+  const weekday = weekdayOf(rule.date)
   const all = weekdaysOfMonth(month, weekday)
   let picked: string[]
   switch (rule.frequency) {
@@ -203,29 +222,27 @@ export function datesOfMonth(rule: Recurrence, month: Month): string[] {
  * an autumn night is its first occurrence (the one still in summer time).
  */
 export function wallClockToUtc(date: string, time: string, zone: string): DateTime {
-  const tz = IANAZone.create(zone)
-  if (!tz.isValid) throw new Error(`invalid time zone "${zone}"`)
   const [year, month, day] = date.split('-').map(Number)
   const [hour, minute] = time.split(':').map(Number)
   // The wall-clock reading taken as if it were UTC; the real instant is this
   // minus the zone's offset, and the offset is one of those around it.
   const wall = Date.UTC(year, month - 1, day, hour, minute)
-  const offsetBefore = tz.offset(wall - DAY_MS)
-  const offsetAfter = tz.offset(wall + DAY_MS)
+  const offsetBefore = zoneOffset(zone, wall - DAY_MS)
+  const offsetAfter = zoneOffset(zone, wall + DAY_MS)
   const candidates = [offsetBefore, offsetAfter]
     .map((offset) => wall - offset * 60_000)
-    .filter((instant) => tz.offset(instant) * 60_000 === wall - instant)
+    .filter((instant) => zoneOffset(zone, instant) * 60_000 === wall - instant)
   const instant = candidates.length
     ? Math.min(...candidates)
     : // In a gap: keep the offset in force before the transition.
       wall - offsetBefore * 60_000
-  return DateTime.fromMillis(instant, { zone: 'utc' })
+  return DateTime.fromMillis(instant, { zone: UTC })
 }
 
 /** Start and end of the rule's airing on one local date. Duration is elapsed time. */
 export function occurrenceOn(rule: Recurrence, date: string): Occurrence {
   const start = wallClockToUtc(date, rule.time, rule.timezone)
-  return { date, start, end: start.plus({ minutes: rule.duration }) }
+  return { date, start, end: DateTime.fromMillis(start.toMillis() + rule.duration * 60_000, { zone: UTC }) }
 }
 
 export function occurrencesOfMonth(rule: Recurrence, month: Month): Occurrence[] {
