@@ -104,7 +104,7 @@ export interface GenerationResult {
   conflicts: number
 }
 
-const CHUNK = 1000
+const CHUNK = 400
 
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = []
