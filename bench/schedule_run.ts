@@ -19,8 +19,7 @@ await app.start(async () => {
   const { default: db } = await import('@adonisjs/lucid/services/db')
   const { default: ace } = await import('@adonisjs/core/services/ace')
   const { DiffusionGenerator } = await import('#scheduling/diffusion_generator')
-  const { nextMonth } = await import('#scheduling/recurrence')
-  const { FREQUENCIES } = await import('#scheduling/recurrence')
+  const { FREQUENCIES, nextMonth } = await import('#scheduling/recurrence')
 
   await ace.exec('migration:fresh', ['--force'])
   const connection = db.connection().dialect.name

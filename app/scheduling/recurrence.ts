@@ -149,16 +149,16 @@ export function addDays(date: string, days: number): string {
   return isoDate(epochDay(date) + days)
 }
 
-/** ISO weekday (1 = Monday … 7 = Sunday) of a calendar date. */
-function weekdayOf(date: string): number {
-  return ((new Date(epochDay(date) * DAY_MS).getUTCDay() + 6) % 7) + 1
+/** ISO weekday (1 = Monday … 7 = Sunday) of a day since the epoch. */
+function isoWeekday(epochDays: number): number {
+  return ((new Date(epochDays * DAY_MS).getUTCDay() + 6) % 7) + 1
 }
 
 /** The dates of `month` that fall on the given ISO weekday (1 = Monday). */
 export function weekdaysOfMonth({ year, month }: Month, weekday: number): string[] {
   const first = Date.UTC(year, month - 1, 1) / DAY_MS
   const length = (Date.UTC(year, month, 1) / DAY_MS) - first
-  const firstWeekday = ((new Date(first * DAY_MS).getUTCDay() + 6) % 7) + 1
+  const firstWeekday = isoWeekday(first)
   const dates: string[] = []
   for (let day = (weekday - firstWeekday + 7) % 7; day < length; day += 7) dates.push(isoDate(first + day))
   return dates
@@ -173,7 +173,7 @@ export function weekdaysOfMonth({ year, month }: Month, weekday: number): string
  * lower bound and "ponctual" gives its one date.
  */
 export function datesOfMonth(rule: Recurrence, month: Month): string[] {
-  const weekday = weekdayOf(rule.date)
+  const weekday = isoWeekday(epochDay(rule.date))
   const all = weekdaysOfMonth(month, weekday)
   let picked: string[]
   switch (rule.frequency) {
