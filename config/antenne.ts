@@ -18,6 +18,21 @@ const antenneConfig = {
 
   /** Default title of generated episodes (Aircox's AIRCOX_EPISODE_TITLE). */
   episodeTitle: '{program} – {date}',
+
+  streamer: {
+    /** The Liquidsoap binary (Debian's 2.1 by default). */
+    liquidsoap: env.get('ANTENNE_LIQUIDSOAP_BIN', 'liquidsoap'),
+    /** Loudness the per-sound gain aims at, in LUFS (EBU R128 says -23; streams often use -16). */
+    loudnessTarget: env.get('ANTENNE_LOUDNESS_TARGET', -16),
+    /** Where live sources may connect from: 0.0.0.0 for a studio on the network. */
+    harborBind: env.get('ANTENNE_HARBOR_BIND', '0.0.0.0'),
+    /** Seconds ahead of a start at which the monitor cues a diffusion in the dealer. */
+    cueLead: 10,
+    /** Seconds the dealer gate opens early so that the first frame lands on the start (measured on 2.1.3). */
+    gateAdvance: 0.05,
+    /** Playlists and caches are resynced at least this often, in seconds (Aircox: 5 minutes). */
+    syncInterval: 300,
+  },
 }
 
 export default antenneConfig

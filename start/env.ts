@@ -36,4 +36,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   */
   ANTENNE_STATIONS_DIR: Env.schema.string.optional(),
   ANTENNE_PROGRAMS_DIR: Env.schema.string.optional(),
+  ANTENNE_LIQUIDSOAP_BIN: Env.schema.string.optional(),
+  ANTENNE_LOUDNESS_TARGET: Env.schema.number.optional(),
+  ANTENNE_HARBOR_BIND: Env.schema.string.optional(),
 })

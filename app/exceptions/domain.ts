@@ -30,3 +30,21 @@ export class InvalidScheduleException extends Exception {
     super(`${problems.length} schedule(s) cannot be computed, nothing was written:\n  ${problems.join('\n  ')}`)
   }
 }
+
+/** Liquidsoap's server cannot be reached (not running, wrong socket, timed out). */
+export class LiquidsoapUnreachableException extends Exception {
+  static code = 'E_LIQUIDSOAP_UNREACHABLE'
+  static status = 503
+}
+
+/** Liquidsoap answered a command with an error. */
+export class LiquidsoapCommandException extends Exception {
+  static code = 'E_LIQUIDSOAP_COMMAND'
+  static status = 502
+}
+
+/** A station cannot be streamed as configured (no output, bad script, port taken). */
+export class StreamerConfigException extends Exception {
+  static code = 'E_STREAMER_CONFIG'
+  static status = 400
+}

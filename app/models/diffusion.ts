@@ -1,10 +1,11 @@
 import { DateTime } from 'luxon'
-import { BaseModel, beforeCreate, beforeUpdate, belongsTo, column, hasMany, scope } from '@adonisjs/lucid/orm'
+import { BaseModel, afterDelete, afterSave, beforeCreate, beforeUpdate, belongsTo, column, hasMany, scope } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import { booleanColumn, sqlDateTime, utcInstant } from '#models/columns'
 import { localDayBounds } from '#scheduling/recurrence'
 import Episode from '#models/episode'
 import Program from '#models/program'
+import { touchChangeStamp } from '#streamer/change_stamp'
 import Schedule from '#models/schedule'
 import Station from '#models/station'
 
@@ -142,4 +143,11 @@ export default class Diffusion extends BaseModel {
   static rerun = scope((query) => {
     query.whereNotNull('initial_id')
   })
+
+  /** Tells a running monitor to resync (see change_stamp.ts). */
+  @afterSave()
+  @afterDelete()
+  static announceChange() {
+    touchChangeStamp()
+  }
 }

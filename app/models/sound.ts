@@ -1,8 +1,9 @@
 import { DateTime } from 'luxon'
-import { BaseModel, belongsTo, column, hasMany, scope } from '@adonisjs/lucid/orm'
+import { BaseModel, afterDelete, afterSave, belongsTo, column, hasMany, scope } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import { booleanColumn, utcInstant } from '#models/columns'
 import Program from '#models/program'
+import { touchChangeStamp } from '#streamer/change_stamp'
 import Episode from '#models/episode'
 import Track from '#models/track'
 
@@ -44,6 +45,16 @@ export default class Sound extends BaseModel {
   @column(booleanColumn)
   declare isPublic: boolean
 
+  /** Integrated loudness in LUFS, true peak in dBTP, loudness range in LU. */
+  @column()
+  declare loudness: number | null
+
+  @column()
+  declare truePeak: number | null
+
+  @column()
+  declare loudnessRange: number | null
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 
@@ -79,4 +90,11 @@ export default class Sound extends BaseModel {
   static goodQuality = scope((query) => {
     query.where('is_good_quality', true)
   })
+
+  /** Tells a running monitor to resync (see change_stamp.ts). */
+  @afterSave()
+  @afterDelete()
+  static announceChange() {
+    touchChangeStamp()
+  }
 }

@@ -36,6 +36,13 @@ export default class Station extends BaseModel {
   @column()
   declare hosts: string | null
 
+  /** Port of the live input (input.harbor); none: the station has no live input. */
+  @column()
+  declare harborPort: number | null
+
+  @column({ serializeAs: null })
+  declare harborPassword: string | null
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 

@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon'
-import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
+import { BaseModel, afterDelete, afterSave, belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import Program from '#models/program'
+import { touchChangeStamp } from '#streamer/change_stamp'
 
 /** Rotation settings of a streamed program (Aircox's Stream). */
 export default class Stream extends BaseModel {
@@ -30,4 +31,11 @@ export default class Stream extends BaseModel {
 
   @belongsTo(() => Program)
   declare program: BelongsTo<typeof Program>
+
+  /** Tells a running monitor to resync (see change_stamp.ts). */
+  @afterSave()
+  @afterDelete()
+  static announceChange() {
+    touchChangeStamp()
+  }
 }

@@ -1,8 +1,9 @@
 import { DateTime } from 'luxon'
-import { BaseModel, beforeSave, belongsTo, column } from '@adonisjs/lucid/orm'
+import { BaseModel, afterDelete, afterSave, beforeSave, belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import { InvalidRecordException } from '#exceptions/domain'
 import Episode from '#models/episode'
+import { touchChangeStamp } from '#streamer/change_stamp'
 import Sound from '#models/sound'
 
 /**
@@ -63,5 +64,12 @@ export default class Track extends BaseModel {
 
   toString() {
     return this.artist ? `${this.artist} – ${this.title}` : this.title
+  }
+
+  /** Tells a running monitor to resync (see change_stamp.ts). */
+  @afterSave()
+  @afterDelete()
+  static announceChange() {
+    touchChangeStamp()
   }
 }

@@ -10,6 +10,7 @@
 | the same station is created `unconfirmed` and reported.
 */
 import { DateTime } from 'luxon'
+import { touchChangeStamp } from '#streamer/change_stamp'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import antenneConfig from '#config/antenne'
@@ -153,6 +154,7 @@ export class DiffusionGenerator {
     await db.transaction(async (trx) => {
       for (const plan of plans) await this.write(plan, trx)
     })
+    touchChangeStamp()
     return plans.map((plan) => this.summarize(plan))
   }
 

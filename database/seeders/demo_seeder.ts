@@ -38,6 +38,8 @@ export default class DemoSeeder extends BaseSeeder {
       timezone: ZONE,
       isDefault: true,
       active: true,
+      harborPort: 8005,
+      harborPassword: 'livehackme',
     })
     await station.related('outputs').create({
       type: 'icecast',
