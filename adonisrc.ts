@@ -35,6 +35,12 @@ export default defineConfig({
         name: 'functional',
         timeout: 60000,
       },
+      {
+        // Real Liquidsoap and Icecast, started by the tests themselves.
+        files: ['tests/integration/**/*.spec(.ts|.js)'],
+        name: 'integration',
+        timeout: 120000,
+      },
     ],
     forceExit: false,
   },
