@@ -1,19 +1,7 @@
-import 'reflect-metadata'
-import { Ignitor } from '@adonisjs/core'
 import { performance } from 'node:perf_hooks'
+import { bootApp } from './boot.js'
 
-const APP_ROOT = new URL('../', import.meta.url)
-const importer = (filePath: string) =>
-  filePath.startsWith('./') || filePath.startsWith('../')
-    ? import(new URL(filePath, APP_ROOT).href)
-    : import(filePath)
-
-const app = new Ignitor(APP_ROOT, { importer }).createApp('console')
-app.booting(async () => {
-  await import('#start/env')
-})
-await app.init()
-await app.boot()
+const app = await bootApp()
 
 await app.start(async () => {
   const { default: db } = await import('@adonisjs/lucid/services/db')
