@@ -150,7 +150,7 @@ test.group('Streamer against a real Liquidsoap and Icecast', (group) => {
     const rotation = await station.related('programs').create({ title: 'Rotation', slug: 'rotation', active: true })
     await rotation.related('stream').create({ begin: null, end: null, delay: 0 })
     for (const [name, trackTimes] of [['r1.mp3', [0, 4]], ['r2.mp3', [2]]] as const) {
-      const sound = await Sound.create({ programId: rotation.id, name, path: audio(name), type: 'archive', duration: 8, isPublic: true })
+      const sound = await Sound.create({ programId: rotation.id, name, path: audio(name), type: 'archive', duration: 8, isPublic: true, isGoodQuality: true })
       for (const [position, timestamp] of trackTimes.entries()) {
         await sound.related('tracks').create({ position, timestamp, title: `${name} track ${position}`, artist: 'Test' })
       }
