@@ -1,9 +1,9 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
-import { Exception } from '@adonisjs/core/exceptions'
 import { DiffusionGenerator, type StationPlan } from '#scheduling/diffusion_generator'
 import { DiffusionHousekeeping } from '#scheduling/diffusion_housekeeping'
 import { parseMonth } from '#scheduling/recurrence'
+import { commandFailureLines } from '#exceptions/command_failure'
 import { InvalidArgumentException } from '#exceptions/domain'
 
 export default class Diffusions extends BaseCommand {
@@ -159,15 +159,9 @@ export default class Diffusions extends BaseCommand {
     table.render()
   }
 
-  /** One clear line and a non-zero exit; a stack trace only for the unexpected. */
+  /** One clear line and a non-zero exit. */
   private fail(error: unknown) {
     this.exitCode = 1
-    if (error instanceof Exception && error.code?.startsWith('E_')) {
-      this.logger.error(`${error.code}: ${error.message}`)
-      return
-    }
-    const message = error instanceof Error ? error.message : String(error)
-    this.logger.error(`diffusions failed: ${message}`)
-    if (process.env.DEBUG) this.logger.error(error instanceof Error ? (error.stack ?? '') : '')
+    for (const line of commandFailureLines('diffusions', error)) this.logger.error(line)
   }
 }

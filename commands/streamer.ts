@@ -1,6 +1,6 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
-import { Exception } from '@adonisjs/core/exceptions'
+import { commandFailureLines } from '#exceptions/command_failure'
 import { InvalidArgumentException } from '#exceptions/domain'
 import { Streamer } from '#streamer/streamer'
 
@@ -72,13 +72,9 @@ export default class StreamerCommand extends BaseCommand {
     }
   }
 
+  /** One clear line and a non-zero exit. */
   private fail(error: unknown) {
     this.exitCode = 1
-    if (error instanceof Exception && error.code?.startsWith('E_')) {
-      this.logger.error(`${error.code}: ${error.message}`)
-      return
-    }
-    this.logger.error(`streamer failed: ${error instanceof Error ? error.message : String(error)}`)
-    if (process.env.DEBUG) this.logger.error(error instanceof Error ? (error.stack ?? '') : '')
+    for (const line of commandFailureLines('streamer', error)) this.logger.error(line)
   }
 }
