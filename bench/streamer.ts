@@ -82,7 +82,7 @@ await app.start(async () => {
   const { station, rotation } = await makeStation('bench-real')
   const audio = join(work, 'audio')
   const filler = await makeMusic(join(audio, 'filler.mp3'), 30, 1, { title: 'Filler', artist: 'Bench' })
-  await Sound.create({ programId: rotation.id, name: 'filler', path: filler, type: 'archive', duration: 30, isPublic: true })
+  await Sound.create({ programId: rotation.id, name: 'filler', path: filler, type: 'archive', duration: 30, isPublic: true, isGoodQuality: true })
   const show = await station.related('programs').create({ title: 'Show', slug: 'show', active: true })
   const count = 20
   const first = DateTime.utc().plus({ seconds: 20 }).startOf('second')

@@ -1,6 +1,7 @@
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { isAbsolute } from 'node:path'
+import { availableParallelism } from 'node:os'
 
 function folder(configured: string) {
   return isAbsolute(configured) ? configured : app.makePath(configured)
@@ -18,6 +19,32 @@ const antenneConfig = {
 
   /** Default title of generated episodes (Aircox's AIRCOX_EPISODE_TITLE). */
   episodeTitle: '{program} – {date}',
+
+  library: {
+    /** Embedded covers are saved here, named by their hash. */
+    coversDir: folder(env.get('ANTENNE_COVERS_DIR', 'tmp/covers')),
+    /** Files read or analysed at once (default: the number of cores). */
+    workers: env.get('ANTENNE_LIBRARY_WORKERS', availableParallelism()),
+    /** Watch mode reads a file once it has not been modified for this long (ms): an upload is finished. */
+    uploadSettle: 2000,
+    /** Watch mode also rescans everything this often (ms), in case an event was missed. */
+    rescanInterval: 3600_000,
+    quality: {
+      /** Aircox's check: the RMS level (dBFS) of the whole file and of each sample must be in this range. */
+      rmsRange: [-32, -6] as [number, number],
+      /** Seconds per sample (Aircox: 120). */
+      sampleLength: 120,
+      /** A 100 ms block under this RMS level (dBFS) is silent... */
+      silenceThreshold: -60,
+      /** ...and a silence this long (seconds) is a fault. */
+      maxSilence: 10,
+      /** Runs of 3+ full-scale samples tolerated before a file counts as clipped. */
+      maxClippedRuns: 20,
+      minSampleRate: 32000,
+      /** Kilobits per second, for lossy codecs. */
+      minBitrate: 64,
+    },
+  },
 
   streamer: {
     /** The Liquidsoap binary (Debian's 2.1 by default). */

@@ -39,4 +39,6 @@ export default await Env.create(new URL('../', import.meta.url), {
   ANTENNE_LIQUIDSOAP_BIN: Env.schema.string.optional(),
   ANTENNE_LOUDNESS_TARGET: Env.schema.number.optional(),
   ANTENNE_HARBOR_BIND: Env.schema.string.optional(),
+  ANTENNE_COVERS_DIR: Env.schema.string.optional(),
+  ANTENNE_LIBRARY_WORKERS: Env.schema.number.optional(),
 })

@@ -33,6 +33,10 @@ export default class Program extends BaseModel {
   @column()
   declare path: string | null
 
+  /** Its playlist takes archives whatever their quality (default: only good ones). */
+  @column(booleanColumn)
+  declare acceptAnyQuality: boolean
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 

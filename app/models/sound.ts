@@ -55,6 +55,61 @@ export default class Sound extends BaseModel {
   @column()
   declare loudnessRange: number | null
 
+  /** Bytes, and a sampled content hash: together with the mtime they tell an unchanged or a moved file. */
+  @column()
+  declare size: number | null
+
+  @column()
+  declare fingerprint: string | null
+
+  /** From the file's tags. */
+  @column()
+  declare title: string | null
+
+  @column()
+  declare artist: string | null
+
+  @column()
+  declare album: string | null
+
+  @column()
+  declare year: number | null
+
+  @column()
+  declare trackNumber: number | null
+
+  /** File name of the embedded cover, in the covers folder. */
+  @column()
+  declare cover: string | null
+
+  @column()
+  declare codec: string | null
+
+  @column()
+  declare sampleRate: number | null
+
+  /** Bits per second. */
+  @column()
+  declare bitrate: number | null
+
+  @column()
+  declare channels: number | null
+
+  /** Why the quality check failed, in words (empty when good, null when not checked). */
+  @column({
+    prepare: (value: string[] | null) => (value ? JSON.stringify(value) : null),
+    consume: (value: string | null) => (value ? JSON.parse(value) : null),
+  })
+  declare qualityReasons: string[] | null
+
+  /** RMS level of the whole file, dBFS (Aircox's quality measure). */
+  @column()
+  declare rmsLevel: number | null
+
+  /** mtime of the CSV tracklist last imported from beside the file. */
+  @column.dateTime(utcInstant)
+  declare tracklistMtime: DateTime | null
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 

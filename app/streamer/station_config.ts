@@ -90,8 +90,9 @@ export async function activeOutputs(station: Station): Promise<Output[]> {
 }
 
 /**
- * The playlists of a station's streamed programs: their archives, good or not
- * yet checked, in path order, with the gain of each measured sound.
+ * The playlists of a station's streamed programs: their archives of good
+ * quality (any archive if the program says so), in path order, with the gain
+ * of each measured sound.
  */
 export async function stationPlaylists(station: Station): Promise<StationPlaylist[]> {
   const programs = await Program.query()
@@ -105,10 +106,13 @@ export async function stationPlaylists(station: Station): Promise<StationPlaylis
   const dir = stationPaths(station).dir
   const playlists: StationPlaylist[] = []
   for (const program of programs) {
+    // Only sounds the library found good, unless the program takes any (Aircox ignored quality).
     const sounds = await Sound.query()
       .where('program_id', program.id)
-      .withScopes((s) => s.archive())
-      .where((q) => q.whereNull('is_good_quality').orWhere('is_good_quality', true))
+      .withScopes((s) => {
+        s.archive()
+        if (!program.acceptAnyQuality) s.goodQuality()
+      })
       .orderBy('path')
     const id = playlistId(program.slug)
     playlists.push({

@@ -27,9 +27,10 @@ test.group('Streamer configuration', (group) => {
     const program = await station.related('programs').create({ title: 'Night\nJazz', slug: 'night-jazz', active: true })
     await program.related('stream').create({ begin: '22:00', end: '06:00', delay: 3600 })
     await Sound.createMany([
-      { programId: program.id, name: 'a', path: '/srv/a.ogg', type: 'archive', isPublic: true, loudness: -20, truePeak: -9 },
+      { programId: program.id, name: 'a', path: '/srv/a.ogg', type: 'archive', isPublic: true, isGoodQuality: true, loudness: -20, truePeak: -9 },
       { programId: program.id, name: 'b', path: '/srv/b.ogg', type: 'archive', isPublic: true, isGoodQuality: false },
-      { programId: program.id, name: 'c', path: '/srv/c.ogg', type: 'excerpt', isPublic: true },
+      { programId: program.id, name: 'c', path: '/srv/c.ogg', type: 'excerpt', isPublic: true, isGoodQuality: true },
+      { programId: program.id, name: 'd', path: '/srv/d.ogg', type: 'archive', isPublic: true },
     ])
     const result = await writeStationConfig(station)
     assert.isTrue(result.scriptChanged)
@@ -41,5 +42,13 @@ test.group('Streamer configuration', (group) => {
     assert.equal(await readFile(join(station.workingDir, 'night_jazz.m3u'), 'utf8'), '#EXTM3U\nannotate:liq_amplify="4 dB":/srv/a.ogg\n')
     // Unchanged data: nothing rewritten.
     assert.isFalse((await writeStationConfig(station)).scriptChanged)
+    // A program may take its archives whatever their quality (bad or not measured yet).
+    program.acceptAnyQuality = true
+    await program.save()
+    await writeStationConfig(station)
+    assert.equal(
+      await readFile(join(station.workingDir, 'night_jazz.m3u'), 'utf8'),
+      '#EXTM3U\nannotate:liq_amplify="4 dB":/srv/a.ogg\n/srv/b.ogg\n/srv/d.ogg\n'
+    )
   })
 })

@@ -1,0 +1,72 @@
+/*
+| Aircox's import_playlist, working: a CSV tracklist replaces a sound's
+| tracks in one transaction (a malformed file changes nothing).
+*/
+import { readFile } from 'node:fs/promises'
+import { basename, extname } from 'node:path'
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import Sound from '#models/sound'
+import { sqlDateTime } from '#models/columns'
+import { InvalidArgumentException } from '#exceptions/domain'
+import { touchChangeStamp } from '#streamer/change_stamp'
+import { parseTracklistCsv, type TracklistRow } from '#library/tracklist_csv'
+import { isSoundFile } from '#library/sound_file_name'
+
+/** Deletes the sound's tracks and inserts `rows` in their order (position from 0, as in Aircox). */
+export async function replaceTracklist(trx: TransactionClientContract, soundId: number, rows: TracklistRow[]) {
+  const now = sqlDateTime(DateTime.utc())
+  await trx.from('tracks').where('sound_id', soundId).delete()
+  for (const [position, row] of rows.entries()) {
+    await trx.table('tracks').insert({
+      sound_id: soundId,
+      position,
+      timestamp: row.timestamp,
+      title: row.title.slice(0, 255),
+      artist: row.artist?.slice(0, 255) ?? null,
+      tags: row.tags?.slice(0, 255) ?? null,
+      info: row.info,
+      created_at: now,
+      updated_at: now,
+    })
+  }
+}
+
+/** The sound a CSV belongs to: the one beside it with the same name, else the only one anywhere with that name. */
+export async function soundForTracklist(csvPath: string): Promise<Sound> {
+  const stem = csvPath.slice(0, csvPath.length - extname(csvPath).length)
+  const name = basename(stem)
+  const stemOf = (path: string) => path.slice(0, path.length - extname(path).length)
+  // LIKE only narrows the search (its wildcards may match more); the comparison is exact.
+  const named = (await Sound.query().where('path', 'like', `%${name}.%`).whereNot('type', 'removed')).filter(
+    (sound) => basename(stemOf(sound.path)) === name && isSoundFile(sound.path)
+  )
+  const beside = named.filter((sound) => stemOf(sound.path) === stem)
+  const candidates = beside.length ? beside : named
+  if (candidates.length === 1) return candidates[0]
+  if (candidates.length === 0) throw new InvalidArgumentException(`no sound named "${name}" for ${csvPath}: scan the library first, or give --sound <id>`)
+  throw new InvalidArgumentException(`${candidates.length} sounds are named "${name}" (ids ${candidates.map((s) => s.id).join(', ')}): give --sound <id>`)
+}
+
+/** Reads, checks and imports a CSV file; returns the sound and how many tracks it now has. */
+export async function importTracklistFile(csvPath: string, soundId?: number) {
+  let text: string
+  try {
+    text = await readFile(csvPath, 'utf8')
+  } catch (error) {
+    throw new InvalidArgumentException(`cannot read ${csvPath} (${(error as NodeJS.ErrnoException).code})`)
+  }
+  const rows = parseTracklistCsv(text)
+  let sound: Sound
+  if (soundId === undefined) {
+    sound = await soundForTracklist(csvPath)
+  } else {
+    const found = await Sound.find(soundId)
+    if (!found) throw new InvalidArgumentException(`no sound with id ${soundId}`)
+    sound = found
+  }
+  await db.transaction((trx) => replaceTracklist(trx, sound.id, rows))
+  touchChangeStamp()
+  return { sound, tracks: rows.length }
+}
