@@ -190,37 +190,46 @@ export class AudioAnalyzer {
   }
 
   /**
-   * Interpolates between samples only where it could raise the true peak: an
-   * inter-sample peak of band-limited audio stays within a few dB of its
-   * neighbours, so samples under half the peak so far are skipped.
+   * Interpolates only where the true peak can be: between a sample that is a
+   * local maximum of |x| (at least half the peak so far) and its larger
+   * neighbour. An inter-sample peak of band-limited audio sits on a hump of
+   * its samples, within a few dB of them.
    */
   #truePeakOf(signal: Float32Array) {
     const [t1, t2, t3] = TRUE_PEAK_PHASES
     let peak = this.#truePeak
     let half = peak * 0.5
     // The interval between signal[n] and signal[n + 1] uses signal[n - 5 .. n + 6].
-    for (let n = 5; n + 6 < signal.length; n++) {
-      const a = signal[n] < 0 ? -signal[n] : signal[n]
-      if (a > peak) {
-        peak = a
+    let previous = Math.abs(signal[4] ?? 0)
+    let current = Math.abs(signal[5] ?? 0)
+    for (let n = 5; n + 7 < signal.length; n++) {
+      const next = signal[n + 1] < 0 ? -signal[n + 1] : signal[n + 1]
+      if (current > peak) {
+        peak = current
         half = peak * 0.5
       }
-      const b = signal[n + 1] < 0 ? -signal[n + 1] : signal[n + 1]
-      if (a < half && b < half) continue
-      let p1 = 0
-      let p2 = 0
-      let p3 = 0
-      for (let i = 0, k = n - 5; i < TRUE_PEAK_TAPS; i++, k++) {
-        const v = signal[k]
-        p1 += t1[i] * v
-        p2 += t2[i] * v
-        p3 += t3[i] * v
+      if (current >= half && current >= previous && current >= next) {
+        // The hump's top lies between its top sample and the larger neighbour.
+        const left = next >= previous ? n : n - 1
+        {
+          let p1 = 0
+          let p2 = 0
+          let p3 = 0
+          for (let i = 0, k = left - 5; i < TRUE_PEAK_TAPS; i++, k++) {
+            const v = signal[k]
+            p1 += t1[i] * v
+            p2 += t2[i] * v
+            p3 += t3[i] * v
+          }
+          const m = Math.max(p1 < 0 ? -p1 : p1, p2 < 0 ? -p2 : p2, p3 < 0 ? -p3 : p3)
+          if (m > peak) {
+            peak = m
+            half = peak * 0.5
+          }
+        }
       }
-      const m = Math.max(p1 < 0 ? -p1 : p1, p2 < 0 ? -p2 : p2, p3 < 0 ? -p3 : p3)
-      if (m > peak) {
-        peak = m
-        half = peak * 0.5
-      }
+      previous = current
+      current = next
     }
     this.#truePeak = peak
   }
@@ -330,9 +339,14 @@ export function analyseFile(path: string, rate: number, channels: number, settin
     ffmpeg.stdout.on('data', (chunk: Buffer) => {
       const data = carry.length ? Buffer.concat([carry, chunk]) : chunk
       const usable = data.length - (data.length % frameBytes)
-      // Copy into an aligned buffer: a Buffer's offset in its pool may not be a multiple of 4.
-      const samples = new Float32Array(usable / 4)
-      Buffer.from(samples.buffer).set(data.subarray(0, usable))
+      let samples: Float32Array
+      if (data.byteOffset % 4 === 0) {
+        samples = new Float32Array(data.buffer, data.byteOffset, usable / 4)
+      } else {
+        // A Buffer's offset in its pool may not be a multiple of 4: copy into an aligned one.
+        samples = new Float32Array(usable / 4)
+        Buffer.from(samples.buffer).set(data.subarray(0, usable))
+      }
       analyzer.feed(samples)
       carry = Buffer.from(data.subarray(usable))
     })
