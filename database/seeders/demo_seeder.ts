@@ -1,7 +1,7 @@
 import { BaseSeeder } from '@adonisjs/lucid/seeders'
 import { DateTime } from 'luxon'
 import { join } from 'node:path'
-import { stat, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import Station from '#models/station'
 import Program from '#models/program'
 import Schedule from '#models/schedule'
@@ -9,6 +9,8 @@ import Sound from '#models/sound'
 import Track from '#models/track'
 import Diffusion from '#models/diffusion'
 import { makeMusic, makeTalk } from '#demo/demo_audio'
+import antenneConfig from '#config/antenne'
+import { SoundLibrary } from '#library/sound_library'
 import { DiffusionGenerator } from '#scheduling/diffusion_generator'
 import { addDays } from '#scheduling/recurrence'
 
@@ -94,6 +96,21 @@ export default class DemoSeeder extends BaseSeeder {
 
     await this.archive(talk, 'Good morning from Antenne Demo. Today: community news, the weather, and a song.', 40)
     await this.archive(jazz, 'Welcome to Jazz Fortnight on Antenne Demo.', 30)
+
+    // The library does the rest, as it would for files a station copies in:
+    // rows, tags, the mix's CSV tracklist, episodes by file name, loudness and quality.
+    const library = new SoundLibrary({
+      programsDir: antenneConfig.programsDir,
+      coversDir: antenneConfig.library.coversDir,
+      workers: antenneConfig.library.workers,
+      quality: antenneConfig.library.quality,
+      logger: { info: () => {}, warn: (m) => console.warn(m) },
+    })
+    const scan = await library.scan()
+    const quality = await library.checkQuality()
+    console.log(`Library: ${scan.added} sounds, ${scan.tracklists} tracklist(s) imported, ${quality.good} of good quality`)
+    // Dated archives are the episodes' podcasts.
+    await Sound.query().whereNotNull('episode_id').update({ is_public: true })
     console.log(`Demo station ready: ${station.workingDir}, sounds in ${rotation.soundsDir}/..`)
   }
 
@@ -110,14 +127,12 @@ export default class DemoSeeder extends BaseSeeder {
     for (const [i, [title, artist]] of songs.entries()) {
       const seconds = 24 + i * 4
       const name = `${String(i + 1).padStart(2, '0')}_${title.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\W+/g, '_')}`
-      const path = await makeMusic(join(program.archivesDir, `${name}.ogg`), seconds, i * 3, {
+      await makeMusic(join(program.archivesDir, `${name}.ogg`), seconds, i * 3, {
         title,
         artist,
         album: 'Antenne Demo Sessions',
         date: '2026',
       })
-      const sound = await this.sound(program, path, title, seconds)
-      await Track.create({ soundId: sound.id, position: 0, timestamp: 0, title, artist, album: 'Antenne Demo Sessions' })
     }
 
     // A 60 s mix of three pieces: tracks at 0, 20 and 40 seconds, with the
@@ -135,10 +150,6 @@ export default class DemoSeeder extends BaseSeeder {
       .concat(mixTracks.map(([artist, title, m, s]) => `${artist};${title};${m};${s};demo;`))
       .join('\n')
     await writeFile(mixPath.replace(/\.ogg$/, '.csv'), csv + '\n')
-    const mix = await this.sound(program, mixPath, 'Demo Session Mix', 60)
-    for (const [position, [artist, title, m, s]] of mixTracks.entries()) {
-      await Track.create({ soundId: mix.id, position, timestamp: m * 60 + s, title, artist, tags: 'demo' })
-    }
   }
 
   /**
@@ -156,35 +167,15 @@ export default class DemoSeeder extends BaseSeeder {
       .first()
     if (!next) return
     const local = next.start.setZone(ZONE)
-    const path = await makeTalk(
+    await makeTalk(
       join(program.archivesDir, `${local.toFormat("yyyyMMdd_HH'h'mm")}_${program.slug.replace(/-/g, '_')}.ogg`),
       text,
       seconds,
       { title: program.title, artist: 'Antenne Demo' }
     )
-    const sound = await this.sound(program, path, `${program.title} ${local.toFormat('yyyy-MM-dd')}`, seconds)
-    sound.episodeId = next.episodeId
-    sound.isPublic = true
-    await sound.save()
     await Track.createMany([
       { episodeId: next.episodeId, position: 0, title: 'Les Ondes', artist: 'Signal Clair' },
       { episodeId: next.episodeId, position: 1, title: 'Night Bus', artist: 'The Relays' },
     ])
-  }
-
-  private async sound(program: Program, path: string, name: string, seconds: number) {
-    const { mtime } = await stat(path)
-    return Sound.updateOrCreate(
-      { path },
-      {
-        programId: program.id,
-        name,
-        type: 'archive',
-        duration: seconds,
-        mtime: DateTime.fromJSDate(mtime),
-        isGoodQuality: true,
-        isPublic: false,
-      }
-    )
   }
 }
