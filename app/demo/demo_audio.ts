@@ -70,7 +70,7 @@ export async function makeTalk(path: string, text: string, seconds: number, tags
     await ffmpeg([
       '-i', voice,
       '-f', 'lavfi', '-i', `sine=frequency=220:duration=${seconds}`,
-      '-filter_complex', `[0:a]apad,atrim=0:${seconds}[v];[1:a]volume=0.1[b];[v][b]amix=inputs=2:duration=longest:normalize=0,afade=t=out:st=${seconds - 1}:d=1`,
+      '-filter_complex', `[0:a]apad,atrim=0:${seconds}[v];[1:a]volume=0.8[b];[v][b]amix=inputs=2:duration=longest:normalize=0,afade=t=out:st=${seconds - 1}:d=1`,
       '-ar', '44100', '-ac', '2', ...metadata(tags), path,
     ])
   } catch (error) {
