@@ -12,26 +12,14 @@
 | Runs on SQLite in tmp/bench-library/ (about 4 minutes, 700 MB of disk).
 */
 import { execFile, spawnSync } from 'node:child_process'
-import { copyFile, mkdir, readFile, rm } from 'node:fs/promises'
+import { copyFile, mkdir, readFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { bootApp } from './boot.js'
+import { benchWorkspace, bootApp } from './boot.js'
 
 const run = promisify(execFile)
-const root = fileURLToPath(new URL('../', import.meta.url))
-const work = join(root, 'tmp/bench-library')
-await rm(work, { recursive: true, force: true })
-await mkdir(work, { recursive: true })
-Object.assign(process.env, {
-  DB_CONNECTION: 'sqlite',
-  SQLITE_PATH: join(work, 'bench.sqlite3'),
-  ANTENNE_STATIONS_DIR: join(work, 'stations'),
-  ANTENNE_PROGRAMS_DIR: join(work, 'programs'),
-  ANTENNE_COVERS_DIR: join(work, 'covers'),
-  LOG_LEVEL: 'warn',
-})
+const work = await benchWorkspace('bench-library')
 
 /** CPU seconds of this process and of its waited-for children (ffmpeg), from /proc. */
 async function cpuSeconds() {

@@ -11,22 +11,11 @@
 | Runs on SQLite in tmp/bench-streamer/.
 */
 import { spawn } from 'node:child_process'
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { bootApp } from './boot.js'
+import { benchWorkspace, bootApp, root } from './boot.js'
 
-const root = fileURLToPath(new URL('../', import.meta.url))
-const work = join(root, 'tmp/bench-streamer')
-await rm(work, { recursive: true, force: true })
-await mkdir(work, { recursive: true })
-Object.assign(process.env, {
-  DB_CONNECTION: 'sqlite',
-  SQLITE_PATH: join(work, 'bench.sqlite3'),
-  ANTENNE_STATIONS_DIR: join(work, 'stations'),
-  ANTENNE_PROGRAMS_DIR: join(work, 'programs'),
-  LOG_LEVEL: 'warn',
-})
+const work = await benchWorkspace('bench-streamer')
 
 const app = await bootApp()
 
