@@ -46,6 +46,16 @@ const antenneConfig = {
     },
   },
 
+  /** Thresholds of `node ace doctor` and GET /health. */
+  health: {
+    minFreeBytes: 1024 ** 3,
+    minFreeShare: 0.05,
+    minFreeMemory: 0.05,
+    maxLoadPerCore: 2,
+    maxOnAirAge: 3600_000,
+    timeout: 2000,
+  },
+
   streamer: {
     /** The Liquidsoap binary (Debian's 2.1 by default). */
     liquidsoap: env.get('ANTENNE_LIQUIDSOAP_BIN', 'liquidsoap'),

@@ -1,19 +1,14 @@
-import db from '@adonisjs/lucid/services/db'
 import type { HttpContext } from '@adonisjs/core/http'
+import { runHealthChecks } from '#health/health_checks'
 
 /**
- * Liveness and database reachability, for load balancers and systemd.
+ * The checks of `node ace doctor` as JSON, for load balancers and systemd
+ * watchdogs: 200 when all pass, 503 otherwise.
  */
 export default class HealthController {
   async handle({ response }: HttpContext) {
-    try {
-      await db.rawQuery('select 1')
-      return response.ok({ status: 'ok', checks: { database: 'ok' } })
-    } catch (error) {
-      return response.serviceUnavailable({
-        status: 'fail',
-        checks: { database: (error as Error).message },
-      })
-    }
+    const checks = await runHealthChecks()
+    const ok = checks.every((check) => check.ok)
+    return response.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'fail', checks })
   }
 }

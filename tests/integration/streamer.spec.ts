@@ -19,6 +19,8 @@ import { StationMonitor } from '#streamer/station_monitor'
 import { LiquidsoapClient } from '#streamer/telnet'
 import { LogJournal } from '#streamer/log_journal'
 import { stationPaths, writeStationConfig } from '#streamer/station_config'
+import antenneConfig from '#config/antenne'
+import { runHealthChecks } from '#health/health_checks'
 
 const run = promisify(execFile)
 const ICECAST_PORT = 8011
@@ -207,6 +209,17 @@ test.group('Streamer against a real Liquidsoap and Icecast', (group) => {
     assert.isTrue(logger.lines.some((line) => /corrupt\.mp3 \(missing or undecodable\)/.test(line)))
     assert.isAbove(await listener.received(1500), 10_000)
     assert.notEqual(monitor.lastStatus?.active, 'none')
+  })
+
+  test('doctor: the station\'s Liquidsoap answers and its Icecast mount is live', async ({ assert }) => {
+    const lenient = { ...antenneConfig.health, minFreeBytes: 0, minFreeShare: 0, minFreeMemory: 0, maxLoadPerCore: 1e6 }
+    const checks = (await runHealthChecks(lenient)).filter((c) => c.name.startsWith(`station ${station.slug}:`))
+    assert.deepEqual(
+      checks.map((c) => [c.name.replace(`station ${station.slug}: `, ''), c.ok]),
+      [['liquidsoap', true], [`icecast ${MOUNT}`, true], ['on-air log', true]],
+      JSON.stringify(checks)
+    )
+    assert.match(checks[1].detail, new RegExp(`127\\.0\\.0\\.1:${ICECAST_PORT}${MOUNT.replace('.', '\\.')} is live`))
   })
 
   test('playlist sounds and their timestamped tracks are logged once each, at air time + timestamp', async ({ assert }) => {

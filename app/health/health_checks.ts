@@ -1,0 +1,181 @@
+/*
+| What `node ace doctor` and `GET /health` check: the walk an operator does
+| by hand at 3 a.m. (database, migrations, each station's Liquidsoap and
+| Icecast, disk, memory, load, the on-air log), one verdict per line with
+| the fix to try.
+*/
+import { readdir, readFile, statfs } from 'node:fs/promises'
+import { availableParallelism, loadavg } from 'node:os'
+import { basename, extname } from 'node:path'
+import app from '@adonisjs/core/services/app'
+import db from '@adonisjs/lucid/services/db'
+import antenneConfig from '#config/antenne'
+import Station from '#models/station'
+import { fromSqlDateTime } from '#models/columns'
+import { LiquidsoapClient } from '#streamer/telnet'
+import { parseStatus, type OnAirStatus } from '#streamer/on_air_status'
+import { stationPaths } from '#streamer/station_config'
+
+export interface HealthCheck {
+  name: string
+  ok: boolean
+  detail: string
+  /** What to try when it fails. */
+  fix?: string
+}
+
+export interface HealthSettings {
+  /** Free space under which a folder fails: bytes, and a share of the disk. */
+  minFreeBytes: number
+  minFreeShare: number
+  /** Available memory under this share of the total fails. */
+  minFreeMemory: number
+  /** A 1-minute load per core over this fails. */
+  maxLoadPerCore: number
+  /** An on-air log older than this (ms) while Liquidsoap answers fails: the monitor is not logging. */
+  maxOnAirAge: number
+  /** ms per network question (Liquidsoap socket, Icecast). */
+  timeout: number
+}
+
+const pass = (name: string, detail: string): HealthCheck => ({ name, ok: true, detail })
+const fail = (name: string, detail: string, fix: string): HealthCheck => ({ name, ok: false, detail, fix })
+
+function bytes(n: number) {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+  let i = 0
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024
+    i++
+  }
+  return `${n.toFixed(i ? 1 : 0)} ${units[i]}`
+}
+
+function ago(ms: number) {
+  const minutes = Math.round(ms / 60_000)
+  return minutes < 120 ? `${minutes} min ago` : `${Math.round(minutes / 60)} h ago`
+}
+
+async function databaseChecks(): Promise<HealthCheck[]> {
+  const connection = db.primaryConnectionName
+  try {
+    await db.rawQuery('select 1')
+  } catch (error) {
+    return [
+      fail('database', `cannot reach the ${connection} database: ${(error as Error).message}`, connection === 'mysql'
+        ? 'start MariaDB (systemctl start mariadb) and check MYSQL_HOST, MYSQL_USER, MYSQL_PASSWORD, MYSQL_DB_NAME'
+        : 'check SQLITE_PATH and that its folder is writable'),
+    ]
+  }
+  const files = (await readdir(app.makePath('database/migrations')).catch(() => [] as string[]))
+    .filter((file) => ['.ts', '.js'].includes(extname(file)))
+    .map((file) => basename(file, extname(file)))
+  const applied = new Set(
+    (await db.from('adonis_schema').select('name').catch(() => [] as Array<{ name: string }>)).map((row: { name: string }) => basename(row.name))
+  )
+  const pending = files.filter((file) => !applied.has(file))
+  return [
+    pass('database', `${connection} reachable`),
+    pending.length
+      ? fail('migrations', `${pending.length} not run (first: ${pending[0]})`, 'node ace migration:run --force')
+      : pass('migrations', `${files.length} run`),
+  ]
+}
+
+async function icecastCheck(name: string, output: { host: string | null; port: number | null; mount: string | null; password: string | null }, up: boolean | undefined, timeout: number) {
+  const base = `http://${output.host}:${output.port}`
+  const mount = output.mount?.startsWith('/') ? output.mount : `/${output.mount ?? ''}`
+  try {
+    // Source credentials may ask for a mount's client list: 401 says the password is wrong.
+    const response = await fetch(`${base}/admin/listclients?mount=${encodeURIComponent(mount)}`, {
+      headers: { authorization: `Basic ${Buffer.from(`source:${output.password ?? ''}`).toString('base64')}` },
+      signal: AbortSignal.timeout(timeout),
+    })
+    await response.body?.cancel()
+    if (response.status === 401) return fail(name, `Icecast at ${base} refuses the source password`, 'set the output\'s password to the <source-password> of icecast.xml')
+    if (response.status === 200) return pass(name, `${base}${mount} is live`)
+    // 400 "Source does not exist": Icecast answers, nothing streams to the mount.
+    return up === false || up === undefined
+      ? fail(name, `Icecast at ${base} answers, but ${mount} has no source`, 'start the streamer, then read <station dir>/liquidsoap.log for the output\'s errors')
+      : pass(name, `${base} answers`)
+  } catch (error) {
+    return fail(name, `Icecast at ${base} does not answer (${(error as Error).cause ? String((error as Error & { cause: { code?: string } }).cause.code ?? (error as Error).message) : (error as Error).message})`, 'start Icecast (systemctl start icecast2) or fix the output\'s host and port')
+  }
+}
+
+async function stationChecks(settings: HealthSettings): Promise<HealthCheck[]> {
+  const checks: HealthCheck[] = []
+  const stations = await Station.query().withScopes((s) => s.active()).preload('outputs').orderBy('id')
+  for (const station of stations) {
+    const name = `station ${station.slug}`
+    const paths = stationPaths(station)
+    let status: OnAirStatus | null = null
+    const client = new LiquidsoapClient({ path: paths.socket }, { timeout: settings.timeout })
+    try {
+      status = parseStatus(await client.command('station.status'))
+      checks.push(pass(`${name}: liquidsoap`, `answers on ${paths.socket}, on air: ${status.active}`))
+    } catch (error) {
+      checks.push(
+        fail(`${name}: liquidsoap`, `no answer on ${paths.socket} (${(error as Error).message})`, `start the streamer (node ace streamer --config --run --monitor, or systemctl start antenne-streamer); its log: ${paths.log}`)
+      )
+    } finally {
+      await client.close().catch(() => {})
+    }
+    for (const output of station.outputs.filter((o) => o.active && o.type === 'icecast')) {
+      checks.push(await icecastCheck(`${name}: icecast ${output.mount}`, output, status?.outputs[`output_${output.id}`], settings.timeout))
+    }
+    const last = await db.from('logs').where('station_id', station.id).where('type', 'on_air').max('date as date').first()
+    const at = fromSqlDateTime(last?.date)
+    if (!at) {
+      checks.push(status ? fail(`${name}: on-air log`, 'nothing logged yet', 'run the streamer with --monitor') : pass(`${name}: on-air log`, 'nothing logged yet'))
+    } else {
+      const age = Date.now() - at.toMillis()
+      checks.push(
+        status && age > settings.maxOnAirAge
+          ? fail(`${name}: on-air log`, `last entry ${ago(age)} while Liquidsoap plays`, 'run the streamer with --monitor (or read its output for a failing tick)')
+          : pass(`${name}: on-air log`, `last entry ${ago(age)}`)
+      )
+    }
+  }
+  return checks
+}
+
+async function diskCheck(name: string, folder: string, settings: HealthSettings): Promise<HealthCheck> {
+  try {
+    const fs = await statfs(folder)
+    const free = fs.bavail * fs.bsize
+    const share = free / (fs.blocks * fs.bsize)
+    const detail = `${bytes(free)} free (${(share * 100).toFixed(0)} %) in ${folder}`
+    return free < settings.minFreeBytes || share < settings.minFreeShare
+      ? fail(name, detail, `free some space, or move the folder to a larger disk (under ${bytes(settings.minFreeBytes)} or ${settings.minFreeShare * 100} % fails)`)
+      : pass(name, detail)
+  } catch (error) {
+    return fail(name, `cannot read ${folder} (${(error as NodeJS.ErrnoException).code})`, 'create the folder, or fix its path in .env')
+  }
+}
+
+async function systemChecks(settings: HealthSettings): Promise<HealthCheck[]> {
+  const meminfo = await readFile('/proc/meminfo', 'utf8').catch(() => '')
+  const kib = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(meminfo)?.[1] ?? 0) * 1024
+  const total = kib('MemTotal')
+  const available = kib('MemAvailable')
+  const load = loadavg()[0] / availableParallelism()
+  return [
+    !total || available / total >= settings.minFreeMemory
+      ? pass('memory', total ? `${bytes(available)} available of ${bytes(total)}` : 'not measured (no /proc/meminfo)')
+      : fail('memory', `${bytes(available)} available of ${bytes(total)}`, 'find what uses the memory (top -o %MEM)'),
+    load <= settings.maxLoadPerCore
+      ? pass('load', `${load.toFixed(2)} per core (1 min)`)
+      : fail('load', `${load.toFixed(2)} per core (1 min)`, 'find what uses the CPU (top); playout needs headroom'),
+  ]
+}
+
+export async function runHealthChecks(settings: HealthSettings = antenneConfig.health): Promise<HealthCheck[]> {
+  const checks = await databaseChecks()
+  const databaseUp = checks[0].ok
+  if (databaseUp) checks.push(...(await stationChecks(settings)))
+  checks.push(await diskCheck('disk: programs', antenneConfig.programsDir, settings))
+  checks.push(await diskCheck('disk: stations', antenneConfig.stationsDir, settings))
+  checks.push(...(await systemChecks(settings)))
+  return checks
+}

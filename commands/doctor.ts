@@ -1,0 +1,31 @@
+import { BaseCommand } from '@adonisjs/core/ace'
+import type { CommandOptions } from '@adonisjs/core/types/ace'
+import { commandFailureLines } from '#exceptions/command_failure'
+import { runHealthChecks } from '#health/health_checks'
+
+export default class Doctor extends BaseCommand {
+  static commandName = 'doctor'
+  static description = 'Check the install: database, migrations, each station\'s Liquidsoap and Icecast, disk, memory, load'
+  static help = ['One line per check, with the fix to try; exit code 1 when something fails (GET /health gives the same as JSON).']
+  static options: CommandOptions = { startApp: true }
+
+  async run() {
+    try {
+      const checks = await runHealthChecks()
+      for (const check of checks) {
+        if (check.ok) this.logger.log(`${this.colors.green('✔')} ${check.name}: ${check.detail}`)
+        else this.logger.log(`${this.colors.red('✖')} ${check.name}: ${check.detail}\n    fix: ${check.fix}`)
+      }
+      const failed = checks.filter((check) => !check.ok).length
+      if (failed) {
+        this.exitCode = 1
+        this.logger.log(`${failed} of ${checks.length} checks failed`)
+      } else {
+        this.logger.log(`all ${checks.length} checks passed`)
+      }
+    } catch (error) {
+      this.exitCode = 1
+      for (const line of commandFailureLines('doctor', error)) this.logger.error(line)
+    }
+  }
+}
