@@ -14,13 +14,29 @@ export default defineConfig({
       environment: ['repl', 'test'],
     },
     () => import('@adonisjs/core/providers/vinejs_provider'),
+    () => import('@adonisjs/core/providers/edge_provider'),
+    () => import('@adonisjs/session/session_provider'),
+    () => import('@adonisjs/shield/shield_provider'),
+    () => import('@adonisjs/static/static_provider'),
     () => import('@adonisjs/lucid/database_provider'),
+    () => import('@adonisjs/i18n/i18n_provider'),
+    () => import('@adonisjs/transmit/transmit_provider'),
   ],
+
+  /*
+  | The top level stays as the brief has it: public files live under resources/.
+  */
+  directories: {
+    public: 'resources/public',
+  },
+
 
   preloads: [
     () => import('#start/time'),
     () => import('#start/routes'),
     () => import('#start/kernel'),
+    { file: () => import('#start/view'), environment: ['web', 'test'] },
+    { file: () => import('#start/now_playing'), environment: ['web'] },
   ],
 
   tests: {
@@ -48,5 +64,7 @@ export default defineConfig({
   metaFiles: [
     { pattern: 'resources/**/*.edge', reloadServer: false },
     { pattern: 'resources/**/*.liq', reloadServer: false },
+    { pattern: 'resources/public/**', reloadServer: false },
+    { pattern: 'resources/lang/**', reloadServer: false },
   ],
 })

@@ -10,6 +10,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   HOST: Env.schema.string.optional({ format: 'host' }),
   // Required in production (config/app.ts); `bin/setup` writes one into .env.
   APP_KEY: Env.schema.string.optional(),
+  SESSION_DRIVER: Env.schema.enum.optional(['cookie', 'memory'] as const),
   LOG_LEVEL: Env.schema.enum.optional([
     'fatal',
     'error',

@@ -1,4 +1,5 @@
 import { assert } from '@japa/assert'
+import { apiClient } from '@japa/api-client'
 import app from '@adonisjs/core/services/app'
 import type { Config } from '@japa/runner/types'
 import { pluginAdonisJS } from '@japa/plugin-adonisjs'
@@ -8,7 +9,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
  * Imported by bin/test.ts. The same suites run on SQLite and on MariaDB
  * (DB_CONNECTION=mysql): `npm test` runs both.
  */
-export const plugins: Config['plugins'] = [assert(), pluginAdonisJS(app)]
+export const plugins: Config['plugins'] = [assert(), apiClient(), pluginAdonisJS(app)]
 
 export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
   // Migrate the test database before the suites, roll it back after them.
@@ -16,4 +17,7 @@ export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
   teardown: [],
 }
 
-export const configureSuite: Config['configureSuite'] = () => {}
+/** The functional suite talks to the real HTTP server, on HOST:PORT of .env.test. */
+export const configureSuite: Config['configureSuite'] = (suite) => {
+  if (suite.name === 'functional') suite.setup(() => testUtils.httpServer().start())
+}

@@ -48,3 +48,9 @@ export class StreamerConfigException extends Exception {
   static code = 'E_STREAMER_CONFIG'
   static status = 400
 }
+
+/** A page or resource that does not exist (a bad date in a URL, an unknown slug). */
+export class NotFoundException extends Exception {
+  static status = 404
+  static code = 'E_NOT_FOUND'
+}

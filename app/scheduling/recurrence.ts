@@ -154,6 +154,12 @@ function isoWeekday(epochDays: number): number {
   return ((new Date(epochDays * DAY_MS).getUTCDay() + 6) % 7) + 1
 }
 
+/** Monday to Sunday (YYYY-MM-DD) of the ISO week holding `date`. */
+export function weekOf(date: string): string[] {
+  const monday = epochDay(date) - (isoWeekday(epochDay(date)) - 1)
+  return Array.from({ length: 7 }, (_, i) => isoDate(monday + i))
+}
+
 /** The dates of `month` that fall on the given ISO weekday (1 = Monday). */
 export function weekdaysOfMonth({ year, month }: Month, weekday: number): string[] {
   const first = Date.UTC(year, month - 1, 1) / DAY_MS

@@ -81,7 +81,6 @@ test.group('GET /health', (group) => {
   group.setup(async () => {
     await mkdir(antenneConfig.programsDir, { recursive: true })
     await mkdir(antenneConfig.stationsDir, { recursive: true })
-    return testUtils.httpServer().start()
   })
 
   const url = () => `http://${process.env.HOST}:${process.env.PORT}/health`

@@ -1,0 +1,46 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import Program from '#models/program'
+import Episode from '#models/episode'
+import { NotFoundException } from '#exceptions/domain'
+
+async function programOf({ station, params }: HttpContext) {
+  if (!station) throw new NotFoundException('no station yet')
+  const program = await Program.query().where('station_id', station.id).where('slug', String(params.program)).where('active', true).first()
+  if (!program) throw new NotFoundException(`no program "${params.program}"`)
+  return program
+}
+
+export default class ProgramsController {
+  async index({ view, station, request }: HttpContext) {
+    if (!station) throw new NotFoundException('no station yet')
+    const programs = await Program.query().where('station_id', station.id).where('active', true).orderBy('title').paginate(Number(request.qs().page) || 1, 30)
+    programs.baseUrl('/programs')
+    return view.render('pages/programs/index', { programs })
+  }
+
+  /** A program and its episodes, the newest first. */
+  async show(ctx: HttpContext) {
+    const program = await programOf(ctx)
+    const episodes = await Episode.query()
+      .where('program_id', program.id)
+      .preload('diffusions', (d) => d.orderBy('start'))
+      .orderBy('id', 'desc')
+      .paginate(Number(ctx.request.qs().page) || 1, 20)
+    episodes.baseUrl(`/programs/${program.slug}`)
+    return ctx.view.render('pages/programs/show', { program, episodes })
+  }
+
+  /** An episode: its airings, tracklist and podcasts. */
+  async episode(ctx: HttpContext) {
+    const program = await programOf(ctx)
+    const episode = await Episode.query()
+      .where('program_id', program.id)
+      .where('slug', String(ctx.params.episode))
+      .preload('diffusions', (d) => d.orderBy('start'))
+      .preload('tracks', (t) => t.orderBy('position'))
+      .preload('sounds', (s) => s.where('is_public', true).whereNot('type', 'removed').orderBy('path'))
+      .first()
+    if (!episode) throw new NotFoundException(`no episode "${ctx.params.episode}"`)
+    return ctx.view.render('pages/programs/episode', { program, episode })
+  }
+}

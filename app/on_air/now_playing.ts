@@ -1,0 +1,67 @@
+/*
+| What a listener sees as "now playing": the diffusion on air (if any), the
+| last thing the streamer logged, and the next diffusions.
+*/
+import { DateTime } from 'luxon'
+import Diffusion from '#models/diffusion'
+import Log from '#models/log'
+import type Station from '#models/station'
+import { coverUrl, episodeUrl } from '#on_air/on_air_log'
+import { sqlDateTime } from '#models/columns'
+
+export interface NowPlaying {
+  station: string
+  diffusion: { title: string; program: string; url: string; start: string; end: string } | null
+  /** The last sound or track logged on air. */
+  track: { title: string; artist: string | null; since: string; cover: string | null } | null
+  next: Array<{ title: string; program: string; url: string; start: string; end: string }>
+}
+
+function airing(diffusion: Diffusion) {
+  return {
+    title: diffusion.episode.title,
+    program: diffusion.program.title,
+    url: episodeUrl(diffusion.program.slug, diffusion.episode.slug),
+    start: diffusion.start.toISO()!,
+    end: diffusion.end.toISO()!,
+  }
+}
+
+export async function nowPlaying(station: Station, now = DateTime.utc()): Promise<NowPlaying> {
+  const current = await Diffusion.query()
+    .withScopes((s) => {
+      s.station(station)
+      s.onAir()
+      s.now(now)
+    })
+    .preload('episode')
+    .preload('program')
+    .first()
+  const next = await Diffusion.query()
+    .withScopes((s) => {
+      s.station(station)
+      s.onAir()
+    })
+    .where('start', '>', sqlDateTime(now))
+    .orderBy('start')
+    .preload('episode')
+    .preload('program')
+    .limit(3)
+  const last = await Log.query()
+    .withScopes((s) => {
+      s.station(station)
+      s.onAir()
+    })
+    .orderBy('date', 'desc')
+    .orderBy('id', 'desc')
+    .preload('track')
+    .preload('sound')
+    .first()
+  let track: NowPlaying['track'] = null
+  if (last) {
+    const title = last.track?.title ?? last.sound?.title ?? last.sound?.name ?? last.comment ?? ''
+    const artist = last.track ? last.track.artist : (last.sound?.artist ?? null)
+    track = { title, artist, since: last.date.toISO()!, cover: coverUrl(last.sound?.cover) }
+  }
+  return { station: station.slug, diffusion: current ? airing(current) : null, track, next: next.map(airing) }
+}

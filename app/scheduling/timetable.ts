@@ -1,0 +1,33 @@
+/*
+| The public timetable: a station's on-air diffusions of one local week,
+| day by day, in the station's zone.
+*/
+import Diffusion from '#models/diffusion'
+import type Station from '#models/station'
+import { sqlDateTime } from '#models/columns'
+import { localDayBounds, weekOf } from '#scheduling/recurrence'
+
+export interface TimetableDay {
+  day: string
+  diffusions: Diffusion[]
+}
+
+export async function weekTimetable(station: Station, date: string): Promise<TimetableDay[]> {
+  const days = weekOf(date)
+  const [from] = localDayBounds(days[0], station.timezone)
+  const [, to] = localDayBounds(days[6], station.timezone)
+  const diffusions = await Diffusion.query()
+    .withScopes((s) => {
+      s.station(station)
+      s.onAir()
+    })
+    .where('start', '>=', sqlDateTime(from))
+    .where('start', '<', sqlDateTime(to))
+    .preload('episode')
+    .preload('program')
+    .orderBy('start')
+  return days.map((day) => ({
+    day,
+    diffusions: diffusions.filter((d) => d.start.setZone(station.timezone).toISODate() === day),
+  }))
+}
