@@ -5,6 +5,7 @@ import Program from '#models/program'
 import Diffusion from '#models/diffusion'
 import Sound from '#models/sound'
 import Track from '#models/track'
+import { utcInstant } from '#models/columns'
 
 /** What a program airs once: its sounds and tracklist; reruns share it. */
 export default class Episode extends BaseModel {
@@ -23,10 +24,10 @@ export default class Episode extends BaseModel {
   @column()
   declare content: string | null
 
-  @column.dateTime({ autoCreate: true })
+  @column.dateTime({ ...utcInstant, autoCreate: true })
   declare createdAt: DateTime
 
-  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  @column.dateTime({ ...utcInstant, autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
 
   @belongsTo(() => Program)

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import { BaseModel, belongsTo, column, scope } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
-import { booleanColumn } from '#models/columns'
+import { booleanColumn, utcInstant } from '#models/columns'
 import Station from '#models/station'
 
 export const OUTPUT_TYPES = ['icecast', 'file'] as const
@@ -42,10 +42,10 @@ export default class Output extends BaseModel {
   @column(booleanColumn)
   declare active: boolean
 
-  @column.dateTime({ autoCreate: true })
+  @column.dateTime({ ...utcInstant, autoCreate: true })
   declare createdAt: DateTime
 
-  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  @column.dateTime({ ...utcInstant, autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
 
   @belongsTo(() => Station)

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { BaseModel, belongsTo, column, hasMany, hasOne, scope } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany, HasOne } from '@adonisjs/lucid/types/relations'
 import antenneConfig from '#config/antenne'
-import { booleanColumn } from '#models/columns'
+import { booleanColumn, utcInstant } from '#models/columns'
 import Station from '#models/station'
 import Stream from '#models/stream'
 import Schedule from '#models/schedule'
@@ -37,10 +37,10 @@ export default class Program extends BaseModel {
   @column(booleanColumn)
   declare acceptAnyQuality: boolean
 
-  @column.dateTime({ autoCreate: true })
+  @column.dateTime({ ...utcInstant, autoCreate: true })
   declare createdAt: DateTime
 
-  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  @column.dateTime({ ...utcInstant, autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
 
   @belongsTo(() => Station)

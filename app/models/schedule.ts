@@ -14,6 +14,7 @@ import { type Frequency, type Recurrence, recurrenceErrors } from '#scheduling/r
 import { InvalidRecordException } from '#exceptions/domain'
 import Program from '#models/program'
 import Diffusion from '#models/diffusion'
+import { utcInstant } from '#models/columns'
 
 /** Fields whose change moves the future diffusions already generated. */
 const TIMING_FIELDS = ['time', 'timezone', 'duration'] as const
@@ -56,10 +57,10 @@ export default class Schedule extends BaseModel {
   @column()
   declare initialId: number | null
 
-  @column.dateTime({ autoCreate: true })
+  @column.dateTime({ ...utcInstant, autoCreate: true })
   declare createdAt: DateTime
 
-  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  @column.dateTime({ ...utcInstant, autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
 
   @belongsTo(() => Program)

@@ -110,10 +110,10 @@ export default class Sound extends BaseModel {
   @column.dateTime(utcInstant)
   declare tracklistMtime: DateTime | null
 
-  @column.dateTime({ autoCreate: true })
+  @column.dateTime({ ...utcInstant, autoCreate: true })
   declare createdAt: DateTime
 
-  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  @column.dateTime({ ...utcInstant, autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
 
   @belongsTo(() => Program)

@@ -5,7 +5,7 @@ import type { HasMany } from '@adonisjs/lucid/types/relations'
 import antenneConfig from '#config/antenne'
 import { isValidZone } from '#scheduling/recurrence'
 import { InvalidRecordException } from '#exceptions/domain'
-import { booleanColumn } from '#models/columns'
+import { booleanColumn, utcInstant } from '#models/columns'
 import Output from '#models/output'
 import Program from '#models/program'
 import Log from '#models/log'
@@ -43,10 +43,10 @@ export default class Station extends BaseModel {
   @column({ serializeAs: null })
   declare harborPassword: string | null
 
-  @column.dateTime({ autoCreate: true })
+  @column.dateTime({ ...utcInstant, autoCreate: true })
   declare createdAt: DateTime
 
-  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  @column.dateTime({ ...utcInstant, autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
 
   @hasMany(() => Output)

@@ -3,6 +3,7 @@ import { BaseModel, afterDelete, afterSave, belongsTo, column } from '@adonisjs/
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import Program from '#models/program'
 import { touchChangeStamp } from '#streamer/change_stamp'
+import { utcInstant } from '#models/columns'
 
 /** Rotation settings of a streamed program (Aircox's Stream). */
 export default class Stream extends BaseModel {
@@ -23,10 +24,10 @@ export default class Stream extends BaseModel {
   @column()
   declare delay: number
 
-  @column.dateTime({ autoCreate: true })
+  @column.dateTime({ ...utcInstant, autoCreate: true })
   declare createdAt: DateTime
 
-  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  @column.dateTime({ ...utcInstant, autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
 
   @belongsTo(() => Program)

@@ -5,6 +5,7 @@ import { InvalidRecordException } from '#exceptions/domain'
 import Episode from '#models/episode'
 import { touchChangeStamp } from '#streamer/change_stamp'
 import Sound from '#models/sound'
+import { utcInstant } from '#models/columns'
 
 /**
  * A piece of music: in an episode's tracklist, or at a timestamp inside a
@@ -43,10 +44,10 @@ export default class Track extends BaseModel {
   @column()
   declare info: string | null
 
-  @column.dateTime({ autoCreate: true })
+  @column.dateTime({ ...utcInstant, autoCreate: true })
   declare createdAt: DateTime
 
-  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  @column.dateTime({ ...utcInstant, autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
 
   @belongsTo(() => Episode)

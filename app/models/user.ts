@@ -4,6 +4,7 @@ import { BaseModel, beforeSave, column, manyToMany } from '@adonisjs/lucid/orm'
 import type { ManyToMany } from '@adonisjs/lucid/types/relations'
 import Station from '#models/station'
 import Program from '#models/program'
+import { utcInstant } from '#models/columns'
 
 export const USER_ROLES = ['admin', 'manager', 'host'] as const
 export type UserRole = (typeof USER_ROLES)[number]
@@ -29,10 +30,10 @@ export default class User extends BaseModel {
   @column()
   declare role: UserRole
 
-  @column.dateTime({ autoCreate: true })
+  @column.dateTime({ ...utcInstant, autoCreate: true })
   declare createdAt: DateTime
 
-  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  @column.dateTime({ ...utcInstant, autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
 
   @manyToMany(() => Station, { pivotTable: 'station_user' })

@@ -4,25 +4,33 @@
 */
 import { DateTime } from 'luxon'
 import Diffusion from '#models/diffusion'
-import Log from '#models/log'
+import db from '@adonisjs/lucid/services/db'
 import type Station from '#models/station'
 import { mergePlayed, type PlayedDiffusion, type PlayedItem, type PlayedTrack } from '#on_air/log_merge'
 import { localDayBounds } from '#scheduling/recurrence'
-import { sqlDateTime } from '#models/columns'
+import { fromSqlDateTime, sqlDateTime } from '#models/columns'
 
 export const episodeUrl = (programSlug: string, episodeSlug: string) => `/programs/${programSlug}/${episodeSlug}`
 export const coverUrl = (cover: string | null | undefined) => (cover ? `/covers/${cover}` : null)
 
-function trackItem(log: Log): PlayedTrack {
+interface TrackRow {
+  date: unknown
+  title: string
+  artist: string | null
+  info: string | null
+  cover: string | null
+}
+
+function trackItem(row: TrackRow): PlayedTrack {
   return {
     type: 'track',
-    start: log.date.toMillis(),
+    start: fromSqlDateTime(row.date)!.toMillis(),
     end: null,
-    title: log.track.title,
-    artist: log.track.artist,
-    info: log.track.info,
+    title: row.title,
+    artist: row.artist,
+    info: row.info,
     url: null,
-    cover: coverUrl(log.track.sound?.cover),
+    cover: coverUrl(row.cover),
   }
 }
 
@@ -47,16 +55,17 @@ export class OnAirLog {
   static async between(station: Station, from: DateTime, to: DateTime, now = DateTime.utc()): Promise<PlayedItem[]> {
     const until = DateTime.min(to, now)
     if (until <= from) return []
-    const logs = await Log.query()
-      .withScopes((s) => {
-        s.station(station)
-        s.onAir()
-      })
-      .where('date', '>=', sqlDateTime(from))
-      .where('date', '<', sqlDateTime(until))
-      .whereNotNull('track_id')
-      .preload('track', (track) => track.preload('sound'))
-      .orderBy('date', 'desc')
+    // One indexed range query, joined, without models: a day can hold thousands of tracks.
+    const rows: TrackRow[] = await db
+      .from('logs')
+      .join('tracks', 'tracks.id', 'logs.track_id')
+      .leftJoin('sounds', 'sounds.id', 'tracks.sound_id')
+      .where('logs.station_id', station.id)
+      .where('logs.type', 'on_air')
+      .where('logs.date', '>=', sqlDateTime(from))
+      .where('logs.date', '<', sqlDateTime(until))
+      .orderBy('logs.date', 'desc')
+      .select('logs.date', 'tracks.title', 'tracks.artist', 'tracks.info', 'sounds.cover')
     const diffusions = await Diffusion.query()
       .withScopes((s) => {
         s.station(station)
@@ -66,10 +75,7 @@ export class OnAirLog {
       .where('start', '<', sqlDateTime(until))
       .preload('episode')
       .preload('program')
-    return mergePlayed(
-      logs.filter((log) => log.track).map(trackItem),
-      diffusions.map(diffusionItem)
-    )
+    return mergePlayed(rows.map(trackItem), diffusions.map(diffusionItem))
   }
 
   /** One local day (YYYY-MM-DD) in the station's zone. */

@@ -26,8 +26,8 @@ export async function weekTimetable(station: Station, date: string): Promise<Tim
     .preload('episode')
     .preload('program')
     .orderBy('start')
-  return days.map((day) => ({
-    day,
-    diffusions: diffusions.filter((d) => d.start.setZone(station.timezone).toISODate() === day),
-  }))
+  // One zone conversion per diffusion: luxon's setZone is the costly part of this page.
+  const byDay = new Map<string, Diffusion[]>(days.map((day) => [day, []]))
+  for (const diffusion of diffusions) byDay.get(diffusion.start.setZone(station.timezone).toISODate()!)?.push(diffusion)
+  return days.map((day) => ({ day, diffusions: byDay.get(day)! }))
 }

@@ -64,6 +64,20 @@ test.group('Public site', (group) => {
     assert.include(html, `>${start.setZone(ZONE).toFormat('HH:mm')}<`)
   })
 
+  test('a long day of the on-air log is paginated, 100 items a page', async ({ client, assert }) => {
+    const { station, rotation } = await radio()
+    const day = DateTime.fromISO('2020-01-02T00:00', { zone: ZONE })
+    const sound = await Sound.create({ programId: rotation.id, name: 'x', path: `/srv/x-${++serial}.mp3`, type: 'archive', isPublic: false })
+    const track = await Track.create({ soundId: sound.id, position: 0, timestamp: 0, title: 'Song' })
+    await Log.createMany(Array.from({ length: 150 }, (_, i) => ({ stationId: station.id, type: 'on_air' as const, date: day.plus({ minutes: 5 * i }), soundId: sound.id, trackId: track.id })))
+    const first = (await client.get('/logs/2020/01/02')).text()
+    assert.lengthOf(first.match(/<li class="played track">/g) ?? [], 100)
+    assert.include(first, '/logs/2020/01/02?page=2')
+    const second = (await client.get('/logs/2020/01/02?page=2')).text()
+    assert.lengthOf(second.match(/<li class="played track">/g) ?? [], 50)
+    assert.include(second, '>00:00<')
+  })
+
   test('the week timetable shows local times across the DST change', async ({ client, assert }) => {
     const { show } = await radio()
     // Spring forward in Brussels on Sunday 31 March 2030: 10:00 local on both sides.
@@ -92,8 +106,8 @@ test.group('Public site', (group) => {
   })
 
   test('a bad URL gets the 404 page, never a 500: {url}')
-    .with(['/week/2026/13/40', '/week/2026/02/30', '/logs/abcd/01/01', '/programs/nope', '/programs/nope/nothing', '/nowhere', '/covers/../../etc/passwd', '/covers/x.jpg', '/podcasts/abc'])
-    .run(async ({ client, assert }, url) => {
+    .with(['/week/2026/13/40', '/week/2026/02/30', '/logs/abcd/01/01', '/programs/nope', '/programs/nope/nothing', '/nowhere', '/covers/../../etc/passwd', '/covers/x.jpg', '/podcasts/abc'].map((url) => ({ url })))
+    .run(async ({ client, assert }, { url }) => {
       await radio()
       const response = await client.get(url)
       response.assertStatus(404)

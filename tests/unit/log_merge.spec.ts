@@ -34,3 +34,28 @@ test.group('Week of a date', () => {
       assert.include(days, row.date)
     })
 })
+
+test.group('Feeds', () => {
+  test('iCalendar text is escaped and long lines folded at 75 octets, never inside a character', async ({ assert }) => {
+    const { escapeText, foldLine, renderCalendar } = await import('#feeds/calendar')
+    assert.equal(escapeText('a;b,c\\d\ne'), 'a\\;b\\,c\\\\d\\ne')
+    const folded = foldLine(`SUMMARY:${'é'.repeat(60)}`)
+    for (const line of folded.split('\r\n')) assert.isAtMost(Buffer.byteLength(line), 75)
+    assert.equal(folded.split('\r\n ').join(''), `SUMMARY:${'é'.repeat(60)}`)
+    const ics = renderCalendar('Radio', [{ uid: 'd-1@x', start: new Date('2030-03-31T08:00:00Z'), end: new Date('2030-03-31T09:00:00Z'), summary: 'Talk: news, weather', url: 'http://x/p/e' }], new Date('2030-01-01T00:00:00Z'))
+    assert.include(ics, 'DTSTART:20300331T080000Z\r\nDTEND:20300331T090000Z\r\nSUMMARY:Talk: news\\, weather\r\n')
+    assert.isTrue(ics.startsWith('BEGIN:VCALENDAR\r\n') && ics.endsWith('END:VCALENDAR\r\n'))
+  })
+
+  test('RSS escapes titles and carries each enclosure', async ({ assert }) => {
+    const { renderPodcastFeed } = await import('#feeds/podcast_feed')
+    const xml = renderPodcastFeed({ title: 'Talk & <News>', link: 'http://x/p', description: 'd', language: 'fr' }, [
+      { guid: 'sound-1@x', title: '"Quoted" <b>', link: 'http://x/p/e', date: new Date('2030-01-02T08:00:00Z'), enclosure: { url: 'http://x/podcasts/1', length: 1234, type: 'audio/mpeg' }, duration: 3725 },
+    ])
+    assert.include(xml, '<title>Talk &amp; &lt;News&gt;</title>')
+    assert.include(xml, '<title>&quot;Quoted&quot; &lt;b&gt;</title>')
+    assert.include(xml, '<enclosure url="http://x/podcasts/1" length="1234" type="audio/mpeg"/>')
+    assert.include(xml, '<pubDate>Wed, 02 Jan 2030 08:00:00 GMT</pubDate>')
+    assert.include(xml, '<itunes:duration>1:02:05</itunes:duration>')
+  })
+})

@@ -1,0 +1,70 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { DateTime } from 'luxon'
+import Diffusion from '#models/diffusion'
+import Program from '#models/program'
+import Sound from '#models/sound'
+import { NotFoundException } from '#exceptions/domain'
+import { sqlDateTime } from '#models/columns'
+import { renderCalendar } from '#feeds/calendar'
+import { renderPodcastFeed } from '#feeds/podcast_feed'
+import { episodeUrl } from '#on_air/on_air_log'
+
+const AUDIO_TYPES: Record<string, string> = { mp3: 'audio/mpeg', ogg: 'audio/ogg', opus: 'audio/ogg', flac: 'audio/flac', wav: 'audio/wav', m4a: 'audio/mp4' }
+
+export default class FeedsController {
+  /** RSS podcast feed of a program (`/programs/SLUG/podcast.rss`). */
+  async podcast({ params, request, response, station, i18n }: HttpContext) {
+    if (!station) throw new NotFoundException('no station yet')
+    const program = await Program.query().where('station_id', station.id).where('slug', String(params.program)).where('active', true).first()
+    if (!program) throw new NotFoundException(`no program "${params.program}"`)
+    const origin = `${request.protocol()}://${request.host()}`
+    const sounds = await Sound.query()
+      .where('program_id', program.id)
+      .where('is_public', true)
+      .whereNot('type', 'removed')
+      .whereNotNull('episode_id')
+      .preload('episode')
+      .orderBy('id', 'desc')
+      .limit(100)
+    const xml = renderPodcastFeed(
+      { title: `${program.title} – ${station.name}`, link: `${origin}/programs/${program.slug}`, description: program.description ?? program.title, language: i18n.locale },
+      sounds.map((sound) => ({
+        guid: `sound-${sound.id}@${request.host()}`,
+        title: sound.episode.title,
+        link: origin + episodeUrl(program.slug, sound.episode.slug),
+        date: (sound.mtime ?? sound.createdAt).toJSDate(),
+        enclosure: { url: `${origin}/podcasts/${sound.id}`, length: Number(sound.size ?? 0), type: AUDIO_TYPES[sound.path.split('.').pop()!.toLowerCase()] ?? 'audio/mpeg' },
+        duration: sound.duration,
+      }))
+    )
+    return response.header('content-type', 'application/rss+xml; charset=utf-8').send(xml)
+  }
+
+  /** iCalendar of the timetable (`/timetable.ics`): a week back, four weeks ahead. */
+  async calendar({ request, response, station }: HttpContext) {
+    if (!station) throw new NotFoundException('no station yet')
+    const now = DateTime.utc()
+    const origin = `${request.protocol()}://${request.host()}`
+    const diffusions = await Diffusion.query()
+      .withScopes((s) => {
+        s.station(station)
+        s.onAir()
+      })
+      .where('start', '>=', sqlDateTime(now.minus({ days: 7 })))
+      .where('start', '<', sqlDateTime(now.plus({ days: 28 })))
+      .preload('episode')
+      .preload('program')
+      .orderBy('start')
+    const ics = renderCalendar(
+      station.name,
+      diffusions.map((d) => ({
+        uid: `diffusion-${d.id}@${request.host()}`,
+        start: d.start.toJSDate(),
+        end: d.end.toJSDate(),
+        summary: `${d.program.title}: ${d.episode.title}`,
+        url: origin + episodeUrl(d.program.slug, d.episode.slug),
+      }))
+    )
+    return response.header('content-type', 'text/calendar; charset=utf-8').send(ics)
+  }
+}
