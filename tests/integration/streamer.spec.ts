@@ -165,7 +165,14 @@ test.group('Streamer against a real Liquidsoap and Icecast', (group) => {
 
     await writeStationConfig(station)
     streamer = new Streamer({ config: true, run: true, monitor: false, delay: 200, timeout: 20 }, logger)
-    await streamer.start([station])
+    try {
+      await streamer.start([station])
+    } catch (error) {
+      // Leave nothing running (a supervisor would restart Liquidsoap and keep the runner alive).
+      await streamer.stop()
+      await run('bash', [app.makePath('bin/icecast'), 'stop', String(ICECAST_PORT)])
+      throw error
+    }
     const paths = stationPaths(station)
     monitor = new StationMonitor(station, new LiquidsoapClient({ path: paths.socket }), new LogJournal(paths.journal, logger), logger, { cancelTimeout: 20 })
     stopTicking = ticking(monitor, logger)
