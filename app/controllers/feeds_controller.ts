@@ -4,12 +4,11 @@ import Diffusion from '#models/diffusion'
 import Program from '#models/program'
 import Sound from '#models/sound'
 import { NotFoundException } from '#exceptions/domain'
+import { audioMimeType } from '#library/sound_file_name'
 import { sqlDateTime } from '#models/columns'
 import { renderCalendar } from '#feeds/calendar'
 import { renderPodcastFeed } from '#feeds/podcast_feed'
 import { episodeUrl } from '#on_air/on_air_log'
-
-const AUDIO_TYPES: Record<string, string> = { mp3: 'audio/mpeg', ogg: 'audio/ogg', opus: 'audio/ogg', flac: 'audio/flac', wav: 'audio/wav', m4a: 'audio/mp4' }
 
 export default class FeedsController {
   /** RSS podcast feed of a program (`/programs/SLUG/podcast.rss`). */
@@ -33,7 +32,7 @@ export default class FeedsController {
         title: sound.episode.title,
         link: origin + episodeUrl(program.slug, sound.episode.slug),
         date: (sound.mtime ?? sound.createdAt).toJSDate(),
-        enclosure: { url: `${origin}/podcasts/${sound.id}`, length: Number(sound.size ?? 0), type: AUDIO_TYPES[sound.path.split('.').pop()!.toLowerCase()] ?? 'audio/mpeg' },
+        enclosure: { url: `${origin}/podcasts/${sound.id}`, length: Number(sound.size ?? 0), type: audioMimeType(sound.path) },
         duration: sound.duration,
       }))
     )

@@ -3,10 +3,7 @@ import { join } from 'node:path'
 import antenneConfig from '#config/antenne'
 import Sound from '#models/sound'
 import { NotFoundException } from '#exceptions/domain'
-
-const AUDIO_TYPES: Record<string, string> = {
-  mp3: 'audio/mpeg', ogg: 'audio/ogg', opus: 'audio/ogg', flac: 'audio/flac', wav: 'audio/wav', m4a: 'audio/mp4',
-}
+import { audioMimeType } from '#library/sound_file_name'
 
 export default class MediaController {
   /** An embedded cover the library saved (named by its hash: nothing else can be asked for). */
@@ -21,8 +18,7 @@ export default class MediaController {
   async podcast({ params, response }: HttpContext) {
     const sound = await Sound.query().where('id', Number(params.id) || 0).where('is_public', true).whereNot('type', 'removed').first()
     if (!sound) throw new NotFoundException('no such podcast')
-    const extension = sound.path.split('.').pop()!.toLowerCase()
-    response.header('content-type', AUDIO_TYPES[extension] ?? 'application/octet-stream')
+    response.header('content-type', audioMimeType(sound.path))
     return response.download(sound.path)
   }
 }

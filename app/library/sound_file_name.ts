@@ -7,6 +7,12 @@ import { basename, extname } from 'node:path'
 
 export const SOUND_EXTENSIONS = ['.mp3', '.ogg', '.opus', '.flac', '.wav', '.m4a'] as const
 
+/** The MIME type a sound is served with (podcasts, feeds), from its extension. */
+export function audioMimeType(path: string): string {
+  const types: Record<string, string> = { '.mp3': 'audio/mpeg', '.ogg': 'audio/ogg', '.opus': 'audio/ogg', '.flac': 'audio/flac', '.wav': 'audio/wav', '.m4a': 'audio/mp4' }
+  return types[extname(path).toLowerCase()] ?? 'application/octet-stream'
+}
+
 /** The sub-folders of a program's folder, and the type of the sounds in them. */
 export const SOUND_FOLDERS = { archives: 'archive', excerpts: 'excerpt' } as const
 export type SoundFolder = keyof typeof SOUND_FOLDERS

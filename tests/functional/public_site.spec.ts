@@ -124,6 +124,21 @@ test.group('Public site', (group) => {
     assert.include(french.text(), '<html lang="fr">')
   })
 
+  test('a program\'s podcast feed and the timetable\'s calendar', async ({ client, assert }) => {
+    const { show } = await radio()
+    const { episode } = await airing(show, DateTime.utc().plus({ days: 1 }).startOf('hour'), 60, 'Tomorrow, live')
+    const sound = await Sound.create({ programId: show.id, episodeId: episode.id, name: 'x', path: '/srv/tomorrow.mp3', type: 'archive', isPublic: true, size: 1234, duration: 60 })
+    const rss = await client.get(`/programs/${show.slug}/podcast.rss`)
+    rss.assertStatus(200)
+    assert.match(rss.header('content-type') ?? '', /^application\/rss\+xml/)
+    assert.include(rss.text(), `<enclosure url="http://${process.env.HOST}:${process.env.PORT}/podcasts/${sound.id}" length="1234" type="audio/mpeg"/>`)
+    assert.include(rss.text(), '<title>Tomorrow, live</title>')
+    const ics = await client.get('/timetable.ics')
+    ics.assertStatus(200)
+    assert.match(ics.header('content-type') ?? '', /^text\/calendar/)
+    assert.include(ics.text(), 'SUMMARY:Morning Talk: Tomorrow\\, live\r\n')
+  })
+
   test('an episode page lists its airings, tracklist and podcasts', async ({ client, assert }) => {
     const { show } = await radio()
     const { episode } = await airing(show, DateTime.fromISO('2030-01-02T08:00', { zone: ZONE }), 60, 'New Year Talk')
