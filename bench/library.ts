@@ -125,3 +125,4 @@ await app.start(async () => {
   cpu = (await cpuSeconds()) - before
   console.log(`   ffmpeg ebur128=peak=true (loudness, true peak): ${(quality.audioSeconds / cpu).toFixed(0)}x real time per core`)
 })
+await app.terminate()

@@ -141,3 +141,4 @@ await app.start(async () => {
     server.kill('SIGTERM')
   }
 })
+await app.terminate()
