@@ -5,7 +5,6 @@ import Program from '#models/program'
 import Sound from '#models/sound'
 import { NotFoundException } from '#exceptions/domain'
 import { audioMimeType } from '#library/sound_file_name'
-import { sqlDateTime } from '#models/columns'
 import { renderCalendar } from '#feeds/calendar'
 import { renderPodcastFeed } from '#feeds/podcast_feed'
 import { episodeUrl } from '#on_air/on_air_log'
@@ -48,12 +47,10 @@ export default class FeedsController {
       .withScopes((s) => {
         s.station(station)
         s.onAir()
+        s.startingBetween(now.minus({ days: 7 }), now.plus({ days: 28 }))
       })
-      .where('start', '>=', sqlDateTime(now.minus({ days: 7 })))
-      .where('start', '<', sqlDateTime(now.plus({ days: 28 })))
       .preload('episode')
       .preload('program')
-      .orderBy('start')
     const ics = renderCalendar(
       station.name,
       diffusions.map((d) => ({

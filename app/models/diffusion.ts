@@ -105,10 +105,15 @@ export default class Diffusion extends BaseModel {
     query.where('start', '<=', instant).where('end', '>', instant).orderBy('start', 'asc')
   })
 
+  /** Starting in [from, to), by start (an index range on start). */
+  static startingBetween = scope((query, from: DateTime, to: DateTime) => {
+    query.where('start', '>=', sqlDateTime(from)).where('start', '<', sqlDateTime(to)).orderBy('start', 'asc')
+  })
+
   /** Starting on a local day (YYYY-MM-DD) in the given zone. */
   static date = scope((query, day: string, zone: string) => {
     const [from, to] = localDayBounds(day, zone)
-    query.where('start', '>=', sqlDateTime(from)).where('start', '<', sqlDateTime(to)).orderBy('start', 'asc')
+    Diffusion.startingBetween(query, from, to)
   })
 
   /**

@@ -70,9 +70,8 @@ export class OnAirLog {
       .withScopes((s) => {
         s.station(station)
         s.onAir()
+        s.startingBetween(from, until)
       })
-      .where('start', '>=', sqlDateTime(from))
-      .where('start', '<', sqlDateTime(until))
       .preload('episode')
       .preload('program')
     return mergePlayed(rows.map(trackItem), diffusions.map(diffusionItem))

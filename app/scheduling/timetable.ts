@@ -4,7 +4,6 @@
 */
 import Diffusion from '#models/diffusion'
 import type Station from '#models/station'
-import { sqlDateTime } from '#models/columns'
 import { localDayBounds, weekOf } from '#scheduling/recurrence'
 
 export interface TimetableDay {
@@ -20,12 +19,10 @@ export async function weekTimetable(station: Station, date: string): Promise<Tim
     .withScopes((s) => {
       s.station(station)
       s.onAir()
+      s.startingBetween(from, to)
     })
-    .where('start', '>=', sqlDateTime(from))
-    .where('start', '<', sqlDateTime(to))
     .preload('episode')
     .preload('program')
-    .orderBy('start')
   // One zone conversion per diffusion: luxon's setZone is the costly part of this page.
   const byDay = new Map<string, Diffusion[]>(days.map((day) => [day, []]))
   for (const diffusion of diffusions) byDay.get(diffusion.start.setZone(station.timezone).toISODate()!)?.push(diffusion)
