@@ -13,8 +13,7 @@ export default class FeedsController {
   /** RSS podcast feed of a program (`/programs/SLUG/podcast.rss`). */
   async podcast({ params, request, response, station, i18n }: HttpContext) {
     if (!station) throw new NotFoundException('no station yet')
-    const program = await Program.query().where('station_id', station.id).where('slug', String(params.program)).where('active', true).first()
-    if (!program) throw new NotFoundException(`no program "${params.program}"`)
+    const program = await Program.findPublicOrFail(station, String(params.program))
     const origin = `${request.protocol()}://${request.host()}`
     const sounds = await Sound.query()
       .where('program_id', program.id)

@@ -5,9 +5,7 @@ import { NotFoundException } from '#exceptions/domain'
 
 async function programOf({ station, params }: HttpContext) {
   if (!station) throw new NotFoundException('no station yet')
-  const program = await Program.query().where('station_id', station.id).where('slug', String(params.program)).where('active', true).first()
-  if (!program) throw new NotFoundException(`no program "${params.program}"`)
-  return program
+  return Program.findPublicOrFail(station, String(params.program))
 }
 
 export default class ProgramsController {

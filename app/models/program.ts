@@ -4,6 +4,7 @@ import { BaseModel, belongsTo, column, hasMany, hasOne, scope } from '@adonisjs/
 import type { BelongsTo, HasMany, HasOne } from '@adonisjs/lucid/types/relations'
 import antenneConfig from '#config/antenne'
 import { booleanColumn, utcInstant } from '#models/columns'
+import { NotFoundException } from '#exceptions/domain'
 import Station from '#models/station'
 import Stream from '#models/stream'
 import Schedule from '#models/schedule'
@@ -83,4 +84,17 @@ export default class Program extends BaseModel {
   static station = scope((query, station: Station | number) => {
     query.where('station_id', typeof station === 'number' ? station : station.id)
   })
+
+  /** The station's active program with this slug, as the public site and API show it; a 404 otherwise. */
+  static async findPublicOrFail(station: Station, slug: string) {
+    const program = await Program.query()
+      .withScopes((s) => {
+        s.station(station)
+        s.active()
+      })
+      .where('slug', slug)
+      .first()
+    if (!program) throw new NotFoundException(`no program "${slug}"`)
+    return program
+  }
 }

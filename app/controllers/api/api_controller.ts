@@ -80,8 +80,7 @@ export default class ApiController {
 
   async episodes(ctx: HttpContext) {
     const { station, page } = await query(ctx)
-    const program = await Program.query().where('station_id', station.id).where('slug', String(ctx.params.program)).where('active', true).first()
-    if (!program) throw new NotFoundException(`no program "${ctx.params.program}"`)
+    const program = await Program.findPublicOrFail(station, String(ctx.params.program))
     const episodes = await Episode.query().where('program_id', program.id).preload('diffusions', (d) => d.orderBy('start')).orderBy('id', 'desc').paginate(page, 50)
     return {
       meta: episodes.getMeta(),
