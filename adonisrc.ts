@@ -19,6 +19,7 @@ export default defineConfig({
     () => import('@adonisjs/shield/shield_provider'),
     () => import('@adonisjs/static/static_provider'),
     () => import('@adonisjs/lucid/database_provider'),
+    () => import('@adonisjs/auth/auth_provider'),
     () => import('@adonisjs/i18n/i18n_provider'),
     () => import('@adonisjs/transmit/transmit_provider'),
   ],
@@ -50,6 +51,12 @@ export default defineConfig({
         files: ['tests/functional/**/*.spec(.ts|.js)'],
         name: 'functional',
         timeout: 60000,
+      },
+      {
+        // The staff CMS and the public site in a real Chromium (playwright-core).
+        files: ['tests/browser/**/*.spec(.ts|.js)'],
+        name: 'browser',
+        timeout: 120000,
       },
       {
         // Real Liquidsoap and Icecast, started by the tests themselves.

@@ -54,3 +54,9 @@ export class NotFoundException extends Exception {
   static status = 404
   static code = 'E_NOT_FOUND'
 }
+
+/** A staff member asked for something outside their role, stations or programs. */
+export class ForbiddenException extends Exception {
+  static status = 403
+  static code = 'E_FORBIDDEN'
+}

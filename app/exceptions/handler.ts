@@ -8,12 +8,13 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   protected debug = !app.inProduction
 
   /** Bad input and missing pages are the visitor's business, not the log's. */
-  protected ignoreStatuses = [400, 401, 404, 422]
+  protected ignoreStatuses = [400, 401, 403, 404, 422]
 
   /** A friendly 404 page always; a friendly 500 page in production (the debug page while developing). */
   protected renderStatusPages = true
 
   protected statusPages: Record<StatusPageRange, StatusPageRenderer> = {
+    '403': (_, ctx) => this.#page(ctx, 'pages/errors/forbidden'),
     '404': (_, ctx) => this.#page(ctx, 'pages/errors/not_found'),
     ...(app.inProduction ? { '500..599': ((_, ctx) => this.#page(ctx, 'pages/errors/server_error')) as StatusPageRenderer } : {}),
   }

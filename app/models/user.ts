@@ -1,7 +1,10 @@
 import { DateTime } from 'luxon'
 import hash from '@adonisjs/core/services/hash'
-import { BaseModel, beforeSave, column, manyToMany } from '@adonisjs/lucid/orm'
+import { compose } from '@adonisjs/core/helpers'
+import { BaseModel, column, manyToMany } from '@adonisjs/lucid/orm'
 import type { ManyToMany } from '@adonisjs/lucid/types/relations'
+import { withAuthFinder } from '@adonisjs/auth/mixins/lucid'
+import { DbAccessTokensProvider } from '@adonisjs/auth/access_tokens'
 import Station from '#models/station'
 import Program from '#models/program'
 import { utcInstant } from '#models/columns'
@@ -9,12 +12,15 @@ import { utcInstant } from '#models/columns'
 export const USER_ROLES = ['admin', 'manager', 'host'] as const
 export type UserRole = (typeof USER_ROLES)[number]
 
+// Finds a user by email and verifies the password in constant time; hashes it on save.
+const AuthFinder = withAuthFinder(() => hash.use('scrypt'), { uids: ['email'], passwordColumnName: 'password' })
+
 /**
  * Staff of the CMS. admin: everything; manager: the programs, schedules,
  * diffusions and outputs of its stations; host: the episodes, sounds and
  * tracks of its programs.
  */
-export default class User extends BaseModel {
+export default class User extends compose(BaseModel, AuthFinder) {
   @column({ isPrimary: true })
   declare id: number
 
@@ -42,9 +48,11 @@ export default class User extends BaseModel {
   @manyToMany(() => Program, { pivotTable: 'program_user' })
   declare programs: ManyToMany<typeof Program>
 
-  @beforeSave()
-  static async hashPassword(user: User) {
-    if (user.$dirty.password) user.password = await hash.make(user.password)
+  /** Personal API tokens: `ant_` + a random secret, kept hashed; they expire after a year. */
+  static accessTokens = DbAccessTokensProvider.forModel(User, { prefix: 'ant_', expiresIn: '365 days', table: 'auth_access_tokens' })
+
+  get displayName(): string {
+    return this.fullName || this.email
   }
 
   verifyPassword(plain: string) {

@@ -8,6 +8,7 @@ import Schedule from '#models/schedule'
 import Sound from '#models/sound'
 import Track from '#models/track'
 import Diffusion from '#models/diffusion'
+import User from '#models/user'
 import { makeMusic, makeTalk } from '#demo/demo_audio'
 import antenneConfig from '#config/antenne'
 import { SoundLibrary } from '#library/sound_library'
@@ -15,6 +16,8 @@ import { DiffusionGenerator } from '#scheduling/diffusion_generator'
 import { addDays } from '#scheduling/recurrence'
 
 const ZONE = 'Europe/Brussels'
+export const DEMO_ADMIN = { email: 'admin@antenne.test', password: 'antenne-demo' }
+export const DEMO_HOST = { email: 'host@antenne.test', password: 'antenne-host' }
 
 /** The first date on or after `from` that falls on an ISO weekday (1 = Monday). */
 function nextWeekday(from: DateTime, weekday: number) {
@@ -30,7 +33,8 @@ function nextWeekday(from: DateTime, weekday: number) {
 export default class DemoSeeder extends BaseSeeder {
   async run() {
     if (await Station.findBy('slug', 'demo')) {
-      console.log('The demo station is already there: nothing to do.')
+      await this.staff()
+      console.log('The demo station is already there: nothing else to do.')
       return
     }
 
@@ -112,6 +116,7 @@ export default class DemoSeeder extends BaseSeeder {
     // Dated archives are the episodes' podcasts.
     await Sound.query().whereNotNull('episode_id').update({ is_public: true })
     console.log(`Demo station ready: ${station.workingDir}, sounds in ${rotation.soundsDir}/..`)
+    await this.staff()
   }
 
   /** Six songs tagged as such, and a mix whose tracklist has timestamps. */
@@ -150,6 +155,18 @@ export default class DemoSeeder extends BaseSeeder {
       .concat(mixTracks.map(([artist, title, m, s]) => `${artist};${title};${m};${s};demo;`))
       .join('\n')
     await writeFile(mixPath.replace(/\.ogg$/, '.csv'), csv + '\n')
+  }
+
+  /**
+   * The demo's staff: an administrator and the host of Morning Talk, with
+   * passwords printed here (a real station creates its own: node ace users:create).
+   */
+  private async staff() {
+    const admin = await User.firstOrCreate({ email: DEMO_ADMIN.email }, { ...DEMO_ADMIN, fullName: 'Demo Admin', role: 'admin' })
+    const host = await User.firstOrCreate({ email: DEMO_HOST.email }, { ...DEMO_HOST, fullName: 'Demo Host', role: 'host' })
+    const talk = await Program.findBy('slug', 'morning-talk')
+    if (talk) await host.related('programs').sync([talk.id], false)
+    console.log(`Staff: log in at /staff as ${admin.email} / ${DEMO_ADMIN.password} (admin) or ${host.email} / ${DEMO_HOST.password} (host of Morning Talk)`)
   }
 
   /**

@@ -1,0 +1,45 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import Diffusion from '#models/diffusion'
+import Episode from '#models/episode'
+import Program from '#models/program'
+import Sound from '#models/sound'
+import { diffusionStateValidator, episodeValidator, tracklistValidator } from '#validators/staff'
+import { freeSlug } from '#staff/program_editor'
+import { setDiffusionType } from '#staff/diffusion_editor'
+import { replaceTracks } from '#staff/tracklist_editor'
+
+/**
+ * The write side of the JSON API, for a program's own tools (a studio
+ * playlist, an automation): a personal token (`Authorization: Bearer ant_...`)
+ * and the same roles as the CMS. Errors are JSON with a code.
+ */
+export default class ApiWriteController {
+  /** POST /api/v1/programs/:id/episodes {title, slug?, content?} */
+  async createEpisode({ request, params, access, response }: HttpContext) {
+    const program = await Program.findOrFail(params.id)
+    access.authorize(access.hostsProgram(program), 'the episodes of this program')
+    const input = await request.validateUsing(episodeValidator)
+    const slug = await freeSlug('episodes', { column: 'program_id', id: program.id }, input.slug ?? input.title)
+    const episode = await Episode.create({ programId: program.id, title: input.title, slug, content: input.content ?? null })
+    return response.created({ id: episode.id, programId: program.id, title: episode.title, slug: episode.slug })
+  }
+
+  /** PATCH /api/v1/diffusions/:id {type: on_air | cancel} */
+  async setDiffusionType({ request, params, access }: HttpContext) {
+    const diffusion = await Diffusion.query().where('id', params.id).preload('program', (q) => q.preload('station')).firstOrFail()
+    access.authorize(access.managesProgram(diffusion.program), 'the diffusions of this program')
+    const { type } = await request.validateUsing(diffusionStateValidator)
+    await setDiffusionType(diffusion, type, diffusion.program.station)
+    return { id: diffusion.id, type: diffusion.type, start: diffusion.start.toISO(), end: diffusion.end.toISO(), edited: diffusion.edited }
+  }
+
+  /** PUT /api/v1/episodes/:id/tracks and /api/v1/sounds/:id/tracks {tracks: [{title, artist?, album?, timestamp?, tags?, info?}]} */
+  async replaceTracks({ request, params, access }: HttpContext) {
+    const kind = request.url().includes('/sounds/') ? 'sound' : 'episode'
+    const owner = kind === 'sound' ? await Sound.query().where('id', params.id).preload('program').firstOrFail() : await Episode.query().where('id', params.id).preload('program').firstOrFail()
+    access.authorize(access.hostsProgram(owner.program), 'this tracklist')
+    const { tracks } = await request.validateUsing(tracklistValidator)
+    await replaceTracks(kind === 'sound' ? { soundId: owner.id } : { episodeId: owner.id }, tracks)
+    return { [`${kind}Id`]: owner.id, tracks: tracks.length }
+  }
+}

@@ -1,0 +1,71 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import Program from '#models/program'
+import Episode from '#models/episode'
+import Sound from '#models/sound'
+import Track from '#models/track'
+import { episodeValidator } from '#validators/staff'
+import { freeSlug } from '#staff/program_editor'
+import { formatTimestamp } from '#staff/tracklist_editor'
+import { validated } from '#controllers/staff/form'
+
+export default class EpisodesController {
+  /** A program's episodes, newest first (by their first airing, else their creation). */
+  async index({ view, params, access, request }: HttpContext) {
+    const program = await Program.query().where('id', params.id).preload('station').firstOrFail()
+    access.authorize(access.hostsProgram(program), 'this program')
+    const page = Math.max(1, Number(request.qs().page) || 1)
+    const episodes = await Episode.query()
+      .where('program_id', program.id)
+      .preload('diffusions', (q) => q.orderBy('start'))
+      .orderBy('id', 'desc')
+      .paginate(page, 30)
+    episodes.baseUrl(`/staff/programs/${program.id}/episodes`)
+    return view.render('pages/staff/episodes/index', { program, episodes })
+  }
+
+  async store(ctx: HttpContext) {
+    const program = await Program.findOrFail(ctx.params.id)
+    ctx.access.authorize(ctx.access.hostsProgram(program), 'the episodes of this program')
+    const input = await validated(ctx, episodeValidator)
+    const slug = await freeSlug('episodes', { column: 'program_id', id: program.id }, input.slug ?? input.title)
+    const episode = await Episode.create({ programId: program.id, title: input.title, slug, content: input.content ?? null })
+    ctx.session.flash('notice', ctx.i18n.t('staff.saved'))
+    return ctx.response.redirect(`/staff/episodes/${episode.id}`)
+  }
+
+  /** The episode's text, its airings, its sounds and its tracklist editor. */
+  async show({ view, params, access }: HttpContext) {
+    const episode = await Episode.query()
+      .where('id', params.id)
+      .preload('program', (q) => q.preload('station'))
+      .preload('diffusions', (q) => q.orderBy('start'))
+      .firstOrFail()
+    access.authorize(access.hostsProgram(episode.program), 'this episode')
+    const tracks = await Track.query().where('episode_id', episode.id).orderBy('position')
+    const sounds = await Sound.query().where('episode_id', episode.id).whereNot('type', 'removed').orderBy('name')
+    return view.render('pages/staff/episodes/show', { episode, program: episode.program, tracks, sounds, formatTimestamp })
+  }
+
+  async update(ctx: HttpContext) {
+    const episode = await Episode.query().where('id', ctx.params.id).preload('program').firstOrFail()
+    ctx.access.authorize(ctx.access.hostsProgram(episode.program), 'this episode')
+    const input = await validated(ctx, episodeValidator)
+    const slug = input.slug && input.slug !== episode.slug ? await freeSlug('episodes', { column: 'program_id', id: episode.programId }, input.slug, episode.id) : episode.slug
+    await episode.merge({ title: input.title, slug, content: input.content ?? null }).save()
+    ctx.session.flash('notice', ctx.i18n.t('staff.saved'))
+    return ctx.response.redirect().back()
+  }
+
+  /** An episode with no diffusion may go; one that aired or is scheduled stays (its diffusions are the record). */
+  async destroy({ params, access, response, session, i18n }: HttpContext) {
+    const episode = await Episode.query().where('id', params.id).preload('program').preload('diffusions').firstOrFail()
+    access.authorize(access.hostsProgram(episode.program), 'this episode')
+    if (episode.diffusions.length) {
+      session.flash('problem', i18n.t('staff.episodes.has_diffusions'))
+      return response.redirect().back()
+    }
+    await episode.delete()
+    session.flash('notice', i18n.t('staff.deleted'))
+    return response.redirect(`/staff/programs/${episode.programId}/episodes`)
+  }
+}

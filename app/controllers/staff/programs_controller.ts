@@ -1,0 +1,82 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import Program from '#models/program'
+import Station from '#models/station'
+import Schedule from '#models/schedule'
+import { programValidator } from '#validators/staff'
+import { saveProgram } from '#staff/program_editor'
+import { DateTime } from 'luxon'
+import { FREQUENCIES } from '#scheduling/recurrence'
+import { previewSchedule } from '#scheduling/schedule_preview'
+import { attempt, validated } from '#controllers/staff/form'
+
+export default class ProgramsController {
+  /** The programs this user hosts or manages, by station and title. */
+  async index({ view, access, request }: HttpContext) {
+    const page = Math.max(1, Number(request.qs().page) || 1)
+    const programs = await access
+      .scopePrograms(Program.query())
+      .preload('station')
+      .preload('stream')
+      .orderBy('station_id')
+      .orderBy('title')
+      .paginate(page, 50)
+    programs.baseUrl('/staff/programs')
+    return view.render('pages/staff/programs/index', { programs })
+  }
+
+  async create({ view, access }: HttpContext) {
+    access.authorize(access.managesAnyStation, 'programs')
+    return view.render('pages/staff/programs/form', { program: null, stations: await this.#stations(access) })
+  }
+
+  async store(ctx: HttpContext) {
+    const input = await validated(ctx, programValidator)
+    ctx.access.authorize(ctx.access.managesStation(input.stationId), 'the programs of this station')
+    let program: Program | null = null
+    const failed = await attempt(ctx, async () => (program = await saveProgram(new Program(), input)), ctx.i18n.t('staff.saved'))
+    return failed ?? ctx.response.redirect(`/staff/programs/${program!.id}`)
+  }
+
+  /** The program's form, its schedules (with their next dates) and links to its episodes and sounds. */
+  async show({ view, params, access }: HttpContext) {
+    const program = await Program.query().where('id', params.id).preload('station').preload('stream').firstOrFail()
+    access.authorize(access.hostsProgram(program), 'this program')
+    const schedules = await Schedule.query().where('program_id', program.id).orderBy('initial_id').orderBy('date')
+    // The next dates of each schedule, shown without JavaScript too.
+    const byId = new Map(schedules.map((s) => [s.id, s]))
+    const now = DateTime.utc()
+    const previews = Object.fromEntries(
+      schedules.map((s) => [s.id, previewSchedule(s.recurrence, s.initialId ? (byId.get(s.initialId)?.recurrence ?? null) : null, now, 5).occurrences])
+    )
+    return view.render('pages/staff/programs/form', {
+      program,
+      schedules,
+      previews,
+      frequencies: FREQUENCIES,
+      stations: await this.#stations(access, program.station),
+      canManage: access.managesProgram(program),
+    })
+  }
+
+  async update(ctx: HttpContext) {
+    const program = await Program.findOrFail(ctx.params.id)
+    ctx.access.authorize(ctx.access.managesProgram(program), 'this program')
+    const input = await validated(ctx, programValidator)
+    ctx.access.authorize(ctx.access.managesStation(input.stationId), 'the programs of this station')
+    return (await attempt(ctx, () => saveProgram(program, input), ctx.i18n.t('staff.saved'))) ?? ctx.response.redirect().back()
+  }
+
+  /** Deleting a program deletes its schedules, episodes, diffusions and sound rows (never the files). */
+  async destroy({ params, access, response, session, i18n }: HttpContext) {
+    const program = await Program.findOrFail(params.id)
+    access.authorize(access.managesProgram(program), 'this program')
+    await program.delete()
+    session.flash('notice', i18n.t('staff.deleted'))
+    return response.redirect('/staff/programs')
+  }
+
+  async #stations(access: HttpContext['access'], current?: Station) {
+    const stations = await Station.query().withScopes((s) => s.byDefault())
+    return stations.filter((s) => access.managesStation(s.id) || s.id === current?.id)
+  }
+}

@@ -1,0 +1,66 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import Program from '#models/program'
+import Sound from '#models/sound'
+import Episode from '#models/episode'
+import Track from '#models/track'
+import { soundUploadValidator, soundValidator } from '#validators/staff'
+import { storeUploadedSound } from '#staff/sound_upload'
+import { formatTimestamp } from '#staff/tracklist_editor'
+import { audioMimeType } from '#library/sound_file_name'
+import { NotFoundException } from '#exceptions/domain'
+import { attempt, validated } from '#controllers/staff/form'
+
+export default class SoundsController {
+  /** A program's sounds with their player, loudness and quality verdict. */
+  async index({ view, params, access, request }: HttpContext) {
+    const program = await Program.query().where('id', params.id).preload('station').firstOrFail()
+    access.authorize(access.hostsProgram(program), 'this program')
+    const page = Math.max(1, Number(request.qs().page) || 1)
+    const sounds = await Sound.query()
+      .where('program_id', program.id)
+      .whereNot('type', 'removed')
+      .preload('episode')
+      .orderBy('type')
+      .orderBy('name')
+      .paginate(page, 50)
+    sounds.baseUrl(`/staff/programs/${program.id}/sounds`)
+    return view.render('pages/staff/sounds/index', { program, sounds })
+  }
+
+  /** Saves the upload into the program's folder; the library reads and measures it at once. */
+  async store(ctx: HttpContext) {
+    const program = await Program.findOrFail(ctx.params.id)
+    ctx.access.authorize(ctx.access.hostsProgram(program), 'the sounds of this program')
+    const { file, type } = await validated(ctx, soundUploadValidator, { file: ctx.request.file('file'), type: ctx.request.input('type') })
+    let sound: Sound | null = null
+    const failed = await attempt(ctx, async () => (sound = await storeUploadedSound(program, file, type)), ctx.i18n.t('staff.sounds.uploaded'))
+    return failed ?? ctx.response.redirect(`/staff/sounds/${sound!.id}`)
+  }
+
+  async show({ view, params, access }: HttpContext) {
+    const sound = await Sound.query().where('id', params.id).preload('program', (q) => q.preload('station')).firstOrFail()
+    access.authorize(access.hostsProgram(sound.program), 'this sound')
+    const tracks = await Track.query().where('sound_id', sound.id).orderBy('position')
+    const episodes = await Episode.query().where('program_id', sound.programId).orderBy('id', 'desc').limit(200)
+    return view.render('pages/staff/sounds/show', { sound, program: sound.program, tracks, episodes, formatTimestamp })
+  }
+
+  async update(ctx: HttpContext) {
+    const sound = await Sound.query().where('id', ctx.params.id).preload('program').firstOrFail()
+    ctx.access.authorize(ctx.access.hostsProgram(sound.program), 'this sound')
+    const input = await validated(ctx, soundValidator)
+    if (input.episodeId) await Episode.query().where('id', input.episodeId).where('program_id', sound.programId).firstOrFail()
+    await sound.merge({ name: input.name, episodeId: input.episodeId ?? null, isPublic: input.isPublic ?? false }).save()
+    ctx.session.flash('notice', ctx.i18n.t('staff.saved'))
+    return ctx.response.redirect().back()
+  }
+
+  /** The file itself, for the page's player (ranges included, so it can seek). */
+  async audio({ params, access, response }: HttpContext) {
+    const sound = await Sound.query().where('id', params.id).preload('program').firstOrFail()
+    access.authorize(access.hostsProgram(sound.program), 'this sound')
+    if (sound.type === 'removed') throw new NotFoundException('the file of this sound is gone')
+    response.header('content-type', audioMimeType(sound.path))
+    return response.download(sound.path)
+  }
+}

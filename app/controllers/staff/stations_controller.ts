@@ -1,0 +1,90 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import db from '@adonisjs/lucid/services/db'
+import Station from '#models/station'
+import Output from '#models/output'
+import { outputValidator, stationValidator } from '#validators/staff'
+import { attempt, validated } from '#controllers/staff/form'
+
+/** Stations are the admin's; a station's outputs are its managers' too. */
+export default class StationsController {
+  async index({ view, access }: HttpContext) {
+    const ids = await access.visibleStationIds()
+    const stations = await Station.query()
+      .withScopes((s) => s.byDefault())
+      .if(ids !== null, (q) => q.whereIn('id', ids!))
+      .preload('outputs')
+    return view.render('pages/staff/stations/index', { stations })
+  }
+
+  async create({ view, access }: HttpContext) {
+    access.authorize(access.isAdmin, 'stations')
+    return view.render('pages/staff/stations/form', { station: null })
+  }
+
+  async store(ctx: HttpContext) {
+    ctx.access.authorize(ctx.access.isAdmin, 'stations')
+    const input = await validated(ctx, stationValidator)
+    let station: Station | null = null
+    const failed = await attempt(ctx, async () => (station = await this.#save(new Station(), input)), ctx.i18n.t('staff.saved'))
+    return failed ?? ctx.response.redirect(`/staff/stations/${station!.id}`)
+  }
+
+  async show({ view, params, access }: HttpContext) {
+    const station = await Station.query().where('id', params.id).preload('outputs').firstOrFail()
+    access.authorize(access.managesStation(station.id), 'this station')
+    return view.render('pages/staff/stations/form', { station })
+  }
+
+  async update(ctx: HttpContext) {
+    ctx.access.authorize(ctx.access.isAdmin, 'stations')
+    const station = await Station.findOrFail(ctx.params.id)
+    const input = await validated(ctx, stationValidator)
+    return (await attempt(ctx, () => this.#save(station, input), ctx.i18n.t('staff.saved'))) ?? ctx.response.redirect().back()
+  }
+
+  async storeOutput(ctx: HttpContext) {
+    const station = await Station.findOrFail(ctx.params.id)
+    ctx.access.authorize(ctx.access.managesStation(station.id), 'the outputs of this station')
+    const input = await validated(ctx, outputValidator)
+    await Output.create({ ...input, stationId: station.id, active: input.active ?? false })
+    ctx.session.flash('notice', ctx.i18n.t('staff.saved'))
+    return ctx.response.redirect().back()
+  }
+
+  async updateOutput(ctx: HttpContext) {
+    const output = await Output.findOrFail(ctx.params.id)
+    ctx.access.authorize(ctx.access.managesStation(output.stationId), 'the outputs of this station')
+    const input = await validated(ctx, outputValidator)
+    // An empty password field keeps the stored one (it is never shown back).
+    await output.merge({ ...input, password: input.password ?? output.password, active: input.active ?? false }).save()
+    ctx.session.flash('notice', ctx.i18n.t('staff.saved'))
+    return ctx.response.redirect().back()
+  }
+
+  async destroyOutput({ params, access, response, session, i18n }: HttpContext) {
+    const output = await Output.findOrFail(params.id)
+    access.authorize(access.managesStation(output.stationId), 'the outputs of this station')
+    await output.delete()
+    session.flash('notice', i18n.t('staff.deleted'))
+    return response.redirect().back()
+  }
+
+  /** One default station: marking one clears the others, in the same transaction. */
+  async #save(station: Station, input: Awaited<ReturnType<typeof stationValidator.validate>>) {
+    return db.transaction(async (trx) => {
+      station.useTransaction(trx)
+      station.merge({
+        ...input,
+        hosts: input.hosts ?? null,
+        path: input.path ?? null,
+        harborPort: input.harborPort ?? null,
+        harborPassword: input.harborPassword ?? (station.$isPersisted ? station.harborPassword : null),
+        isDefault: input.isDefault ?? false,
+        active: input.active ?? false,
+      })
+      await station.save()
+      if (station.isDefault) await trx.from('stations').whereNot('id', station.id).update({ is_default: false })
+      return station
+    })
+  }
+}

@@ -1,0 +1,91 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import db from '@adonisjs/lucid/services/db'
+import User from '#models/user'
+import Station from '#models/station'
+import Program from '#models/program'
+import { userCreateValidator, userUpdateValidator } from '#validators/staff'
+import { validated } from '#controllers/staff/form'
+
+/** Staff accounts: the admin's alone. */
+export default class UsersController {
+  async index({ view, access, request }: HttpContext) {
+    access.authorize(access.isAdmin, 'users')
+    const users = await User.query().orderBy('email').paginate(Math.max(1, Number(request.qs().page) || 1), 50)
+    users.baseUrl('/staff/users')
+    return view.render('pages/staff/users/index', { users })
+  }
+
+  async create({ view, access }: HttpContext) {
+    access.authorize(access.isAdmin, 'users')
+    return view.render('pages/staff/users/form', { account: null, ...(await this.#choices()), stationIds: [], programIds: [] })
+  }
+
+  async store(ctx: HttpContext) {
+    ctx.access.authorize(ctx.access.isAdmin, 'users')
+    const { stationIds, programIds, ...input } = await validated(ctx, userCreateValidator)
+    if (await User.findBy('email', input.email)) return this.#taken(ctx)
+    const user = await db.transaction(async (trx) => {
+      const created = await User.create({ ...input, fullName: input.fullName ?? null }, { client: trx })
+      await created.related('stations').sync(stationIds ?? [])
+      await created.related('programs').sync(programIds ?? [])
+      return created
+    })
+    ctx.session.flash('notice', ctx.i18n.t('staff.saved'))
+    return ctx.response.redirect(`/staff/users/${user.id}`)
+  }
+
+  async show({ view, params, access }: HttpContext) {
+    access.authorize(access.isAdmin, 'users')
+    const account = await User.findOrFail(params.id)
+    const stationIds = (await db.from('station_user').where('user_id', account.id)).map((r) => Number(r.station_id))
+    const programIds = (await db.from('program_user').where('user_id', account.id)).map((r) => Number(r.program_id))
+    return view.render('pages/staff/users/form', { account, ...(await this.#choices()), stationIds, programIds })
+  }
+
+  async update(ctx: HttpContext) {
+    ctx.access.authorize(ctx.access.isAdmin, 'users')
+    const account = await User.findOrFail(ctx.params.id)
+    const { stationIds, programIds, password, ...input } = await validated(ctx, userUpdateValidator)
+    const other = await User.findBy('email', input.email)
+    if (other && other.id !== account.id) return this.#taken(ctx)
+    // The last admin cannot demote themself: someone must be able to manage users.
+    if (account.id === ctx.access.user.id && input.role !== 'admin') {
+      ctx.session.flash('problem', ctx.i18n.t('staff.users.keep_admin'))
+      return ctx.response.redirect().back()
+    }
+    await db.transaction(async (trx) => {
+      account.useTransaction(trx)
+      account.merge({ ...input, fullName: input.fullName ?? null })
+      if (password) account.password = password
+      await account.save()
+      await account.related('stations').sync(stationIds ?? [])
+      await account.related('programs').sync(programIds ?? [])
+    })
+    ctx.session.flash('notice', ctx.i18n.t('staff.saved'))
+    return ctx.response.redirect().back()
+  }
+
+  async destroy({ params, access, response, session, i18n }: HttpContext) {
+    access.authorize(access.isAdmin, 'users')
+    const account = await User.findOrFail(params.id)
+    if (account.id === access.user.id) {
+      session.flash('problem', i18n.t('staff.users.keep_admin'))
+      return response.redirect().back()
+    }
+    await account.delete()
+    session.flash('notice', i18n.t('staff.deleted'))
+    return response.redirect('/staff/users')
+  }
+
+  #taken(ctx: HttpContext) {
+    ctx.session.flashExcept(['password'])
+    ctx.session.flash('problem', ctx.i18n.t('staff.users.email_taken'))
+    return ctx.response.redirect().back()
+  }
+
+  async #choices() {
+    const stations = await Station.query().withScopes((s) => s.byDefault())
+    const programs = await Program.query().preload('station').orderBy('station_id').orderBy('title')
+    return { stations, programs }
+  }
+}
