@@ -15,8 +15,9 @@ import logger from '@adonisjs/core/services/logger'
 
 /** A file name safe on any disk and in a Liquidsoap URI: letters, digits, `._-`; the extension kept. */
 export function safeSoundFileName(clientName: string): string {
-  const ext = extname(clientName).toLowerCase()
-  const stem = basename(clientName, extname(clientName))
+  const name = basename(clientName.replace(/\\/g, '/'))
+  const ext = (/\.[A-Za-z0-9]+$/.exec(name)?.[0] ?? '').toLowerCase()
+  const stem = name.slice(0, name.length - ext.length)
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^A-Za-z0-9._-]+/g, '_')

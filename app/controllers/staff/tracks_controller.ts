@@ -21,7 +21,7 @@ export function tracklistRows(body: Record<string, any>) {
       .filter((row) => row && typeof row === 'object' && !blank(row))
       .map((row, index) => ({ row, index, position: Number(row.position) }))
       .sort((a, b) => (Number.isFinite(a.position) ? a.position : a.index) - (Number.isFinite(b.position) ? b.position : b.index) || a.index - b.index)
-      .map(({ row }) => ({ ...row, position: undefined })),
+      .map(({ row }) => ({ ...row, position: undefined }) as Record<string, unknown>),
   }
 }
 
