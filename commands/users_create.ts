@@ -3,7 +3,6 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
 import { errors as vineErrors } from '@vinejs/vine'
 import db from '@adonisjs/lucid/services/db'
 import User from '#models/user'
-import { userCreateValidator } from '#validators/staff'
 import { commandFailureLines } from '#exceptions/command_failure'
 import { InvalidArgumentException } from '#exceptions/domain'
 
@@ -39,6 +38,8 @@ export default class UsersCreate extends BaseCommand {
       const password = process.env.ANTENNE_PASSWORD ?? (await this.prompt.secure('Password (10 characters at least)'))
       const stationIds = await this.ids('stations', this.station)
       const programIds = await this.ids('programs', this.program)
+      // Imported here: the validators use vine.file, which the app's VineJS provider adds at boot.
+      const { userCreateValidator } = await import('#validators/staff')
       const input = await userCreateValidator.validate({ email: this.email, password, role: this.role, fullName: this.name ?? null })
       if (await User.findBy('email', input.email)) throw new InvalidArgumentException(`an account with the email ${input.email} exists already`)
       const user = await User.create(input)

@@ -9,6 +9,7 @@
   const text = (tag, value, cls) => { const el = document.createElement(tag); el.textContent = value; if (cls) el.className = cls; return el }
   source.addEventListener('open', function () {
     fetch('/__transmit/subscribe', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ uid: uid, channel: channel }) })
+      .then(function (r) { window.antenneNowPlayingReady = r.ok })
   })
   source.addEventListener('message', function (event) {
     const message = JSON.parse(event.data)

@@ -1,0 +1,37 @@
+/*
+| Debian's Chromium driven by playwright-core (no browser download): the
+| flags this closed network needs, a fresh profile, and screenshots kept in
+| ANTENNE_SCREENSHOTS (default tmp/screenshots; docs/screenshots holds the
+| README's copies).
+*/
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { mkdirSync } from 'node:fs'
+import { isAbsolute, join } from 'node:path'
+import app from '@adonisjs/core/services/app'
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  })
+}
+
+export const baseUrl = () => `http://${process.env.HOST}:${process.env.PORT}`
+
+export async function screenshot(page: Page, name: string) {
+  const configured = process.env.ANTENNE_SCREENSHOTS ?? 'tmp/screenshots'
+  const dir = isAbsolute(configured) ? configured : app.makePath(configured)
+  mkdirSync(dir, { recursive: true })
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true })
+}
+
+/** Logs in through the form, as a person would. */
+export async function logIn(page: Page, email: string, password: string) {
+  await page.goto(`${baseUrl()}/staff`)
+  await page.waitForURL('**/staff/login')
+  await page.fill('#f-email', email)
+  await page.fill('#f-password', password)
+  await Promise.all([page.waitForURL(`${baseUrl()}/staff`), page.click('button[type=submit]')])
+}
