@@ -4,7 +4,7 @@
 | ANTENNE_SCREENSHOTS (default tmp/screenshots; docs/screenshots holds the
 | README's copies).
 */
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core'
 import { mkdirSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
 import app from '@adonisjs/core/services/app'
@@ -34,4 +34,9 @@ export async function logIn(page: Page, email: string, password: string) {
   await page.fill('#f-email', email)
   await page.fill('#f-password', password)
   await Promise.all([page.waitForURL(`${baseUrl()}/staff`), page.click('button[type=submit]')])
+}
+
+/** Clicks a submit button and waits for the page the form leads to (often the same URL, after a redirect). */
+export async function submit(page: Page, button: Locator) {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()])
 }

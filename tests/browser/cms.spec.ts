@@ -14,7 +14,7 @@ import { ProgramFactory, StationFactory } from '#database/factories/programme_fa
 import { UserFactory } from '#database/factories/user_factory'
 import { NowPlayingBroadcaster } from '#on_air/now_playing_broadcaster'
 import { diffusions } from '#tests/helpers'
-import { baseUrl, launchChromium, logIn, screenshot } from '#tests/browser/chromium'
+import { baseUrl, launchChromium, logIn, screenshot, submit } from '#tests/browser/chromium'
 
 const ZONE = 'Europe/Brussels'
 let serial = 0
@@ -73,7 +73,7 @@ test.group('In a browser', (group) => {
     const first = await page.textContent('.schedule-form .dates li')
     assert.include(first!, `${monday.toISODate()} 21:00–22:00`)
     await screenshot(page, 'staff-program-schedule')
-    await Promise.all([page.waitForLoadState('load'), page.click('.schedule-form button[type=submit]')])
+    await submit(page, page.locator('.schedule-form button[type=submit]'))
     assert.include(await page.textContent('.notice'), 'Schedule added')
 
     await diffusions('--update', '--month', month.toFormat('yyyy-MM'))
@@ -82,7 +82,7 @@ test.group('In a browser', (group) => {
     assert.equal(await card.count(), 1)
     assert.include(await card.textContent(), '21:00–22:00')
     await screenshot(page, 'staff-calendar')
-    await Promise.all([page.waitForLoadState('load'), card.locator('button.danger').click()])
+    await submit(page, card.locator('button.danger'))
     assert.include(await page.locator('article.diffusion', { hasText: 'Le Grand Direct' }).textContent(), 'cancelled')
     const diffusion = await Diffusion.query().where('program_id', program.id).orderBy('start').firstOrFail()
     assert.equal(diffusion.type, 'cancel')
@@ -103,7 +103,7 @@ test.group('In a browser', (group) => {
     await page.locator('tr.track-row').nth(1).locator('button[aria-label=up]').click()
     await page.locator('tr.track-row').nth(2).locator('input[name$="[title]"]').fill('Take Five')
     await screenshot(page, 'staff-episode-tracklist')
-    await Promise.all([page.waitForLoadState('load'), page.click('form.tracklist button[type=submit]')])
+    await submit(page, page.locator('form.tracklist button[type=submit]'))
     assert.include(await page.textContent('.notice'), '3 tracks saved.')
     const titles = (await Track.query().where('episode_id', episode.id).orderBy('position')).map((t) => t.title)
     assert.deepEqual(titles, ['Naima', 'So What', 'Take Five'])
