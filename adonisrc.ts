@@ -34,6 +34,7 @@ export default defineConfig({
 
   preloads: [
     () => import('#start/time'),
+    () => import('#start/events'),
     () => import('#start/routes'),
     () => import('#start/kernel'),
     { file: () => import('#start/view'), environment: ['web', 'test'] },

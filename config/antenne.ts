@@ -69,6 +69,42 @@ const antenneConfig = {
     gateAdvance: 0.05,
     /** Playlists and caches are resynced at least this often, in seconds (Aircox: 5 minutes). */
     syncInterval: 300,
+    /** Seconds of silence on the output (Liquidsoap's blank detection) before a dead_air event. */
+    deadAirAfter: env.get('ANTENNE_DEAD_AIR_SECONDS', 20),
+  },
+
+  /** Events, their sinks and their delivery (node ace events:deliver). */
+  events: {
+    /** Events that could not be written to the database wait here, one file per process. */
+    spoolDir: folder(env.get('ANTENNE_EVENTS_SPOOL', 'tmp/events-spool')),
+    /** A JSON file of sinks loaded at start, beside those of the CMS (see README). */
+    sinksFile: env.get('ANTENNE_EVENT_SINKS_FILE') ? folder(env.get('ANTENNE_EVENT_SINKS_FILE')!) : null,
+    /** How often the deliverer looks for new events, in ms. */
+    pollInterval: 500,
+    /** Retry delays: doubling from this (ms), capped. */
+    retryFirst: 1000,
+    retryMax: 60_000,
+    /** Events older than this many days are deleted once every sink has them. */
+    retentionDays: env.get('ANTENNE_EVENTS_RETENTION_DAYS', 30),
+  },
+
+  /** The public address of the web site, for links sent elsewhere (RadioVIS slides, webhooks). */
+  publicUrl: env.get('ANTENNE_PUBLIC_URL') ?? `http://${env.get('HOST', '127.0.0.1')}:${env.get('PORT', 3333)}`,
+
+  /** RadioVIS now playing through RabbitMQ (STOMP plugin or a RadioVIS server in front). */
+  radiovis: {
+    /** amqp://user:password@host:port/vhost; unset: RadioVIS is off. */
+    url: env.get('ANTENNE_RADIOVIS_URL') ?? null,
+    /** Exchange the topics are published on: amq.topic is what RabbitMQ's STOMP plugin serves as /topic/. */
+    exchange: env.get('ANTENNE_RADIOVIS_EXCHANGE', 'amq.topic'),
+    /** A topic silent this long (seconds) gets the station's default text and image again. */
+    fallbackAfter: env.get('ANTENNE_RADIOVIS_FALLBACK_SECONDS', 120),
+  },
+
+  /** Listener statistics polled from each station's Icecast (node ace listeners --monitor). */
+  listeners: {
+    interval: env.get('ANTENNE_LISTENERS_INTERVAL', 30),
+    retentionDays: env.get('ANTENNE_LISTENERS_RETENTION_DAYS', 400),
   },
 }
 

@@ -17,6 +17,7 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Program from '#models/program'
 import Diffusion from '#models/diffusion'
 import { fromSqlDateTime, sqlDateTime } from '#models/columns'
+import { events } from '#events/event_outbox'
 import { touchChangeStamp } from '#streamer/change_stamp'
 import { analyseFile } from '#library/audio_analysis'
 import { qualityReasons, type QualitySettings } from '#library/sound_quality'
@@ -200,9 +201,12 @@ export class SoundLibrary {
       }
     })
 
-    if (summary.added + summary.updated + summary.moved + summary.removed + summary.restored + summary.tracklists > 0) touchChangeStamp()
+    const anyChange = summary.added + summary.updated + summary.moved + summary.removed + summary.restored + summary.tracklists > 0
+    if (anyChange) touchChangeStamp()
     summary.warnings = this.#warnings
     summary.seconds = (performance.now() - started) / 1000
+    // Every full pass, and any pass that changed something or warned (watch mode rescans often).
+    if (!programIds || anyChange || summary.warnings) events.emit('library_scan_finished', null, { ...summary, programs: programIds ?? 'all' })
     return summary
   }
 
@@ -469,13 +473,14 @@ export class SoundLibrary {
     const started = performance.now()
     this.#warnings = 0
     const summary: QualitySummary = { analysed: 0, good: 0, bad: 0, audioSeconds: 0, warnings: 0, seconds: 0 }
-    const query = db.from('sounds').whereNot('type', 'removed').select('id', 'path', 'duration', 'sample_rate', 'channels', 'bitrate', 'codec')
+    const query = db.from('sounds').whereNot('type', 'removed').select('id', 'program_id', 'name', 'path', 'duration', 'sample_rate', 'channels', 'bitrate', 'codec')
     if (!options.recheck) query.whereNull('is_good_quality')
     if (options.programIds) query.whereIn('program_id', options.programIds)
     const sounds = await query.orderBy('path')
 
     let done = 0
     const updates: Array<{ id: number; values: Record<string, unknown> }> = []
+    const failed: Array<{ sound: { id: number; program_id: number; name: string; path: string }; reasons: string[] }> = []
     await eachLimit(sounds, this.#options.workers, async (sound) => {
       try {
         const mislabelled = await this.#mislabelled(sound.path)
@@ -496,7 +501,10 @@ export class SoundLibrary {
           },
           this.#options.quality
         )
-        if (reasons.length) this.#warn(`${sound.path}: not of good quality: ${reasons.join('; ')}`)
+        if (reasons.length) {
+          this.#warn(`${sound.path}: not of good quality: ${reasons.join('; ')}`)
+          failed.push({ sound, reasons })
+        }
         updates.push({
           id: sound.id,
           values: {
@@ -528,6 +536,18 @@ export class SoundLibrary {
       })
     }
     if (updates.length) touchChangeStamp()
+    if (failed.length) {
+      const rows = await db
+        .from('programs')
+        .join('stations', 'stations.id', 'programs.station_id')
+        .whereIn('programs.id', [...new Set(failed.map((f) => f.sound.program_id))])
+        .select('programs.id', 'programs.slug', 'stations.slug as station')
+      const programs = new Map(rows.map((r) => [Number(r.id), r]))
+      for (const { sound, reasons } of failed) {
+        const program = programs.get(Number(sound.program_id))
+        events.emit('sound_quality_failed', program?.station ?? null, { sound_id: sound.id, name: sound.name, path: sound.path, program: program?.slug ?? null, reasons })
+      }
+    }
     summary.warnings = this.#warnings
     summary.seconds = (performance.now() - started) / 1000
     return summary

@@ -33,6 +33,13 @@ export default class Output extends BaseModel {
   @column({ serializeAs: null })
   declare password: string | null
 
+  /** Icecast's admin account: the statistics read the list of listeners with it. */
+  @column()
+  declare adminUser: string | null
+
+  @column({ serializeAs: null })
+  declare adminPassword: string | null
+
   @column()
   declare format: OutputFormat
 

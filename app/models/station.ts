@@ -43,6 +43,17 @@ export default class Station extends BaseModel {
   @column({ serializeAs: null })
   declare harborPassword: string | null
 
+  /** RadioVIS topic base (e.g. /topic/fm/ce1/c479/09580): /text and /image are published below it. */
+  @column()
+  declare radiovisTopic: string | null
+
+  /** The default RadioVIS text and slide, shown when nothing newer is. */
+  @column()
+  declare radiovisText: string | null
+
+  @column()
+  declare radiovisImage: string | null
+
   @column.dateTime({ ...utcInstant, autoCreate: true })
   declare createdAt: DateTime
 

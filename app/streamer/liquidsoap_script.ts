@@ -137,6 +137,8 @@ export interface ScriptData {
   socketPath: string
   /** Seconds the gate opens early, so that the first frame lands on the start (measured). */
   gateAdvance: number
+  /** Seconds of silence before the script reports dead air. */
+  deadAirAfter: number
   harbor: { port: number; password: string; bind: string } | null
   playlists: ScriptPlaylist[]
   outputs: ScriptOutput[]
@@ -152,6 +154,7 @@ export async function renderScript(data: ScriptData): Promise<string> {
     header: data.header.replace(/[\r\n]+/g, ' '),
     stationName: data.stationName,
     gateAdvance: data.gateAdvance.toFixed(3),
+    deadAirAfter: Math.max(1, Math.round(data.deadAirAfter)),
     liq,
   })
   return text.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trimStart()

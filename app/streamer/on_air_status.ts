@@ -26,6 +26,8 @@ export interface OnAirStatus {
   dealerGate: number
   live: boolean
   outputs: Record<string, boolean>
+  /** Since when the output has been silent past the dead-air setting (ms), or 0. */
+  blankSince: number
 }
 
 function num(value: unknown): number | null {
@@ -66,6 +68,7 @@ export function parseStatus(body: string): OnAirStatus {
     dealerGate: Math.round((num(raw.dealer_gate) ?? 0) * 1000),
     live: raw.live === true,
     outputs,
+    blankSince: Math.round((num(raw.blank_since) ?? 0) * 1000),
   }
 }
 

@@ -23,6 +23,11 @@ export interface CatalogSound {
   duration: number | null
   loudness: number | null
   truePeak: number | null
+  /** What events say of it. */
+  name: string
+  title: string | null
+  artist: string | null
+  cover: string | null
   tracks: CatalogTrack[]
 }
 
@@ -30,6 +35,7 @@ export interface CatalogDiffusion {
   id: number
   episodeId: number
   title: string
+  program: string
   /** Epoch ms. */
   start: number
   end: number
@@ -74,7 +80,7 @@ export class StationCatalog {
       .join('programs', 'programs.id', 'sounds.program_id')
       .where('programs.station_id', this.stationId)
       .whereNot('sounds.type', 'removed')
-      .select('sounds.id', 'sounds.path', 'sounds.episode_id', 'sounds.type', 'sounds.duration', 'sounds.loudness', 'sounds.true_peak')
+      .select('sounds.id', 'sounds.path', 'sounds.episode_id', 'sounds.type', 'sounds.duration', 'sounds.loudness', 'sounds.true_peak', 'sounds.name', 'sounds.title', 'sounds.artist', 'sounds.cover')
       .orderBy('sounds.path')
     const tracks = await db
       .from('tracks')
@@ -94,7 +100,7 @@ export class StationCatalog {
       .where('diffusions.type', 'on_air')
       .where('diffusions.start', '>=', sqlDateTime(from))
       .where('diffusions.start', '<', sqlDateTime(to))
-      .select('diffusions.id', 'diffusions.episode_id', 'diffusions.start', 'diffusions.end', 'episodes.title')
+      .select('diffusions.id', 'diffusions.episode_id', 'diffusions.start', 'diffusions.end', 'episodes.title', 'programs.title as program')
       .orderBy('diffusions.start')
     const ids = diffusions.map((d) => d.id)
     const starts = ids.length
@@ -112,6 +118,10 @@ export class StationCatalog {
         duration: row.duration,
         loudness: row.loudness,
         truePeak: row.true_peak,
+        name: row.name,
+        title: row.title,
+        artist: row.artist,
+        cover: row.cover,
         tracks: [],
       }
       this.sounds.set(sound.path, sound)
@@ -130,6 +140,7 @@ export class StationCatalog {
       id: row.id,
       episodeId: row.episode_id,
       title: row.title,
+      program: row.program,
       start: ms(row.start),
       end: ms(row.end),
       archives: archivesByEpisode.get(row.episode_id) ?? [],

@@ -160,6 +160,7 @@ export async function scriptData(station: Station, playlists: StationPlaylist[])
     logPath: paths.log,
     socketPath: paths.socket,
     gateAdvance: antenneConfig.streamer.gateAdvance,
+    deadAirAfter: antenneConfig.streamer.deadAirAfter,
     harbor:
       station.harborPort && station.harborPassword
         ? { port: station.harborPort, password: station.harborPassword, bind: antenneConfig.streamer.harborBind }

@@ -8,15 +8,19 @@
 | the library moved. What goes on air is keyed by Liquidsoap's process start
 | and request id, so a resumed playlist track is not a new airing, and the
 | last airing is looked up in the logs after a restart, so nothing is
-| logged twice.
+| logged twice. What happens is also told as events (diffusion_started,
+| sound_on_air, output_down...), emitted without waiting.
 */
+import { DateTime } from 'luxon'
 import antenneConfig from '#config/antenne'
 import { LiquidsoapCommandException } from '#exceptions/domain'
 import { readChangeStamp } from '#streamer/change_stamp'
 import { LogJournal, type JournalEntry, type LogRow } from '#streamer/log_journal'
 import { requestUri, soundGain } from '#streamer/liquidsoap_script'
 import { airingKey, parseStatus, resumePoint, type OnAirStatus } from '#streamer/on_air_status'
-import { StationCatalog, type CatalogSound, type CatalogTrack } from '#streamer/station_catalog'
+import { StationCatalog, type CatalogDiffusion, type CatalogSound, type CatalogTrack } from '#streamer/station_catalog'
+import { events } from '#events/event_outbox'
+import type { EventType } from '#events/event_types'
 import { stationPlaylists, writePlaylists } from '#streamer/station_config'
 import type { LiquidsoapClient } from '#streamer/telnet'
 import type Station from '#models/station'
@@ -33,7 +37,16 @@ export interface MonitorOptions {
   syncInterval?: number
   /** The clock, in epoch ms (tests and benches move it). */
   clock?: () => number
+  /** Where events go (default: this process's outbox; never waits). */
+  emit?: EmitEvent
 }
+
+export type EmitEvent = (type: EventType, station: string | null, payload: Record<string, unknown>, at?: DateTime) => unknown
+
+/** A diffusion not on air this long after its start is reported late (once). */
+const LATE_AFTER_MS = 60_000
+/** A diffusion that started this much after its start is reported late too. */
+const LATE_START_MS = 5_000
 
 export interface MonitorLogger {
   info(message: string): void
@@ -63,6 +76,7 @@ export class StationMonitor {
   readonly #cueLeadMs: number
   readonly #syncIntervalMs: number
   readonly #clock: () => number
+  readonly #emit: EmitEvent
 
   /** The Liquidsoap process last seen (its start time), and what it has aired. */
   #instance: number | null = null
@@ -77,6 +91,11 @@ export class StationMonitor {
   #stamp = 0
   #playlistsSyncedAt = 0
   #restoredFromLogs = false
+  /** What the events last said of the live input, the outputs, the silence and late diffusions. */
+  #live: boolean | null = null
+  #outputs: Record<string, boolean> = {}
+  #deadAirSince = 0
+  #reportedLate = new Set<number>()
   lastStatus: OnAirStatus | null = null
 
   constructor(station: Station, client: LiquidsoapClient, journal: LogJournal, logger: MonitorLogger, options: MonitorOptions) {
@@ -89,6 +108,7 @@ export class StationMonitor {
     this.#cueLeadMs = (options.cueLead ?? antenneConfig.streamer.cueLead) * 1000
     this.#syncIntervalMs = (options.syncInterval ?? antenneConfig.streamer.syncInterval) * 1000
     this.#clock = options.clock ?? Date.now
+    this.#emit = options.emit ?? ((type, station, payload, at) => events.emit(type, station, payload, at))
   }
 
   async tick(): Promise<TickReport> {
@@ -116,6 +136,7 @@ export class StationMonitor {
     await this.#traceSound(status, entries)
     this.#traceTracks(now, entries)
     await this.#handleDiffusions(status, now, entries)
+    this.#traceTransitions(status, now)
     await this.journal.write(entries)
     return { reachable: true, logged: entries.length }
   }
@@ -148,7 +169,10 @@ export class StationMonitor {
         this.#logger.warn(`[${this.station.slug}] playlist ${id} written but not reloaded: ${error.message}`)
       })
     }
-    if (changed.length) this.#logger.info(`[${this.station.slug}] playlists updated: ${changed.join(', ')}`)
+    if (changed.length) {
+      this.#logger.info(`[${this.station.slug}] playlists updated: ${changed.join(', ')}`)
+      this.#event('config_reloaded', this.#clock(), { playlists: changed })
+    }
     return changed
   }
 
@@ -211,6 +235,16 @@ export class StationMonitor {
       })
     )
     this.#lastLogged = { date, path: sound?.path ?? status.filename }
+    this.#event('sound_on_air', date, {
+      sound_id: sound?.id ?? null,
+      path: sound?.path ?? status.filename,
+      name: sound?.name ?? null,
+      title: sound?.title ?? null,
+      artist: sound?.artist ?? null,
+      cover: sound?.cover ?? null,
+      diffusion_id: diffusionId,
+      source: status.source || null,
+    })
   }
 
   /** Timestamped tracks of the sound on air, logged as air time + timestamp passes. */
@@ -228,6 +262,8 @@ export class StationMonitor {
           comment: track.artist ? `${track.artist} – ${track.title}` : track.title,
         })
       )
+      const sound = this.lastStatus ? this.catalog.sounds.get(this.lastStatus.filename) : undefined
+      this.#event('track_on_air', at, { track_id: track.id, title: track.title, artist: track.artist, sound_id: sound?.id ?? null, cover: sound?.cover ?? null, source: this.lastStatus?.source || null })
     }
   }
 
@@ -246,6 +282,7 @@ export class StationMonitor {
       if (diffusion && diffusion.startedAt === null) {
         diffusion.startedAt = status.firstOnAir ?? now
         entries.push(this.#log({ type: 'start', date: diffusion.startedAt, source: 'dealer', diffusionId: diffusion.id, comment: diffusion.title }))
+        this.#diffusionStarted(diffusion, 'dealer')
         this.#logger.info(
           `[${this.station.slug}] diffusion ${diffusion.id} "${diffusion.title}" on air, ${diffusion.startedAt - diffusion.start} ms from its start`
         )
@@ -256,6 +293,7 @@ export class StationMonitor {
       if (live) {
         live.startedAt = now
         entries.push(this.#log({ type: 'start', date: now, source: 'live', diffusionId: live.id, comment: live.title }))
+        this.#diffusionStarted(live, 'live')
       }
     }
   }
@@ -324,9 +362,14 @@ export class StationMonitor {
   #cancelLate(now: number, cuedNow: Set<number>, entries: JournalEntry[]) {
     for (const diffusion of [...this.catalog.diffusions]) {
       if (diffusion.startedAt !== null || cuedNow.has(diffusion.id)) continue
+      if (now >= diffusion.start + LATE_AFTER_MS && now < diffusion.end && !this.#reportedLate.has(diffusion.id)) {
+        this.#reportedLate.add(diffusion.id)
+        this.#event('diffusion_late', now, { diffusion_id: diffusion.id, program: diffusion.program, episode: diffusion.title, start: new Date(diffusion.start).toISOString(), late_ms: now - diffusion.start, started: false })
+      }
       if (now < diffusion.start + this.#cancelTimeoutMs) continue
       if (this.#cued.has(diffusion.id) && this.lastStatus?.active === 'dealer') continue
       entries.push({ op: 'cancel', diffusionId: diffusion.id })
+      this.#event('diffusion_cancelled', now, { diffusion_id: diffusion.id, program: diffusion.program, episode: diffusion.title, start: new Date(diffusion.start).toISOString(), reason: `not on air ${Math.round((now - diffusion.start) / 60_000)} min after its start` })
       entries.push(this.#log({ type: 'cancel', date: now, source: null, diffusionId: diffusion.id, comment: diffusion.title }))
       this.#logger.warn(`[${this.station.slug}] diffusion ${diffusion.id} "${diffusion.title}" cancelled: not on air ${Math.round((now - diffusion.start) / 60_000)} min after its start`)
       this.catalog.forget(diffusion.id)
@@ -356,6 +399,36 @@ export class StationMonitor {
     this.#logger.warn(
       `[${this.station.slug}] diffusion ${diffusion.id} "${diffusion.title}" resumed at ${point.offset.toFixed(1)} s of sound ${point.index + 1}`
     )
+  }
+
+  #diffusionStarted(diffusion: CatalogDiffusion, source: string) {
+    const delay = diffusion.startedAt! - diffusion.start
+    const payload = { diffusion_id: diffusion.id, program: diffusion.program, episode: diffusion.title, start: new Date(diffusion.start).toISOString(), source, delay_ms: delay }
+    this.#event('diffusion_started', diffusion.startedAt!, payload)
+    if (delay > LATE_START_MS && !this.#reportedLate.has(diffusion.id)) {
+      this.#reportedLate.add(diffusion.id)
+      this.#event('diffusion_late', diffusion.startedAt!, { ...payload, late_ms: delay, started: true })
+    }
+  }
+
+  /** Live input, outputs and silence: an event when each changes. */
+  #traceTransitions(status: OnAirStatus, now: number) {
+    if (this.#live !== null && status.live !== this.#live) this.#event(status.live ? 'live_connected' : 'live_disconnected', now, {})
+    this.#live = status.live
+    for (const [output, up] of Object.entries(status.outputs)) {
+      const before = this.#outputs[output]
+      if (before === true && !up) this.#event('output_down', now, { output })
+      if (before === false && up) this.#event('output_up', now, { output })
+      this.#outputs[output] = up
+    }
+    if (status.blankSince > 0 && status.blankSince !== this.#deadAirSince) {
+      this.#event('dead_air', now, { since: new Date(status.blankSince).toISOString(), source: status.active })
+    }
+    this.#deadAirSince = status.blankSince
+  }
+
+  #event(type: EventType, at: number, payload: Record<string, unknown>) {
+    this.#emit(type, this.station.slug, payload, DateTime.fromMillis(at, { zone: 'utc' }))
   }
 
   #log(row: Omit<LogRow, 'stationId'>): JournalEntry {

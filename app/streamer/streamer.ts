@@ -10,6 +10,7 @@ import Station from '#models/station'
 import { findStations } from '#scheduling/stations'
 import { LiquidsoapClient } from '#streamer/telnet'
 import { LiquidsoapSupervisor, type SupervisorLogger } from '#streamer/liquidsoap_supervisor'
+import { events } from '#events/event_outbox'
 import { LogJournal } from '#streamer/log_journal'
 import { StationMonitor } from '#streamer/station_monitor'
 import { activeOutputs, stationPaths, writeStationConfig, type ConfigResult } from '#streamer/station_config'
@@ -56,7 +57,11 @@ export class Streamer {
   /** Renders and checks the script and playlists of each station. */
   async configure(stations: Station[]): Promise<ConfigResult[]> {
     const results: ConfigResult[] = []
-    for (const station of stations) results.push(await writeStationConfig(station))
+    for (const station of stations) {
+      const result = await writeStationConfig(station)
+      if (result.scriptChanged) events.emit('config_reloaded', station.slug, { script: result.script })
+      results.push(result)
+    }
     return results
   }
 
@@ -74,6 +79,14 @@ export class Streamer {
             cancelTimeout: this.options.timeout,
           })
         : null
+      if (supervisor) {
+        let exit: Record<string, unknown> = {}
+        supervisor.on('exit', (info) => (exit = info))
+        supervisor.on('restarting', (delay: number) => events.emit('streamer_crashed', station.slug, { ...exit, restart_in_ms: delay }))
+        supervisor.on('ready', (pid: number) =>
+          events.emit(supervisor.restarts ? 'streamer_restarted' : 'streamer_started', station.slug, { pid, restarts: supervisor.restarts })
+        )
+      }
       this.runtimes.push({ station, supervisor, monitor, client })
     }
     await Promise.all(

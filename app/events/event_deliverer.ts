@@ -1,0 +1,166 @@
+/*
+| Delivers the outbox to every active sink, each from its own cursor, in
+| event id order: a batch is retried with a doubling delay until it goes
+| through or reaches the sink's resend limit (then it is logged as failed and
+| the sink moves on). Each attempt is written to the delivery log. A lease
+| per sink lets several deliverers run without sending anything twice. It
+| runs in its own process (node ace events:deliver): a slow or dead sink
+| never touches the streamer's tick.
+*/
+import { DateTime } from 'luxon'
+import { hostname } from 'node:os'
+import db from '@adonisjs/lucid/services/db'
+import antenneConfig from '#config/antenne'
+import Event from '#models/event'
+import EventSink from '#models/event_sink'
+import EventDelivery, { type DeliveryStatus } from '#models/event_delivery'
+import { sqlDateTime } from '#models/columns'
+import { passes } from '#events/event_filter'
+import { transportFor, type SinkTransport } from '#events/sink_transports'
+import { backoffDelay } from '#streamer/liquidsoap_supervisor'
+
+const LEASE_MS = 30_000
+
+export interface DelivererLogger {
+  info(message: string): void
+  warn(message: string): void
+  error(message: string): void
+}
+
+export type SinkOutcome = 'idle' | 'delivered' | 'skipped' | 'retry' | 'failed' | 'waiting' | 'leased'
+
+/** A new sink starts at the end of the outbox: it gets what happens from now on. */
+export async function outboxEnd(): Promise<number> {
+  const row = await db.from('events').max('id as id').first()
+  return Number(row?.id ?? 0)
+}
+
+export class EventDeliverer {
+  readonly owner = `${hostname()}:${process.pid}`
+  readonly #logger: DelivererLogger
+  readonly #transports = new Map<number, { signature: string; transport: SinkTransport }>()
+  #timer: NodeJS.Timeout | null = null
+  #running: Promise<unknown> | null = null
+  #stopped = false
+
+  constructor(logger: DelivererLogger) {
+    this.#logger = logger
+  }
+
+  /** One pass over the active sinks; resolves with what happened to each. */
+  async deliverAll(now = DateTime.utc()): Promise<Map<string, SinkOutcome>> {
+    const outcomes = new Map<string, SinkOutcome>()
+    const sinks = await EventSink.query().withScopes((s) => s.active()).orderBy('id')
+    // Sinks are independent: one slow webhook does not hold the others back.
+    await Promise.all(sinks.map(async (sink) => outcomes.set(sink.name, await this.deliverSink(sink, now))))
+    return outcomes
+  }
+
+  async deliverSink(sink: EventSink, now = DateTime.utc()): Promise<SinkOutcome> {
+    if (!(await this.#lease(sink, now))) return 'leased'
+    if (sink.nextAttemptAt && sink.nextAttemptAt > now) return 'waiting'
+    const events = await Event.query().withScopes((s) => s.afterId(sink.cursor)).limit(sink.batchSize)
+    if (events.length === 0) return 'idle'
+    const last = events[events.length - 1].id
+    const filter = sink.filter
+    const matched = events.map((e) => e.toEvent()).filter((e) => passes(e, filter))
+    if (matched.length === 0) {
+      await this.#advance(sink, last)
+      return 'skipped'
+    }
+
+    const started = performance.now()
+    const attempt = sink.attempts + 1
+    try {
+      await this.#transport(sink).send(matched)
+    } catch (error) {
+      const message = (error as Error).message
+      const duration = Math.round(performance.now() - started)
+      if (attempt >= sink.maxAttempts) {
+        await this.#record(sink, matched, 'failed', attempt, duration, `given up after ${attempt} attempts: ${message}`)
+        this.#logger.error(`events: sink "${sink.name}" gave up events ${matched[0].id}–${matched[matched.length - 1].id} after ${attempt} attempts: ${message}`)
+        await this.#advance(sink, last, message)
+        return 'failed'
+      }
+      const delay = backoffDelay(attempt - 1, { first: antenneConfig.events.retryFirst, max: antenneConfig.events.retryMax, healthyAfter: 0 })
+      await this.#record(sink, matched, 'retry', attempt, duration, message)
+      if (attempt === 1) this.#logger.warn(`events: sink "${sink.name}" (${sink.safeUrl}) failed: ${message}; retrying`)
+      sink.merge({ attempts: attempt, nextAttemptAt: now.plus({ milliseconds: delay }), lastError: message })
+      await sink.save()
+      return 'retry'
+    }
+    await this.#record(sink, matched, 'delivered', attempt, Math.round(performance.now() - started), null)
+    if (attempt > 1) this.#logger.info(`events: sink "${sink.name}" delivers again`)
+    await this.#advance(sink, last)
+    return 'delivered'
+  }
+
+  /** Delivers every `interval` ms until stopped; each pass waits for the previous one. */
+  start(interval = antenneConfig.events.pollInterval) {
+    const loop = async () => {
+      if (this.#stopped) return
+      this.#running = this.deliverAll().catch((error) => this.#logger.error(`events: delivery pass failed: ${(error as Error).message}`))
+      await this.#running
+      if (!this.#stopped) this.#timer = setTimeout(loop, interval)
+    }
+    void loop()
+  }
+
+  async stop() {
+    this.#stopped = true
+    if (this.#timer) clearTimeout(this.#timer)
+    await this.#running
+    await db.from('event_sinks').where('lease_owner', this.owner).update({ lease_owner: null, lease_until: null }).catch(() => {})
+    for (const { transport } of this.#transports.values()) await transport.close()
+    this.#transports.clear()
+  }
+
+  /** Deletes events every sink has handled and that are older than the retention, and old delivery logs. */
+  async prune(now = DateTime.utc()) {
+    const before = sqlDateTime(now.minus({ days: antenneConfig.events.retentionDays }))
+    const row = await db.from('event_sinks').where('active', true).min('cursor as cursor').first()
+    const handled = row?.cursor === null || row?.cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(row.cursor)
+    const events = await db.from('events').where('occurred_at', '<', before).where('id', '<=', handled).delete()
+    const deliveries = await db.from('event_deliveries').where('created_at', '<', before).delete()
+    return { events: Number(events), deliveries: Number(deliveries) }
+  }
+
+  async #lease(sink: EventSink, now: DateTime) {
+    const until = sqlDateTime(now.plus({ milliseconds: LEASE_MS }))
+    const updated = await db
+      .from('event_sinks')
+      .where('id', sink.id)
+      .where((q) => q.whereNull('lease_owner').orWhere('lease_owner', this.owner).orWhere('lease_until', '<', sqlDateTime(now)))
+      .update({ lease_owner: this.owner, lease_until: until })
+    return Number(Array.isArray(updated) ? updated[0] : updated) > 0
+  }
+
+  async #advance(sink: EventSink, cursor: number, lastError: string | null = null) {
+    sink.merge({ cursor, attempts: 0, nextAttemptAt: null, lastError })
+    await sink.save()
+  }
+
+  async #record(sink: EventSink, events: Array<{ id?: number }>, status: DeliveryStatus, attempt: number, durationMs: number, detail: string | null) {
+    await EventDelivery.create({
+      sinkId: sink.id,
+      firstEventId: events[0].id!,
+      lastEventId: events[events.length - 1].id!,
+      count: events.length,
+      status,
+      attempt,
+      durationMs,
+      detail: detail?.slice(0, 2000) ?? null,
+    })
+  }
+
+  /** One transport per sink, rebuilt when its settings change. */
+  #transport(sink: EventSink): SinkTransport {
+    const signature = `${sink.url}|${sink.key}|${sink.timeoutMs}`
+    const known = this.#transports.get(sink.id)
+    if (known && known.signature === signature) return known.transport
+    void known?.transport.close()
+    const transport = transportFor(sink)
+    this.#transports.set(sink.id, { signature, transport })
+    return transport
+  }
+}

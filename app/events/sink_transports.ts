@@ -1,0 +1,144 @@
+/*
+| The three kinds of sink, by URL scheme:
+| - log://path            JSON lines appended to a file (relative to the app root);
+| - http(s)://...         a POST of a JSON array, signed: X-Signature is the
+|                         hex HMAC-SHA256 of the body with the sink's key;
+| - amqp://user:pw@host/vhost?exchange=name
+|                         each event published to a durable topic exchange
+|                         (default "antenne.events") with routing key
+|                         <station>.<event> (station "_" for none), confirmed.
+| A transport throws on failure; the deliverer retries.
+*/
+import { createHmac } from 'node:crypto'
+import { appendFile, mkdir } from 'node:fs/promises'
+import { dirname, isAbsolute } from 'node:path'
+import amqp from 'amqplib'
+import app from '@adonisjs/core/services/app'
+import type { AntenneEvent } from '#events/event_types'
+
+export interface SinkTransport {
+  send(events: AntenneEvent[]): Promise<void>
+  close(): Promise<void>
+}
+
+export function signature(body: string, key: string): string {
+  return createHmac('sha256', key).update(body).digest('hex')
+}
+
+export function routingKey(event: Pick<AntenneEvent, 'station' | 'type'>): string {
+  return `${event.station ?? '_'}.${event.type}`
+}
+
+/** Rejects after `ms` with a clear message. */
+function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms))),
+  ]).finally(() => clearTimeout(timer))
+}
+
+export class LogTransport implements SinkTransport {
+  readonly path: string
+  constructor(url: string) {
+    const raw = decodeURIComponent(url.replace(/^log:\/\//i, ''))
+    if (!raw) throw new Error('a log sink needs a path: log:///var/log/antenne/events.jsonl')
+    this.path = isAbsolute(raw) ? raw : app.makePath(raw)
+  }
+  async send(events: AntenneEvent[]) {
+    await mkdir(dirname(this.path), { recursive: true })
+    await appendFile(this.path, events.map((e) => JSON.stringify(e) + '\n').join(''))
+  }
+  async close() {}
+}
+
+export class HttpTransport implements SinkTransport {
+  constructor(
+    readonly url: string,
+    readonly key: string | null,
+    readonly timeoutMs: number
+  ) {}
+  async send(events: AntenneEvent[]) {
+    const body = JSON.stringify(events)
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Antenne' }
+    if (this.key) headers['x-signature'] = signature(body, this.key)
+    let response: Response
+    try {
+      response = await fetch(this.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(this.timeoutMs) })
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code
+      const name = (error as Error).name
+      throw new Error(name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : `${cause ?? (error as Error).message}`)
+    }
+    const text = await response.text().catch(() => '')
+    if (!response.ok) throw new Error(`HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`)
+  }
+  async close() {}
+}
+
+export class AmqpTransport implements SinkTransport {
+  readonly #url: string
+  readonly exchange: string
+  #connection: amqp.ChannelModel | null = null
+  #channel: amqp.ConfirmChannel | null = null
+
+  constructor(
+    url: string,
+    readonly timeoutMs: number
+  ) {
+    const parsed = new URL(url)
+    this.exchange = parsed.searchParams.get('exchange') || 'antenne.events'
+    parsed.searchParams.delete('exchange')
+    this.#url = parsed.toString()
+  }
+
+  async #open() {
+    if (this.#channel) return this.#channel
+    const connection = await within(this.timeoutMs, 'RabbitMQ', amqp.connect(this.#url))
+    connection.on('error', () => {})
+    connection.on('close', () => {
+      this.#connection = null
+      this.#channel = null
+    })
+    const channel = await connection.createConfirmChannel()
+    channel.on('error', () => {})
+    await channel.assertExchange(this.exchange, 'topic', { durable: true })
+    this.#connection = connection
+    this.#channel = channel
+    return channel
+  }
+
+  async send(events: AntenneEvent[]) {
+    try {
+      const channel = await this.#open()
+      for (const event of events) {
+        channel.publish(this.exchange, routingKey(event), Buffer.from(JSON.stringify(event)), {
+          persistent: true,
+          contentType: 'application/json',
+          messageId: event.id === undefined ? undefined : String(event.id),
+          type: event.type,
+          timestamp: Math.floor(Date.parse(event.at) / 1000),
+        })
+      }
+      await within(this.timeoutMs, 'RabbitMQ confirms', channel.waitForConfirms())
+    } catch (error) {
+      await this.close()
+      throw error
+    }
+  }
+
+  async close() {
+    const connection = this.#connection
+    this.#connection = null
+    this.#channel = null
+    await connection?.close().catch(() => {})
+  }
+}
+
+export function transportFor(sink: { url: string; key: string | null; timeoutMs: number }): SinkTransport {
+  const scheme = sink.url.split(':', 1)[0].toLowerCase()
+  if (scheme === 'log') return new LogTransport(sink.url)
+  if (scheme === 'http' || scheme === 'https') return new HttpTransport(sink.url, sink.key, sink.timeoutMs)
+  if (scheme === 'amqp' || scheme === 'amqps') return new AmqpTransport(sink.url, sink.timeoutMs)
+  throw new Error(`unknown sink URL "${sink.url}": log://, http(s):// or amqp://`)
+}
