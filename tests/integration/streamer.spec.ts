@@ -21,6 +21,7 @@ import { LogJournal } from '#streamer/log_journal'
 import { stationPaths, writeStationConfig } from '#streamer/station_config'
 import antenneConfig from '#config/antenne'
 import { runHealthChecks } from '#health/health_checks'
+import { events } from '#events/event_outbox'
 
 const run = promisify(execFile)
 const ICECAST_PORT = 8011
@@ -282,6 +283,26 @@ test.group('Streamer against a real Liquidsoap and Icecast', (group) => {
     assert.isAbove(listener.bytes, 500_000)
   })
 
+  test('events tell what happened: starts, cancels, sounds and tracks on air, the crash and the restart', async ({ assert }) => {
+    await events.flush()
+    const rows = await db.from('events').where('station', station.slug).orderBy('id')
+    const types = new Set(rows.map((r) => r.type))
+    for (const type of ['streamer_started', 'diffusion_started', 'diffusion_cancelled', 'sound_on_air', 'track_on_air', 'streamer_crashed', 'streamer_restarted']) {
+      assert.isTrue(types.has(type), `${type} in ${[...types].join(', ')}`)
+    }
+    const started = rows.filter((r) => r.type === 'diffusion_started').map((r) => JSON.parse(r.payload))
+    const first = started.find((p) => p.diffusion_id === diffusions.first.id)
+    assert.equal(first.source, 'dealer')
+    assert.equal(first.episode, 'Episode first')
+    assert.isBelow(Math.abs(first.delay_ms), 1000)
+    const cancelled = rows.filter((r) => r.type === 'diffusion_cancelled').map((r) => JSON.parse(r.payload))
+    assert.deepEqual(cancelled.map((p) => p.diffusion_id), [diffusions.late.id])
+    const crash = JSON.parse(rows.find((r) => r.type === 'streamer_crashed')!.payload)
+    assert.equal(crash.signal, 'SIGKILL')
+    // The long show was resumed, not started again: one start event per diffusion.
+    assert.deepEqual(duplicates(rows.filter((r) => r.type === 'diffusion_started'), (r) => JSON.parse(String(r.payload)).diffusion_id), [])
+  })
+
   test('Liquidsoap unreachable: a clear error, and the tick goes on', async ({ assert }) => {
     const lonely = new MemoryLogger()
     const broken = new StationMonitor(
@@ -296,5 +317,50 @@ test.group('Streamer against a real Liquidsoap and Icecast', (group) => {
     assert.match(lonely.lines.join('\n'), /Liquidsoap at .*nobody\.sock is unreachable: ENOENT; retrying every tick/)
     await broken.tick()
     assert.lengthOf(lonely.lines, 1, 'said once, not every tick')
+  })
+})
+
+test.group('Streamer: dead air', (group) => {
+  const dir = app.makePath('tmp/test/itest-silent')
+  let station: Station
+  let streamer: Streamer
+
+  group.setup(async () => {
+    await rm(dir, { recursive: true, force: true })
+    station = await Station.create({ name: 'Silent', slug: `silent-${Date.now()}`, timezone: 'Europe/Brussels', path: dir, active: true, isDefault: false })
+    await station.related('outputs').create({ type: 'file', mount: join(dir, 'air.mp3'), format: 'mp3', bitrate: 64, active: true })
+    streamer = new Streamer({ config: true, run: true, monitor: false, delay: 200, timeout: 20 }, new MemoryLogger())
+    await streamer.configure([station])
+    try {
+      await streamer.start([station])
+    } catch (error) {
+      await streamer.stop()
+      throw error
+    }
+    return async () => {
+      await streamer.stop()
+      await station.delete()
+    }
+  })
+
+  test('a station with nothing to play reports dead air once the silence passes the setting, once', async ({ assert }) => {
+    const logger = new MemoryLogger()
+    const emitted: Array<{ type: string; payload: Record<string, unknown> }> = []
+    const paths = stationPaths(station)
+    const monitor = new StationMonitor(station, new LiquidsoapClient({ path: paths.socket }), new LogJournal(paths.journal, logger), logger, {
+      cancelTimeout: 20,
+      emit: (type, _station, payload) => emitted.push({ type, payload }),
+    })
+    const stop = ticking(monitor, logger)
+    try {
+      const deadAir = await waitFor('dead air', async () => emitted.find((e) => e.type === 'dead_air'), 20_000)
+      assert.isAtMost(Date.parse(String(deadAir.payload.since)), Date.now())
+      assert.isAbove(monitor.lastStatus!.blankSince, 0)
+      await new Promise((r) => setTimeout(r, 1000))
+      assert.lengthOf(emitted.filter((e) => e.type === 'dead_air'), 1)
+    } finally {
+      await stop()
+      await monitor.client.close()
+    }
   })
 })
