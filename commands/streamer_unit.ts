@@ -4,9 +4,11 @@ import { readFile } from 'node:fs/promises'
 import { isAbsolute } from 'node:path'
 import app from '@adonisjs/core/services/app'
 
+const SERVICES = ['streamer', 'sounds', 'events', 'listeners', 'web']
+
 export default class StreamerUnit extends BaseCommand {
   static commandName = 'streamer:unit'
-  static description = 'Print the systemd unit that runs the streamer (or the sound library watcher) for this install'
+  static description = 'Print the systemd unit of a service of this install: streamer, sounds, events, listeners or web'
   static help = [
     'sudo sh -c "{{ binaryName }} streamer:unit --user antenne > /etc/systemd/system/antenne-streamer.service"',
     'sudo sh -c "{{ binaryName }} streamer:unit --service sounds --user antenne > /etc/systemd/system/antenne-sounds.service"',
@@ -22,7 +24,7 @@ export default class StreamerUnit extends BaseCommand {
   @flags.string({ description: 'Its group (default: the user\'s name)' })
   declare group?: string
 
-  @flags.string({ description: 'streamer (default) or sounds (the library watcher)', default: 'streamer' })
+  @flags.string({ description: 'streamer (default), sounds (the library watcher), events (sinks and RadioVIS), listeners (statistics) or web', default: 'streamer' })
   declare service: string
 
   async run() {
@@ -32,8 +34,8 @@ export default class StreamerUnit extends BaseCommand {
       this.exitCode = 1
       return
     }
-    if (!['streamer', 'sounds'].includes(this.service)) {
-      this.logger.error(`E_INVALID_ARGUMENT: --service is streamer or sounds, got "${this.service}"`)
+    if (!SERVICES.includes(this.service)) {
+      this.logger.error(`E_INVALID_ARGUMENT: --service is one of ${SERVICES.join(', ')}, got "${this.service}"`)
       this.exitCode = 1
       return
     }

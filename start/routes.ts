@@ -27,6 +27,8 @@ const StaffTracksController = () => import('#controllers/staff/tracks_controller
 const StaffDiffusionsController = () => import('#controllers/staff/diffusions_controller')
 const StaffStreamerController = () => import('#controllers/staff/streamer_controller')
 const StaffTokensController = () => import('#controllers/staff/tokens_controller')
+const StaffEventsController = () => import('#controllers/staff/events_controller')
+const StaffListenersController = () => import('#controllers/staff/listeners_controller')
 
 router.get('/health', [HealthController]).as('health')
 
@@ -132,6 +134,17 @@ router
         router.get('/streamer', [StaffStreamerController, 'show']).as('streamer')
         router.post('/streamer/:id/skip', [StaffStreamerController, 'skip']).as('streamer.skip')
         router.post('/streamer/:id/push', [StaffStreamerController, 'push']).as('streamer.push')
+
+        router.get('/events', [StaffEventsController, 'index']).as('events.index')
+        router.get('/events/sinks/create', [StaffEventsController, 'create']).as('sinks.create')
+        router.post('/events/sinks', [StaffEventsController, 'store']).as('sinks.store')
+        router.get('/events/sinks/:id', [StaffEventsController, 'show']).as('sinks.show')
+        router.post('/events/sinks/:id', [StaffEventsController, 'update']).as('sinks.update')
+        router.post('/events/sinks/:id/rewind', [StaffEventsController, 'rewind']).as('sinks.rewind')
+        router.post('/events/sinks/:id/delete', [StaffEventsController, 'destroy']).as('sinks.destroy')
+
+        router.get('/listeners', [StaffListenersController, 'index']).as('listeners.index')
+        router.get('/listeners.csv', [StaffListenersController, 'csv']).as('listeners.csv')
 
         router.get('/tokens', [StaffTokensController, 'index']).as('tokens.index')
         router.post('/tokens', [StaffTokensController, 'store']).as('tokens.store')

@@ -66,9 +66,9 @@ export class HttpTransport implements SinkTransport {
     try {
       response = await fetch(this.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(this.timeoutMs) })
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause
       const name = (error as Error).name
-      throw new Error(name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : `${cause ?? (error as Error).message}`)
+      throw new Error(name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : `${cause?.code ?? cause?.message ?? (error as Error).message}`)
     }
     const text = await response.text().catch(() => '')
     if (!response.ok) throw new Error(`HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`)

@@ -7,6 +7,8 @@ import { FREQUENCIES } from '#scheduling/recurrence'
 import { USER_ROLES } from '#models/user'
 import { OUTPUT_FORMATS, OUTPUT_TYPES } from '#models/output'
 import { calendarDate, checkbox, clockTime, slug, zone } from '#validators/rules'
+import { EVENT_LEVELS } from '#events/event_types'
+import { parseRules } from '#events/event_filter'
 
 export const loginValidator = vine.compile(
   vine.object({
@@ -154,3 +156,29 @@ export const tokenValidator = vine.compile(
 )
 
 export const pushSoundValidator = vine.compile(vine.object({ soundId: vine.number().withoutDecimals() }))
+
+const filterRulesRule = vine.createRule((value, _, field) => {
+  if (typeof value !== 'string') return
+  try {
+    parseRules(value)
+  } catch (error) {
+    field.report(`The {{ field }} rules are malformed: ${(error as Error).message}`, 'filterRules', field)
+  }
+})
+
+export const eventSinkValidator = vine.compile(
+  vine.object({
+    name: vine.string().trim().minLength(1).maxLength(100),
+    url: vine.string().trim().maxLength(1000).regex(/^(log:\/\/.+|https?:\/\/.+|amqps?:\/\/.+)$/i),
+    key: vine.string().maxLength(255).nullable().optional(),
+    minLevel: vine.enum(EVENT_LEVELS),
+    only: vine.string().maxLength(5000).use(filterRulesRule()).nullable().optional(),
+    except: vine.string().maxLength(5000).use(filterRulesRule()).nullable().optional(),
+    timeoutMs: vine.number().withoutDecimals().range([100, 120_000]),
+    maxAttempts: vine.number().withoutDecimals().range([1, 10_000]),
+    batchSize: vine.number().withoutDecimals().range([1, 1000]),
+    active: checkbox(),
+  })
+)
+
+export const sinkCursorValidator = vine.compile(vine.object({ fromEventId: vine.number().withoutDecimals().min(0) }))
