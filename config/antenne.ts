@@ -101,6 +101,10 @@ const antenneConfig = {
     fallbackAfter: env.get('ANTENNE_RADIOVIS_FALLBACK_SECONDS', 120),
   },
 
+  /** Old on-air logs (node ace logs:archive) and backups (node ace backup). */
+  archivesDir: folder(env.get('ANTENNE_ARCHIVES_DIR', 'tmp/archives')),
+  backupsDir: folder(env.get('ANTENNE_BACKUPS_DIR', 'tmp/backups')),
+
   /** Listener statistics polled from each station's Icecast (node ace listeners --monitor). */
   listeners: {
     interval: env.get('ANTENNE_LISTENERS_INTERVAL', 30),

@@ -48,6 +48,8 @@ export default await Env.create(new URL('../', import.meta.url), {
   ANTENNE_EVENTS_RETENTION_DAYS: Env.schema.number.optional(),
   ANTENNE_RADIOVIS_URL: Env.schema.string.optional(),
   ANTENNE_PUBLIC_URL: Env.schema.string.optional(),
+  ANTENNE_ARCHIVES_DIR: Env.schema.string.optional(),
+  ANTENNE_BACKUPS_DIR: Env.schema.string.optional(),
   ANTENNE_RADIOVIS_EXCHANGE: Env.schema.string.optional(),
   ANTENNE_RADIOVIS_FALLBACK_SECONDS: Env.schema.number.optional(),
   ANTENNE_LISTENERS_INTERVAL: Env.schema.number.optional(),

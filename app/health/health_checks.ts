@@ -36,6 +36,8 @@ export interface HealthSettings {
   maxOnAirAge: number
   /** ms per network question (Liquidsoap socket, Icecast). */
   timeout: number
+  /** An event waiting longer than this (ms) for a sink fails: the sink or the deliverer is down. */
+  maxOutboxAge?: number
 }
 
 const pass = (name: string, detail: string): HealthCheck => ({ name, ok: true, detail })
@@ -140,7 +142,39 @@ async function stationChecks(settings: HealthSettings): Promise<HealthCheck[]> {
   return checks
 }
 
-async function diskCheck(name: string, folder: string, settings: HealthSettings): Promise<HealthCheck> {
+/**
+ * Events waiting for each active sink (the oldest one's age, and the last
+ * error), and events spooled by processes that could not reach the database.
+ */
+async function outboxChecks(settings: HealthSettings): Promise<HealthCheck[]> {
+  const checks: HealthCheck[] = []
+  const maxAge = settings.maxOutboxAge ?? 600_000
+  const sinks = await db.from('event_sinks').where('active', true).select('name', 'cursor', 'attempts', 'last_error').orderBy('name')
+  const end = Number((await db.from('events').max('id as id').first())?.id ?? 0)
+  for (const sink of sinks) {
+    const name = `events: sink ${sink.name}`
+    const waiting = Math.max(0, end - Number(sink.cursor))
+    if (!waiting) {
+      checks.push(pass(name, 'nothing waiting'))
+      continue
+    }
+    const oldest = await db.from('events').where('id', '>', sink.cursor).orderBy('id').select('occurred_at').first()
+    const age = oldest ? Date.now() - fromSqlDateTime(oldest.occurred_at)!.toMillis() : 0
+    const detail = `${waiting} event(s) waiting, the oldest ${ago(age)}${sink.last_error ? `; last error: ${sink.last_error}` : ''}`
+    checks.push(
+      age > maxAge
+        ? fail(name, detail, sink.attempts ? 'make the sink reachable again (its URL, key, network); it catches up by itself' : 'start the deliverer: node ace events:deliver (systemctl start antenne-events)')
+        : pass(name, detail)
+    )
+  }
+  const spooled = (await readdir(antenneConfig.events.spoolDir).catch(() => [] as string[])).filter((f) => f.endsWith('.jsonl'))
+  if (spooled.length) {
+    checks.push(fail('events: spool', `${spooled.length} process(es) spooled events in ${antenneConfig.events.spoolDir}: the database was unreachable`, 'they are written when the database answers; a spool of a process that died is taken by the next events:deliver'))
+  }
+  return checks
+}
+
+export async function diskCheck(name: string, folder: string, settings: HealthSettings): Promise<HealthCheck> {
   try {
     const fs = await statfs(folder)
     const free = fs.bavail * fs.bsize
@@ -173,7 +207,11 @@ async function systemChecks(settings: HealthSettings): Promise<HealthCheck[]> {
 export async function runHealthChecks(settings: HealthSettings = antenneConfig.health): Promise<HealthCheck[]> {
   const checks = await databaseChecks()
   const databaseUp = checks[0].ok
-  if (databaseUp) checks.push(...(await stationChecks(settings)))
+  if (databaseUp) {
+    checks.push(...(await stationChecks(settings)))
+    // Without the events tables the migrations check already fails, with its fix.
+    checks.push(...(await outboxChecks(settings).catch(() => [])))
+  }
   checks.push(await diskCheck('disk: programs', antenneConfig.programsDir, settings))
   checks.push(await diskCheck('disk: stations', antenneConfig.stationsDir, settings))
   checks.push(...(await systemChecks(settings)))

@@ -1,12 +1,17 @@
 import { test } from '@japa/runner'
 import { execFile } from 'node:child_process'
-import { mkdir } from 'node:fs/promises'
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import { sqlDateTime } from '#models/columns'
 import { promisify } from 'node:util'
 import app from '@adonisjs/core/services/app'
 import testUtils from '@adonisjs/core/services/test_utils'
 import antenneConfig from '#config/antenne'
 import Doctor from '#commands/doctor'
-import { runHealthChecks } from '#health/health_checks'
+import { diskCheck, runHealthChecks } from '#health/health_checks'
 import { StationFactory } from '#database/factories/programme_factories'
 import { runCommand } from '#tests/helpers'
 
@@ -63,6 +68,36 @@ test.group('node ace doctor', (group) => {
       assert.match(check.detail, /free \(\d+ %\) in \//)
       assert.match(check.fix!, /^free some space/)
     }
+  })
+
+  test('a real full disk (a 1 MiB tmpfs, filled) fails its check with the fix', async ({ assert }) => {
+    // Mounting needs root, as CI runs; a machine where it cannot is told so plainly.
+    const dir = await mkdtemp(join(tmpdir(), 'antenne-full-'))
+    try {
+      await run('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir])
+    } catch (error) {
+      throw new Error(`this test mounts a tmpfs and needs root: ${(error as Error).message}`)
+    }
+    try {
+      await writeFile(join(dir, 'fill'), Buffer.alloc(1024 * 1024)).catch(() => {})
+      const check = await diskCheck('disk: programs', dir, { ...lenient, minFreeBytes: 64 * 1024, minFreeShare: 0.05 })
+      assert.isFalse(check.ok)
+      assert.match(check.detail, new RegExp(`^0 B free \\(0 %\\) in ${dir}`))
+      assert.match(check.fix!, /^free some space/)
+    } finally {
+      await run('umount', [dir])
+    }
+  })
+
+  test("events waiting too long for a sink fail, with the sink's last error and what to do", async ({ assert }) => {
+    const stamp = DateTime.utc().minus({ minutes: 30 })
+    const [eventId] = await db.table('events').insert({ type: 'dead_air', station: 'x', level: 'error', occurred_at: sqlDateTime(stamp), payload: '{}' })
+    await db.table('event_sinks').insert({ name: `doctor-${Date.now()}`, url: 'https://hooks.example/x', min_level: 'info', cursor: Number(eventId) - 1, attempts: 7, last_error: 'HTTP 503', active: true, created_at: sqlDateTime(stamp), updated_at: sqlDateTime(stamp) })
+    const checks = await runHealthChecks(lenient)
+    const sink = checks.find((c) => c.name.startsWith('events: sink doctor-'))!
+    assert.isFalse(sink.ok)
+    assert.match(sink.detail, /1 event\(s\) waiting, the oldest 30 min ago; last error: HTTP 503/)
+    assert.match(sink.fix!, /make the sink reachable again/)
   })
 
   test('an unreachable database: one failing line, exit code 1', async ({ assert }) => {
