@@ -35,6 +35,8 @@ try {
   await shoot('/staff/programs/1/sounds', 'staff-sounds')
   await shoot('/staff/sounds/9', 'staff-sound-tracklist')
   await shoot('/staff/streamer', 'staff-streamer')
+  await shoot('/staff/listeners', 'staff-listeners')
+  await shoot('/staff/events', 'staff-events')
 } finally {
   await browser.close()
 }

@@ -93,6 +93,11 @@ export class ListenerCollector {
         totals.set(output.stationId, (totals.get(output.stationId) ?? 0) + status.listeners)
         if (!output.adminUser || !output.adminPassword) continue
         const key = `${base}${output.mount}`
+        // No source on the mount: nobody listens (and Icecast answers 400 for its list).
+        if (!mounts.some((m) => m.mount === output.mount)) {
+          report.sessionsClosed += (await this.#syncSessions(output.stationId, output.mount!, [], now)).closed
+          continue
+        }
         try {
           const xml = await get(`${base}/admin/listclients?mount=${encodeURIComponent(output.mount!)}`, `${output.adminUser}:${output.adminPassword}`, this.#timeout)
           const { opened, closed } = await this.#syncSessions(output.stationId, output.mount!, parseListClients(xml), now)

@@ -38,7 +38,7 @@ export function lineChart(
   ]
   for (const y of [0, maxY / 2, maxY]) {
     parts.push(`<line class="grid" x1="${pad.left}" x2="${width - pad.right}" y1="${sy(y).toFixed(1)}" y2="${sy(y).toFixed(1)}"/>`)
-    parts.push(`<text class="axis" x="${pad.left - 4}" y="${(sy(y) + 4).toFixed(1)}" text-anchor="end">${Math.round(y)}</text>`)
+    parts.push(`<text class="axis" x="${pad.left - 4}" y="${(sy(y) + 4).toFixed(1)}" text-anchor="end">${Number.isInteger(y) ? y : y.toFixed(1)}</text>`)
   }
   const ticks = options.ticks ?? 6
   for (let i = 0; i <= ticks && xs.length; i++) {

@@ -9,6 +9,8 @@ import Sound from '#models/sound'
 import Track from '#models/track'
 import Diffusion from '#models/diffusion'
 import User from '#models/user'
+import EventSink from '#models/event_sink'
+import db from '@adonisjs/lucid/services/db'
 import { makeMusic, makeTalk } from '#demo/demo_audio'
 import antenneConfig from '#config/antenne'
 import { SoundLibrary } from '#library/sound_library'
@@ -34,6 +36,7 @@ export default class DemoSeeder extends BaseSeeder {
   async run() {
     if (await Station.findBy('slug', 'demo')) {
       await this.staff()
+      await this.operations()
       console.log('The demo station is already there: nothing else to do.')
       return
     }
@@ -53,6 +56,9 @@ export default class DemoSeeder extends BaseSeeder {
       port: 8000,
       mount: '/demo.mp3',
       password: 'hackme',
+      // bin/icecast's admin account: listener sessions come from it.
+      adminUser: 'admin',
+      adminPassword: 'hackme',
       format: 'mp3',
       bitrate: 128,
       active: true,
@@ -117,6 +123,7 @@ export default class DemoSeeder extends BaseSeeder {
     await Sound.query().whereNotNull('episode_id').update({ is_public: true })
     console.log(`Demo station ready: ${station.workingDir}, sounds in ${rotation.soundsDir}/..`)
     await this.staff()
+    await this.operations()
   }
 
   /** Six songs tagged as such, and a mix whose tracklist has timestamps. */
@@ -167,6 +174,20 @@ export default class DemoSeeder extends BaseSeeder {
     const talk = await Program.findBy('slug', 'morning-talk')
     if (talk) await host.related('programs').sync([talk.id], false)
     console.log(`Staff: log in at /staff as ${admin.email} / ${DEMO_ADMIN.password} (admin) or ${host.email} / ${DEMO_HOST.password} (host of Morning Talk)`)
+  }
+
+  /**
+   * Operations of the demo: every event into a JSON lines file (see it fill
+   * with tail -f tmp/events.jsonl), the RadioVIS topic, and Icecast's admin
+   * account for the listener sessions of demos seeded before it.
+   */
+  private async operations() {
+    await EventSink.firstOrCreate(
+      { name: 'demo log' },
+      { url: 'log://tmp/events.jsonl', minLevel: 'debug', timeoutMs: 5000, maxAttempts: 50, batchSize: 100, active: true, fromFile: false, cursor: 0, attempts: 0 }
+    )
+    await Station.query().where('slug', 'demo').whereNull('radiovis_topic').update({ radiovis_topic: '/topic/antenne/demo', radiovis_text: 'Antenne Demo — community radio' })
+    await db.from('outputs').whereNull('admin_user').where('host', '127.0.0.1').where('port', 8000).update({ admin_user: 'admin', admin_password: 'hackme' })
   }
 
   /**
