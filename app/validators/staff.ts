@@ -26,6 +26,9 @@ export const stationValidator = vine.compile(
     path: vine.string().trim().maxLength(500).nullable().optional(),
     harborPort: vine.number().withoutDecimals().range([1024, 65535]).nullable().optional(),
     harborPassword: vine.string().maxLength(200).nullable().optional(),
+    radiovisTopic: vine.string().trim().maxLength(255).regex(/^\/topic\/[\w./-]+$/).nullable().optional(),
+    radiovisText: vine.string().trim().maxLength(128).nullable().optional(),
+    radiovisImage: vine.string().trim().maxLength(1000).url({ require_protocol: true }).nullable().optional(),
     isDefault: checkbox(),
     active: checkbox(),
   })
@@ -38,6 +41,8 @@ export const outputValidator = vine.compile(
     port: vine.number().withoutDecimals().range([1, 65535]).nullable().optional(),
     mount: vine.string().trim().maxLength(500).nullable().optional(),
     password: vine.string().maxLength(200).nullable().optional(),
+    adminUser: vine.string().trim().maxLength(100).nullable().optional(),
+    adminPassword: vine.string().maxLength(255).nullable().optional(),
     format: vine.enum(OUTPUT_FORMATS),
     bitrate: vine.number().withoutDecimals().range([16, 512]),
     active: checkbox(),

@@ -60,6 +60,27 @@ test.group('Staff CMS: event sinks', (group) => {
   })
 })
 
+test.group('Staff CMS: stations and outputs', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test("an admin sets a station's RadioVIS topic (checked) and an output's Icecast admin account (never shown back)", async ({ client, assert }) => {
+    const admin = await UserFactory.apply('admin').create()
+    const station = await StationFactory.merge({ timezone: 'Europe/Brussels' }).create()
+    const form = { name: station.name, slug: station.slug, timezone: 'Europe/Brussels', active: 'on' }
+    const bad = await client.post(`/staff/stations/${station.id}`).form({ ...form, radiovisTopic: 'fm/no-prefix' }).withCsrfToken().loginAs(admin).header('referer', '/x').redirects(0)
+    assert.properties(bad.flashMessages().inputErrorsBag, ['radiovisTopic'])
+    await client.post(`/staff/stations/${station.id}`).form({ ...form, radiovisTopic: '/topic/fm/ce1/c479/09580', radiovisText: 'Radio, 99.9' }).withCsrfToken().loginAs(admin)
+    await station.refresh()
+    assert.equal(station.radiovisTopic, '/topic/fm/ce1/c479/09580')
+    await client.post(`/staff/stations/${station.id}/outputs`).form({ _form: 'output-new', type: 'icecast', host: '127.0.0.1', port: '8000', mount: '/live.mp3', password: 'src-secret', adminUser: 'admin', adminPassword: 'admin-secret', format: 'mp3', bitrate: '128', active: 'on' }).withCsrfToken().loginAs(admin)
+    const output = await db.from('outputs').where('station_id', station.id).firstOrFail()
+    assert.equal(output.admin_password, 'admin-secret')
+    const page = (await client.get(`/staff/stations/${station.id}`).loginAs(admin)).text()
+    assert.notInclude(page, 'admin-secret')
+    assert.notInclude(page, 'src-secret')
+  })
+})
+
 test.group('Staff CMS: listener statistics', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 

@@ -46,7 +46,7 @@ export default class StationsController {
     const station = await Station.findOrFail(ctx.params.id)
     ctx.access.authorize(ctx.access.managesStation(station.id), 'the outputs of this station')
     const input = await validated(ctx, outputValidator)
-    await Output.create({ ...input, stationId: station.id, active: input.active ?? false })
+    await Output.create({ ...input, adminUser: input.adminUser ?? null, adminPassword: input.adminPassword ?? null, stationId: station.id, active: input.active ?? false })
     ctx.session.flash('notice', ctx.i18n.t('staff.saved'))
     return ctx.response.redirect().back()
   }
@@ -56,7 +56,7 @@ export default class StationsController {
     ctx.access.authorize(ctx.access.managesStation(output.stationId), 'the outputs of this station')
     const input = await validated(ctx, outputValidator)
     // An empty password field keeps the stored one (it is never shown back).
-    await output.merge({ ...input, password: input.password ?? output.password, active: input.active ?? false }).save()
+    await output.merge({ ...input, password: input.password ?? output.password, adminUser: input.adminUser ?? null, adminPassword: input.adminPassword ?? output.adminPassword, active: input.active ?? false }).save()
     ctx.session.flash('notice', ctx.i18n.t('staff.saved'))
     return ctx.response.redirect().back()
   }
@@ -79,6 +79,9 @@ export default class StationsController {
         path: input.path ?? null,
         harborPort: input.harborPort ?? null,
         harborPassword: input.harborPassword ?? (station.$isPersisted ? station.harborPassword : null),
+        radiovisTopic: input.radiovisTopic ?? null,
+        radiovisText: input.radiovisText ?? null,
+        radiovisImage: input.radiovisImage ?? null,
         isDefault: input.isDefault ?? false,
         active: input.active ?? false,
       })
