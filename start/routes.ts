@@ -116,14 +116,13 @@ router
         router.get('/episodes/:id', [StaffEpisodesController, 'show']).as('episodes.show')
         router.post('/episodes/:id', [StaffEpisodesController, 'update']).as('episodes.update')
         router.post('/episodes/:id/delete', [StaffEpisodesController, 'destroy']).as('episodes.destroy')
-        router.post('/episodes/:id/tracks', [StaffTracksController, 'episode']).as('episodes.tracks')
 
         router.get('/programs/:id/sounds', [StaffSoundsController, 'index']).as('sounds.index')
         router.post('/programs/:id/sounds', [StaffSoundsController, 'store']).as('sounds.store')
         router.get('/sounds/:id', [StaffSoundsController, 'show']).as('sounds.show')
         router.post('/sounds/:id', [StaffSoundsController, 'update']).as('sounds.update')
         router.get('/sounds/:id/audio', [StaffSoundsController, 'audio']).as('sounds.audio')
-        router.post('/sounds/:id/tracks', [StaffTracksController, 'sound']).as('sounds.tracks')
+        router.post('/:kind/:id/tracks', [StaffTracksController, 'save']).as('tracks.save').where('kind', /^(episodes|sounds)$/)
         router.post('/:kind/:id/tracks.csv', [StaffTracksController, 'csv']).as('tracks.csv').where('kind', /^(episodes|sounds)$/)
 
         router.get('/calendar', [StaffDiffusionsController, 'calendar']).as('calendar.current')

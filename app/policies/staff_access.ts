@@ -9,6 +9,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { ModelQueryBuilderContract } from '@adonisjs/lucid/types/model'
 import type User from '#models/user'
 import type Program from '#models/program'
+import Station from '#models/station'
 import { ForbiddenException } from '#exceptions/domain'
 
 type ProgramRef = Pick<Program, 'id' | 'stationId'>
@@ -80,6 +81,14 @@ export class StaffAccess {
       for (const row of rows) ids.add(Number(row.station_id))
     }
     return [...ids]
+  }
+
+  /** Those stations, the default first. */
+  async visibleStations() {
+    const ids = await this.visibleStationIds()
+    return Station.query()
+      .withScopes((s) => s.byDefault())
+      .if(ids !== null, (q) => q.whereIn('id', ids!))
   }
 
   /** Throws a 403 (a friendly page, or JSON on the API) unless `allowed`. */

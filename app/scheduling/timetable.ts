@@ -1,6 +1,7 @@
 /*
-| The public timetable: a station's on-air diffusions of one local week,
-| day by day, in the station's zone.
+| The timetable: a station's diffusions of one local week, day by day, in
+| the station's zone: those on air for the public, all of them (unconfirmed
+| and cancelled too) for the staff calendar.
 */
 import Diffusion from '#models/diffusion'
 import type Station from '#models/station'
@@ -11,14 +12,14 @@ export interface TimetableDay {
   diffusions: Diffusion[]
 }
 
-export async function weekTimetable(station: Station, date: string): Promise<TimetableDay[]> {
+export async function weekTimetable(station: Station, date: string, options: { allTypes?: boolean } = {}): Promise<TimetableDay[]> {
   const days = weekOf(date)
   const [from] = localDayBounds(days[0], station.timezone)
   const [, to] = localDayBounds(days[6], station.timezone)
   const diffusions = await Diffusion.query()
     .withScopes((s) => {
       s.station(station)
-      s.onAir()
+      if (!options.allTypes) s.onAir()
       s.startingBetween(from, to)
     })
     .preload('episode')

@@ -1,40 +1,26 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import Diffusion from '#models/diffusion'
-import Station from '#models/station'
 import { diffusionMoveValidator, diffusionStateValidator } from '#validators/staff'
 import { moveDiffusion, setDiffusionType } from '#staff/diffusion_editor'
-import { addDays, localDayBounds, weekOf } from '#scheduling/recurrence'
+import { addDays } from '#scheduling/recurrence'
+import { weekTimetable } from '#scheduling/timetable'
 import { dateFromPath, today } from '#controllers/dates'
 import { attempt, validated } from '#controllers/staff/form'
 
 export default class DiffusionsController {
   /** The week calendar of a station: every diffusion, on air, unconfirmed or cancelled. */
   async calendar({ view, params, request, access }: HttpContext) {
-    const ids = await access.visibleStationIds()
-    const stations = await Station.query()
-      .withScopes((s) => s.byDefault())
-      .if(ids !== null, (q) => q.whereIn('id', ids!))
+    const stations = await access.visibleStations()
     const station = stations.find((s) => s.id === Number(request.qs().station)) ?? stations[0]
     if (!station) return view.render('pages/staff/calendar', { station: null, stations, days: [] })
     const date = params.year ? dateFromPath(params) : today(station.timezone)
-    const days = weekOf(date)
-    const [from] = localDayBounds(days[0], station.timezone)
-    const [, to] = localDayBounds(days[6], station.timezone)
-    const diffusions = await Diffusion.query()
-      .withScopes((s) => {
-        s.station(station)
-        s.startingBetween(from, to)
-      })
-      .preload('program')
-      .preload('episode')
-    const byDay = new Map<string, Diffusion[]>(days.map((day) => [day, []]))
-    for (const d of diffusions) byDay.get(d.start.setZone(station.timezone).toISODate()!)?.push(d)
+    const days = await weekTimetable(station, date, { allTypes: true })
     return view.render('pages/staff/calendar', {
       station,
       stations,
-      days: days.map((day) => ({ day, diffusions: byDay.get(day)! })),
-      previous: addDays(days[0], -7),
-      next: addDays(days[0], 7),
+      days,
+      previous: addDays(days[0].day, -7),
+      next: addDays(days[0].day, 7),
       today: today(station.timezone),
       canEdit: (d: Diffusion) => access.managesProgram(d.program),
     })

@@ -1,6 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { DateTime } from 'luxon'
-import Station from '#models/station'
 import { bucketSamples, csvField, diffusionAudiences, sessionSummary, stationSamples } from '#stats/listener_report'
 import { lineChart } from '#stats/svg_chart'
 
@@ -9,10 +8,7 @@ const RANGES: Record<string, { days: number; buckets: number }> = { '1': { days:
 /** Listener statistics: over time, per diffusion, sessions; CSV. */
 export default class ListenersController {
   async #scope({ access, request }: HttpContext) {
-    const ids = await access.visibleStationIds()
-    const stations = await Station.query()
-      .withScopes((s) => s.byDefault())
-      .if(ids !== null, (q) => q.whereIn('id', ids!))
+    const stations = await access.visibleStations()
     const station = stations.find((s) => s.id === Number(request.qs().station)) ?? stations[0] ?? null
     const range = RANGES[String(request.qs().days)] ?? RANGES['1']
     const to = DateTime.utc()

@@ -8,11 +8,8 @@ import { attempt, validated } from '#controllers/staff/form'
 /** Stations are the admin's; a station's outputs are its managers' too. */
 export default class StationsController {
   async index({ view, access }: HttpContext) {
-    const ids = await access.visibleStationIds()
-    const stations = await Station.query()
-      .withScopes((s) => s.byDefault())
-      .if(ids !== null, (q) => q.whereIn('id', ids!))
-      .preload('outputs')
+    const stations = await access.visibleStations()
+    for (const station of stations) await station.load('outputs')
     return view.render('pages/staff/stations/index', { stations })
   }
 

@@ -9,10 +9,7 @@ import { LiquidsoapCommandException, LiquidsoapUnreachableException } from '#exc
 /** What each station's Liquidsoap is doing, and the actions its managers may send. */
 export default class StreamerController {
   async show({ view, access }: HttpContext) {
-    const ids = await access.visibleStationIds()
-    const stations = await Station.query()
-      .withScopes((s) => s.byDefault())
-      .if(ids !== null, (q) => q.whereIn('id', ids!))
+    const stations = await access.visibleStations()
     const views = await Promise.all(stations.map(async (station) => ({ station, ...(await readStreamer(station)), canControl: access.managesStation(station.id) })))
     const sounds = await Sound.query()
       .withScopes((s) => s.archive())

@@ -25,23 +25,23 @@ export function tracklistRows(body: Record<string, any>) {
   }
 }
 
-export default class TracksController {
-  /** Saves an episode's tracklist as the form lists it. */
-  async episode(ctx: HttpContext) {
-    const episode = await Episode.query().where('id', ctx.params.id).preload('program').firstOrFail()
-    ctx.access.authorize(ctx.access.hostsProgram(episode.program), 'this episode')
-    const { tracks } = await validated(ctx, tracklistValidator, tracklistRows(ctx.request.body()))
-    await replaceTracks({ episodeId: episode.id }, tracks)
-    ctx.session.flash('notice', ctx.i18n.t('staff.tracks.saved', { count: tracks.length }))
-    return ctx.response.redirect().back()
+/** The episode or sound a tracklist belongs to (`kind`: episodes or sounds), its program loaded. */
+async function tracklistOwner(kind: string, id: unknown) {
+  if (kind === 'episodes') {
+    const owner = await Episode.query().where('id', Number(id) || 0).preload('program').firstOrFail()
+    return { owner, key: { episodeId: owner.id } }
   }
+  const owner = await Sound.query().where('id', Number(id) || 0).preload('program').firstOrFail()
+  return { owner, key: { soundId: owner.id } }
+}
 
-  /** Saves a sound's timestamped tracklist. */
-  async sound(ctx: HttpContext) {
-    const sound = await Sound.query().where('id', ctx.params.id).preload('program').firstOrFail()
-    ctx.access.authorize(ctx.access.hostsProgram(sound.program), 'this sound')
+export default class TracksController {
+  /** Saves an episode's tracklist (its running order) or a sound's (timestamped) as the form lists it. */
+  async save(ctx: HttpContext) {
+    const { owner, key } = await tracklistOwner(ctx.params.kind, ctx.params.id)
+    ctx.access.authorize(ctx.access.hostsProgram(owner.program), 'this tracklist')
     const { tracks } = await validated(ctx, tracklistValidator, tracklistRows(ctx.request.body()))
-    await replaceTracks({ soundId: sound.id }, tracks)
+    await replaceTracks(key, tracks)
     ctx.session.flash('notice', ctx.i18n.t('staff.tracks.saved', { count: tracks.length }))
     return ctx.response.redirect().back()
   }
@@ -51,7 +51,7 @@ export default class TracksController {
    * (Aircox's format); a malformed file changes nothing and names its line.
    */
   async csv(ctx: HttpContext) {
-    const owner = ctx.params.kind === 'episodes' ? await Episode.query().where('id', ctx.params.id).preload('program').firstOrFail() : await Sound.query().where('id', ctx.params.id).preload('program').firstOrFail()
+    const { owner, key } = await tracklistOwner(ctx.params.kind, ctx.params.id)
     ctx.access.authorize(ctx.access.hostsProgram(owner.program), 'this tracklist')
     const { csv } = await validated(ctx, tracklistCsvValidator, { csv: ctx.request.file('csv') })
     let tracks: TrackInput[]
@@ -68,7 +68,7 @@ export default class TracksController {
       ctx.session.flash('problem', error.message)
       return ctx.response.redirect().back()
     }
-    await replaceTracks(ctx.params.kind === 'episodes' ? { episodeId: owner.id } : { soundId: owner.id }, tracks)
+    await replaceTracks(key, tracks)
     ctx.session.flash('notice', ctx.i18n.t('staff.tracks.saved', { count: tracks.length }))
     return ctx.response.redirect().back()
   }
