@@ -31,6 +31,7 @@ export class EventOutbox {
   #flushing: Promise<void> | null = null
   #scheduled = false
   #spooled = false
+  #retry: NodeJS.Timeout | null = null
   /** Listeners in this process (tests, the RadioVIS publisher of the same process). */
   readonly #listeners = new Set<(event: AntenneEvent) => void>()
 
@@ -101,6 +102,14 @@ export class EventOutbox {
         logger.info(`events: ${backlog.length} spooled event(s) written`)
       }
     } catch (error) {
+      // A quiet process still replays its spool: try again in a while.
+      if (!this.#retry) {
+        this.#retry = setTimeout(() => {
+          this.#retry = null
+          void this.flush()
+        }, 10_000)
+        this.#retry.unref()
+      }
       if (batch.length) {
         await mkdir(this.#spoolDir, { recursive: true })
         await appendFile(this.#spool, batch.map((e) => JSON.stringify(e) + '\n').join(''))
