@@ -13,10 +13,12 @@ const bodyParserConfig = defineConfig({
     ],
   },
   multipart: {
-    autoProcess: true,
+    // Only the CMS's upload forms take files: other routes never spool a body to disk.
+    autoProcess: ['/staff/programs/:id/sounds', '/staff/:kind/:id/tracks.csv'],
     convertEmptyStringsToNull: true,
     processManually: [],
-    limit: '200mb',
+    // A two-hour WAV is about 1.4 GB. Put a body limit in the reverse proxy too (for these two paths only).
+    limit: '2gb',
     types: ['multipart/form-data'],
   },
 })
