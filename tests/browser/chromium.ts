@@ -36,7 +36,29 @@ export async function logIn(page: Page, email: string, password: string) {
   await Promise.all([page.waitForURL(`${baseUrl()}/staff`), page.click('button[type=submit]')])
 }
 
-/** Clicks a submit button and waits for the page the form leads to (often the same URL, after a redirect). */
+/**
+ * Clicks a submit button and waits for the page the form leads to (often the
+ * same URL, after a redirect). A click that started no navigation at all (it
+ * landed while the page moved) is tried once more; a server that does not
+ * answer still fails, saying so.
+ */
 export async function submit(page: Page, button: Locator) {
-  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()])
+  let started = false
+  const onRequest = (request: { isNavigationRequest(): boolean }) => {
+    if (request.isNavigationRequest()) started = true
+  }
+  page.on('request', onRequest)
+  try {
+    const loaded = page.waitForNavigation({ waitUntil: 'load', timeout: 30_000 }).then(
+      () => null,
+      (error: Error) => error
+    )
+    await button.click()
+    const early = await Promise.race([loaded.then(() => 'done'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 3000))])
+    if (early === 'waiting' && !started) await button.click()
+    const error = await loaded
+    if (error) throw new Error(`${started ? 'the server did not answer the form' : 'the click never submitted the form'}: ${error.message}`)
+  } finally {
+    page.off('request', onRequest)
+  }
 }
