@@ -456,7 +456,7 @@ export class SoundLibrary {
   async #importBeside(trx: TransactionClientContract, soundId: number, csv: { path: string; mtime: number }, summary: ScanSummary) {
     try {
       const rows = parseTracklistCsv(await readFile(csv.path, 'utf8'))
-      await replaceTracklist(trx, soundId, rows)
+      await replaceTracklist(trx, { soundId }, rows)
       summary.tracklists++
     } catch (error) {
       this.#warn(`${csv.path}: ${(error as Error).message}; tracklist not imported`)

@@ -1,6 +1,7 @@
 /*
 | Aircox's import_playlist, working: a CSV tracklist replaces a sound's
-| tracks in one transaction (a malformed file changes nothing).
+| tracks in one transaction (a malformed file changes nothing). The same
+| replacement serves the CMS's and the API's tracklists.
 */
 import { readFile } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
@@ -11,26 +12,46 @@ import Sound from '#models/sound'
 import { sqlDateTime } from '#models/columns'
 import { InvalidArgumentException } from '#exceptions/domain'
 import { touchChangeStamp } from '#streamer/change_stamp'
-import { parseTracklistCsv, type TracklistRow } from '#library/tracklist_csv'
+import { parseTracklistCsv } from '#library/tracklist_csv'
 import { isSoundFile } from '#library/sound_file_name'
 
-/** Deletes the sound's tracks and inserts `rows` in their order (position from 0, as in Aircox). */
-export async function replaceTracklist(trx: TransactionClientContract, soundId: number, rows: TracklistRow[]) {
+/** Whose tracklist: an episode's (its running order) or a sound's (timestamped inside the file). */
+export type TracklistOwner = { episodeId: number } | { soundId: number }
+
+/** A track as stored; `timestamp` in seconds inside the sound. */
+export interface TrackRow {
+  title: string
+  artist: string | null
+  album?: string | null
+  timestamp: number | null
+  tags: string | null
+  info: string | null
+}
+
+/** Deletes the owner's tracks and inserts `rows` in their order (position from 0, as in Aircox). */
+export async function replaceTracklist(trx: TransactionClientContract, owner: TracklistOwner, rows: TrackRow[]) {
+  const [column, id] = 'episodeId' in owner ? ['episode_id', owner.episodeId] : ['sound_id', owner.soundId]
   const now = sqlDateTime(DateTime.utc())
-  await trx.from('tracks').where('sound_id', soundId).delete()
-  for (const [position, row] of rows.entries()) {
-    await trx.table('tracks').insert({
-      sound_id: soundId,
-      position,
-      timestamp: row.timestamp,
-      title: row.title.slice(0, 255),
-      artist: row.artist?.slice(0, 255) ?? null,
-      tags: row.tags?.slice(0, 255) ?? null,
-      info: row.info,
-      created_at: now,
-      updated_at: now,
-    })
-  }
+  await trx.from('tracks').where(column, id).delete()
+  const inserts = rows.map((row, position) => ({
+    [column]: id,
+    position,
+    timestamp: row.timestamp,
+    title: row.title.slice(0, 255),
+    artist: row.artist?.slice(0, 255) ?? null,
+    album: row.album?.slice(0, 255) ?? null,
+    tags: row.tags?.slice(0, 255) ?? null,
+    info: row.info,
+    created_at: now,
+    updated_at: now,
+  }))
+  for (let i = 0; i < inserts.length; i += 200) await trx.table('tracks').multiInsert(inserts.slice(i, i + 200))
+}
+
+/** Replaces a tracklist in its own transaction, and tells a running monitor (it names what airs from the tracks). */
+export async function saveTracklist(owner: TracklistOwner, rows: TrackRow[]) {
+  await db.transaction((trx) => replaceTracklist(trx, owner, rows))
+  touchChangeStamp()
 }
 
 /** The sound a CSV belongs to: the one beside it with the same name, else the only one anywhere with that name. */
@@ -66,7 +87,6 @@ export async function importTracklistFile(csvPath: string, soundId?: number) {
     if (!found) throw new InvalidArgumentException(`no sound with id ${soundId}`)
     sound = found
   }
-  await db.transaction((trx) => replaceTracklist(trx, sound.id, rows))
-  touchChangeStamp()
+  await saveTracklist({ soundId: sound.id }, rows)
   return { sound, tracks: rows.length }
 }

@@ -1,11 +1,10 @@
 /*
-| Tracklists edited in the CMS: an episode's (its running order) or a sound's
-| (timestamped inside the file). A save replaces the list in one transaction.
+| Tracklists edited in the CMS and the write API: form rows (timestamps as
+| typed, m:ss) become stored tracks; the owner is an episode or a sound.
 */
-import db from '@adonisjs/lucid/services/db'
-import { DateTime } from 'luxon'
-import { sqlDateTime } from '#models/columns'
-import { touchChangeStamp } from '#streamer/change_stamp'
+import Episode from '#models/episode'
+import Sound from '#models/sound'
+import type { TrackRow } from '#library/tracklist_import'
 
 export interface TrackInput {
   title: string
@@ -31,28 +30,24 @@ export function formatTimestamp(seconds: number | null): string {
   return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`
 }
 
-/** Replaces the tracks of an episode or a sound with `tracks`, positions in their order. */
-export async function replaceTracks(owner: { episodeId: number } | { soundId: number }, tracks: TrackInput[]) {
-  const [column, id] = 'episodeId' in owner ? ['episode_id', owner.episodeId] : ['sound_id', owner.soundId]
-  const now = sqlDateTime(DateTime.utc())
-  await db.transaction(async (trx) => {
-    await trx.from('tracks').where(column, id).delete()
-    if (tracks.length === 0) return
-    await trx.table('tracks').multiInsert(
-      tracks.map((track, position) => ({
-        [column]: id,
-        position,
-        timestamp: parseTimestamp(track.timestamp),
-        title: track.title,
-        artist: track.artist ?? null,
-        album: track.album ?? null,
-        tags: track.tags ?? null,
-        info: track.info ?? null,
-        created_at: now,
-        updated_at: now,
-      }))
-    )
-  })
-  // The monitor names what airs from the tracks it keeps in memory.
-  touchChangeStamp()
+/** Validated form or API rows as tracks to store. */
+export function trackRows(tracks: TrackInput[]): TrackRow[] {
+  return tracks.map((track) => ({
+    title: track.title,
+    artist: track.artist ?? null,
+    album: track.album ?? null,
+    timestamp: parseTimestamp(track.timestamp),
+    tags: track.tags ?? null,
+    info: track.info ?? null,
+  }))
+}
+
+/** The episode or sound a tracklist belongs to (`kind`: episodes or sounds), its program loaded; a 404 otherwise. */
+export async function tracklistOwner(kind: 'episodes' | 'sounds', id: unknown) {
+  if (kind === 'episodes') {
+    const owner = await Episode.query().where('id', Number(id) || 0).preload('program').firstOrFail()
+    return { owner, key: { episodeId: owner.id } }
+  }
+  const owner = await Sound.query().where('id', Number(id) || 0).preload('program').firstOrFail()
+  return { owner, key: { soundId: owner.id } }
 }

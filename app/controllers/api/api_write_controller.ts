@@ -2,11 +2,11 @@ import type { HttpContext } from '@adonisjs/core/http'
 import Diffusion from '#models/diffusion'
 import Episode from '#models/episode'
 import Program from '#models/program'
-import Sound from '#models/sound'
 import { diffusionStateValidator, episodeValidator, tracklistValidator } from '#validators/staff'
 import { freeSlug } from '#staff/program_editor'
 import { setDiffusionType } from '#staff/diffusion_editor'
-import { replaceTracks } from '#staff/tracklist_editor'
+import { trackRows, tracklistOwner } from '#staff/tracklist_editor'
+import { saveTracklist } from '#library/tracklist_import'
 
 /**
  * The write side of the JSON API, for a program's own tools (a studio
@@ -35,11 +35,11 @@ export default class ApiWriteController {
 
   /** PUT /api/v1/episodes/:id/tracks and /api/v1/sounds/:id/tracks {tracks: [{title, artist?, album?, timestamp?, tags?, info?}]} */
   async replaceTracks({ request, params, access }: HttpContext) {
-    const kind = request.url().includes('/sounds/') ? 'sound' : 'episode'
-    const owner = kind === 'sound' ? await Sound.query().where('id', params.id).preload('program').firstOrFail() : await Episode.query().where('id', params.id).preload('program').firstOrFail()
+    const kind = request.url().includes('/sounds/') ? 'sounds' : 'episodes'
+    const { owner, key } = await tracklistOwner(kind, params.id)
     access.authorize(access.hostsProgram(owner.program), 'this tracklist')
     const { tracks } = await request.validateUsing(tracklistValidator)
-    await replaceTracks(kind === 'sound' ? { soundId: owner.id } : { episodeId: owner.id }, tracks)
-    return { [`${kind}Id`]: owner.id, tracks: tracks.length }
+    await saveTracklist(key, trackRows(tracks))
+    return { ...key, tracks: tracks.length }
   }
 }

@@ -1,9 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { readFile } from 'node:fs/promises'
-import Episode from '#models/episode'
-import Sound from '#models/sound'
 import { tracklistCsvValidator, tracklistValidator } from '#validators/staff'
-import { formatTimestamp, replaceTracks, type TrackInput } from '#staff/tracklist_editor'
+import { trackRows, tracklistOwner } from '#staff/tracklist_editor'
+import { saveTracklist, type TrackRow } from '#library/tracklist_import'
 import { parseTracklistCsv } from '#library/tracklist_csv'
 import { InvalidArgumentException } from '#exceptions/domain'
 import { validated } from '#controllers/staff/form'
@@ -25,23 +24,13 @@ export function tracklistRows(body: Record<string, any>) {
   }
 }
 
-/** The episode or sound a tracklist belongs to (`kind`: episodes or sounds), its program loaded. */
-async function tracklistOwner(kind: string, id: unknown) {
-  if (kind === 'episodes') {
-    const owner = await Episode.query().where('id', Number(id) || 0).preload('program').firstOrFail()
-    return { owner, key: { episodeId: owner.id } }
-  }
-  const owner = await Sound.query().where('id', Number(id) || 0).preload('program').firstOrFail()
-  return { owner, key: { soundId: owner.id } }
-}
-
 export default class TracksController {
   /** Saves an episode's tracklist (its running order) or a sound's (timestamped) as the form lists it. */
   async save(ctx: HttpContext) {
     const { owner, key } = await tracklistOwner(ctx.params.kind, ctx.params.id)
     ctx.access.authorize(ctx.access.hostsProgram(owner.program), 'this tracklist')
     const { tracks } = await validated(ctx, tracklistValidator, tracklistRows(ctx.request.body()))
-    await replaceTracks(key, tracks)
+    await saveTracklist(key, trackRows(tracks))
     ctx.session.flash('notice', ctx.i18n.t('staff.tracks.saved', { count: tracks.length }))
     return ctx.response.redirect().back()
   }
@@ -54,21 +43,15 @@ export default class TracksController {
     const { owner, key } = await tracklistOwner(ctx.params.kind, ctx.params.id)
     ctx.access.authorize(ctx.access.hostsProgram(owner.program), 'this tracklist')
     const { csv } = await validated(ctx, tracklistCsvValidator, { csv: ctx.request.file('csv') })
-    let tracks: TrackInput[]
+    let tracks: TrackRow[]
     try {
-      tracks = parseTracklistCsv(await readFile(csv.tmpPath!, 'utf8')).map((row) => ({
-        title: row.title,
-        artist: row.artist,
-        timestamp: row.timestamp === null ? null : formatTimestamp(row.timestamp),
-        tags: row.tags,
-        info: row.info,
-      }))
+      tracks = parseTracklistCsv(await readFile(csv.tmpPath!, 'utf8'))
     } catch (error) {
       if (!(error instanceof InvalidArgumentException)) throw error
       ctx.session.flash('problem', error.message)
       return ctx.response.redirect().back()
     }
-    await replaceTracks(key, tracks)
+    await saveTracklist(key, tracks)
     ctx.session.flash('notice', ctx.i18n.t('staff.tracks.saved', { count: tracks.length }))
     return ctx.response.redirect().back()
   }
