@@ -53,7 +53,8 @@ export class LogArchiver {
         for (const row of rows) {
           const day = fromSqlDateTime(row.date)!.setZone(station.timezone).toISODate()!
           const line = Object.fromEntries(COLUMNS.map((c) => [c, portable(row[c])]))
-          byDay.set(day, [...(byDay.get(day) ?? []), { ...line, station: station.slug }])
+          const lines = byDay.get(day) ?? byDay.set(day, []).get(day)!
+          lines.push({ ...line, station: station.slug })
         }
         for (const [day, lines] of byDay) {
           const path = archivePath(this.dir, station.slug, day)

@@ -32,8 +32,6 @@ export class EventOutbox {
   #scheduled = false
   #spooled = false
   #retry: NodeJS.Timeout | null = null
-  /** Listeners in this process (tests, the RadioVIS publisher of the same process). */
-  readonly #listeners = new Set<(event: AntenneEvent) => void>()
 
   readonly #connection: () => QueryClientContract
 
@@ -52,7 +50,6 @@ export class EventOutbox {
   emit(type: EventType, station: string | null, payload: Record<string, unknown> = {}, at: DateTime = DateTime.utc()) {
     const event: AntenneEvent = { type, station, level: EVENT_TYPES[type], at: at.toUTC().toISO()!, payload }
     this.#pending.push(event)
-    for (const listener of this.#listeners) listener(event)
     if (!this.#scheduled) {
       this.#scheduled = true
       setImmediate(() => {
@@ -61,11 +58,6 @@ export class EventOutbox {
       })
     }
     return event
-  }
-
-  onEvent(listener: (event: AntenneEvent) => void) {
-    this.#listeners.add(listener)
-    return () => this.#listeners.delete(listener)
   }
 
   /** Writes what is pending (after any spooled backlog). Resolves when done or spooled. */

@@ -72,14 +72,6 @@ export default class EventSink extends BaseModel {
   @hasMany(() => EventDelivery, { foreignKey: 'sinkId' })
   declare deliveries: HasMany<typeof EventDelivery>
 
-  get kind(): 'log' | 'http' | 'amqp' | 'unknown' {
-    const scheme = this.url.split(':', 1)[0].toLowerCase()
-    if (scheme === 'log') return 'log'
-    if (scheme === 'http' || scheme === 'https') return 'http'
-    if (scheme === 'amqp' || scheme === 'amqps') return 'amqp'
-    return 'unknown'
-  }
-
   /** The URL without its password, for pages and logs. */
   get safeUrl(): string {
     return this.url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@')
