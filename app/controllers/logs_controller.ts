@@ -4,6 +4,7 @@ import { OnAirLog } from '#on_air/on_air_log'
 import { NotFoundException } from '#exceptions/domain'
 import { addDays } from '#scheduling/recurrence'
 import { dateFromPath, today } from '#controllers/dates'
+import { pageNumber } from '#controllers/pagination'
 
 const PER_PAGE = 100
 
@@ -13,7 +14,7 @@ export default class LogsController {
     if (!station) throw new NotFoundException('no station yet')
     const date = params.year ? dateFromPath(params) : today(station.timezone)
     const all = await OnAirLog.day(station, date)
-    const page = Math.max(1, Math.floor(Number(request.qs().page)) || 1)
+    const page = pageNumber(request)
     const items = new SimplePaginator(all.length, PER_PAGE, page, ...all.slice((page - 1) * PER_PAGE, page * PER_PAGE))
     items.baseUrl(request.url())
     const days = Array.from({ length: 7 }, (_, i) => addDays(today(station.timezone), -i))

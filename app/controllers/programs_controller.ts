@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import Program from '#models/program'
 import Episode from '#models/episode'
 import { NotFoundException } from '#exceptions/domain'
+import { pageNumber } from '#controllers/pagination'
 
 async function programOf({ station, params }: HttpContext) {
   if (!station) throw new NotFoundException('no station yet')
@@ -11,7 +12,7 @@ async function programOf({ station, params }: HttpContext) {
 export default class ProgramsController {
   async index({ view, station, request }: HttpContext) {
     if (!station) throw new NotFoundException('no station yet')
-    const programs = await Program.query().where('station_id', station.id).where('active', true).orderBy('title').paginate(Number(request.qs().page) || 1, 30)
+    const programs = await Program.query().where('station_id', station.id).where('active', true).orderBy('title').paginate(pageNumber(request), 30)
     programs.baseUrl('/programs')
     return view.render('pages/programs/index', { programs })
   }
@@ -23,7 +24,7 @@ export default class ProgramsController {
       .where('program_id', program.id)
       .preload('diffusions', (d) => d.orderBy('start'))
       .orderBy('id', 'desc')
-      .paginate(Number(ctx.request.qs().page) || 1, 20)
+      .paginate(pageNumber(ctx.request), 20)
     episodes.baseUrl(`/programs/${program.slug}`)
     return ctx.view.render('pages/programs/show', { program, episodes })
   }

@@ -114,6 +114,13 @@ test.group('Public site', (group) => {
       assert.include(response.text(), 'Page not found')
     })
 
+  test('a page number that is not one shows the first page, never a 500: {url}')
+    .with(['/programs?page=-1', '/programs?page=abc', '/programs?page=1.5', '/logs?page=-3'].map((url) => ({ url })))
+    .run(async ({ client }, { url }) => {
+      await radio()
+      ;(await client.get(url)).assertStatus(200)
+    })
+
   test('the station is chosen by host name, else the default one; pages speak French on ?lang=fr', async ({ client, assert }) => {
     await radio()
     await StationFactory.merge({ name: 'Campus FM', hosts: 'campus.example\nwww.campus.example' }).create()

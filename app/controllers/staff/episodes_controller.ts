@@ -7,13 +7,14 @@ import { episodeValidator } from '#validators/staff'
 import { freeSlug } from '#staff/program_editor'
 import { formatTimestamp } from '#staff/tracklist_editor'
 import { validated } from '#controllers/staff/form'
+import { pageNumber } from '#controllers/pagination'
 
 export default class EpisodesController {
   /** A program's episodes, newest first (by their first airing, else their creation). */
   async index({ view, params, access, request }: HttpContext) {
     const program = await Program.query().where('id', params.id).preload('station').firstOrFail()
     access.authorize(access.hostsProgram(program), 'this program')
-    const page = Math.max(1, Number(request.qs().page) || 1)
+    const page = pageNumber(request)
     const episodes = await Episode.query()
       .where('program_id', program.id)
       .preload('diffusions', (q) => q.orderBy('start'))

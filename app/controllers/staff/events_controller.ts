@@ -6,6 +6,7 @@ import { eventSinkValidator, sinkCursorValidator } from '#validators/staff'
 import { outboxEnd } from '#events/event_deliverer'
 import { EVENT_TYPES, isEventType } from '#events/event_types'
 import { validated } from '#controllers/staff/form'
+import { pageNumber } from '#controllers/pagination'
 
 /** Event sinks, their delivery log and the events themselves: the admin's. */
 export default class EventsController {
@@ -20,7 +21,7 @@ export default class EventsController {
       .if(type, (q) => q.where('type', type!))
       .if(station, (q) => q.where('station', station!))
       .orderBy('id', 'desc')
-      .paginate(Math.max(1, Number(qs.page) || 1), 50)
+      .paginate(pageNumber(request), 50)
     recent.baseUrl('/staff/events').queryString({ ...(type ? { type } : {}), ...(station ? { station } : {}) })
     return view.render('pages/staff/events/index', { sinks, end, recent, types: Object.keys(EVENT_TYPES), type, station })
   }
@@ -44,7 +45,7 @@ export default class EventsController {
   async show({ view, params, access, request }: HttpContext) {
     access.authorize(access.isAdmin, 'event sinks')
     const sink = await EventSink.findOrFail(params.id)
-    const deliveries = await EventDelivery.query().where('sink_id', sink.id).orderBy('id', 'desc').paginate(Math.max(1, Number(request.qs().page) || 1), 50)
+    const deliveries = await EventDelivery.query().where('sink_id', sink.id).orderBy('id', 'desc').paginate(pageNumber(request), 50)
     deliveries.baseUrl(`/staff/events/sinks/${sink.id}`)
     return view.render('pages/staff/events/sink', { sink, deliveries, end: await outboxEnd() })
   }

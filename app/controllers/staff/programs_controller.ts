@@ -8,11 +8,12 @@ import { DateTime } from 'luxon'
 import { FREQUENCIES } from '#scheduling/recurrence'
 import { previewSchedule } from '#scheduling/schedule_preview'
 import { attempt, validated } from '#controllers/staff/form'
+import { pageNumber } from '#controllers/pagination'
 
 export default class ProgramsController {
   /** The programs this user hosts or manages, by station and title. */
   async index({ view, access, request }: HttpContext) {
-    const page = Math.max(1, Number(request.qs().page) || 1)
+    const page = pageNumber(request)
     const programs = await access
       .scopePrograms(Program.query())
       .preload('station')

@@ -9,13 +9,14 @@ import { formatTimestamp } from '#staff/tracklist_editor'
 import { audioMimeType } from '#library/sound_file_name'
 import { NotFoundException } from '#exceptions/domain'
 import { attempt, validated } from '#controllers/staff/form'
+import { pageNumber } from '#controllers/pagination'
 
 export default class SoundsController {
   /** A program's sounds with their player, loudness and quality verdict. */
   async index({ view, params, access, request }: HttpContext) {
     const program = await Program.query().where('id', params.id).preload('station').firstOrFail()
     access.authorize(access.hostsProgram(program), 'this program')
-    const page = Math.max(1, Number(request.qs().page) || 1)
+    const page = pageNumber(request)
     const sounds = await Sound.query()
       .where('program_id', program.id)
       .whereNot('type', 'removed')

@@ -5,12 +5,13 @@ import Station from '#models/station'
 import Program from '#models/program'
 import { userCreateValidator, userUpdateValidator } from '#validators/staff'
 import { validated } from '#controllers/staff/form'
+import { pageNumber } from '#controllers/pagination'
 
 /** Staff accounts: the admin's alone. */
 export default class UsersController {
   async index({ view, access, request }: HttpContext) {
     access.authorize(access.isAdmin, 'users')
-    const users = await User.query().orderBy('email').paginate(Math.max(1, Number(request.qs().page) || 1), 50)
+    const users = await User.query().orderBy('email').paginate(pageNumber(request), 50)
     users.baseUrl('/staff/users')
     return view.render('pages/staff/users/index', { users })
   }
