@@ -61,7 +61,6 @@ const app = await bootApp()
 await app.start(async () => {
   const { default: ace } = await import('@adonisjs/core/services/ace')
   const { default: Station } = await import('#models/station')
-  const { default: antenneConfig } = await import('#config/antenne')
   const { SoundLibrary } = await import('#library/sound_library')
   await ace.exec('migration:run', ['--force'])
 
@@ -69,7 +68,7 @@ await app.start(async () => {
   const station = await Station.create({ name: 'Bench', slug: 'bench', timezone: 'Europe/Brussels', active: true, isDefault: false })
   const quiet = { info: () => {}, warn: (m: string) => console.warn(m) }
   const library = (workers: number) =>
-    new SoundLibrary({ programsDir: antenneConfig.programsDir, coversDir: antenneConfig.library.coversDir, workers, quality: antenneConfig.library.quality, logger: quiet })
+    SoundLibrary.configured(quiet, { workers })
 
   console.log(`Library bench on ${cores} cores (Node ${process.versions.node})\n`)
   const shorts = await templates(1)

@@ -50,14 +50,10 @@ export default class Sounds extends BaseCommand {
       const programIds = await this.programIds()
 
       let progress: ProgressBar | null = null
-      const library = new SoundLibrary({
-        programsDir: antenneConfig.programsDir,
-        coversDir: antenneConfig.library.coversDir,
-        workers,
-        quality: antenneConfig.library.quality,
-        logger: { info: (m) => this.logger.info(m), warn: (m) => this.logger.warning(m) },
-        onProgress: (done, total) => progress?.update(done, total),
-      })
+      const library = SoundLibrary.configured(
+        { info: (m) => this.logger.info(m), warn: (m) => this.logger.warning(m) },
+        { workers, onProgress: (done, total) => progress?.update(done, total) }
+      )
 
       if (this.monitor) return await this.watch(library, programIds)
 

@@ -14,6 +14,7 @@ import { basename, dirname, extname, join, resolve, sep } from 'node:path'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import antenneConfig from '#config/antenne'
 import Program from '#models/program'
 import Diffusion from '#models/diffusion'
 import { fromSqlDateTime, sqlDateTime } from '#models/columns'
@@ -120,6 +121,18 @@ export class SoundLibrary {
 
   constructor(options: LibraryOptions) {
     this.#options = options
+  }
+
+  /** The library of this install's folders and quality settings (config/antenne.ts). */
+  static configured(logger: LibraryLogger, options: { workers?: number; onProgress?: LibraryOptions['onProgress'] } = {}) {
+    return new SoundLibrary({
+      programsDir: antenneConfig.programsDir,
+      coversDir: antenneConfig.library.coversDir,
+      workers: options.workers ?? antenneConfig.library.workers,
+      quality: antenneConfig.library.quality,
+      logger,
+      onProgress: options.onProgress,
+    })
   }
 
   #warn(message: string) {

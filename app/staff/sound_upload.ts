@@ -6,7 +6,6 @@
 import { mkdir, stat } from 'node:fs/promises'
 import { basename, extname, join, resolve } from 'node:path'
 import type { MultipartFile } from '@adonisjs/core/bodyparser'
-import antenneConfig from '#config/antenne'
 import Sound from '#models/sound'
 import type Program from '#models/program'
 import { SoundLibrary } from '#library/sound_library'
@@ -33,16 +32,6 @@ async function exists(path: string) {
   )
 }
 
-export function libraryFor(workers = 1) {
-  return new SoundLibrary({
-    programsDir: antenneConfig.programsDir,
-    coversDir: antenneConfig.library.coversDir,
-    workers,
-    quality: antenneConfig.library.quality,
-    logger: { info: (m) => logger.info(m), warn: (m) => logger.warn(m) },
-  })
-}
-
 /**
  * Moves the upload into the folder (never over an existing file: `-2`, `-3`...
  * are added), scans the program and measures the new sound. Returns its row.
@@ -57,7 +46,7 @@ export async function storeUploadedSound(program: Program, file: MultipartFile, 
   await file.move(dir, { name, overwrite: false })
   if (file.state !== 'moved') throw new InvalidRecordException(`the upload could not be saved: ${file.errors.map((e) => e.message).join('; ') || 'unknown error'}`)
 
-  const library = libraryFor()
+  const library = SoundLibrary.configured({ info: (m) => logger.info(m), warn: (m) => logger.warn(m) }, { workers: 1 })
   await library.scan([program.id], { settle: 0 })
   await library.checkQuality({ programIds: [program.id] })
   const sound = await Sound.query().where('path', resolve(dir, name)).first()

@@ -12,7 +12,6 @@ import User from '#models/user'
 import EventSink from '#models/event_sink'
 import db from '@adonisjs/lucid/services/db'
 import { makeMusic, makeTalk } from '#demo/demo_audio'
-import antenneConfig from '#config/antenne'
 import { SoundLibrary } from '#library/sound_library'
 import { DiffusionGenerator } from '#scheduling/diffusion_generator'
 import { addDays } from '#scheduling/recurrence'
@@ -109,13 +108,7 @@ export default class DemoSeeder extends BaseSeeder {
 
     // The library does the rest, as it would for files a station copies in:
     // rows, tags, the mix's CSV tracklist, episodes by file name, loudness and quality.
-    const library = new SoundLibrary({
-      programsDir: antenneConfig.programsDir,
-      coversDir: antenneConfig.library.coversDir,
-      workers: antenneConfig.library.workers,
-      quality: antenneConfig.library.quality,
-      logger: { info: () => {}, warn: (m) => console.warn(m) },
-    })
+    const library = SoundLibrary.configured({ info: () => {}, warn: (m) => console.warn(m) })
     const scan = await library.scan()
     const quality = await library.checkQuality()
     console.log(`Library: ${scan.added} sounds, ${scan.tracklists} tracklist(s) imported, ${quality.good} of good quality`)
