@@ -39,6 +39,8 @@ export class EventDeliverer {
   readonly owner = `${hostname()}:${process.pid}`
   readonly #logger: DelivererLogger
   readonly #transports = new Map<number, { signature: string; transport: SinkTransport }>()
+  /** Until when (ms) this deliverer holds each sink's lease. */
+  readonly #leases = new Map<number, number>()
   #timer: NodeJS.Timeout | null = null
   #running: Promise<unknown> | null = null
   #stopped = false
@@ -51,8 +53,12 @@ export class EventDeliverer {
   async deliverAll(now = DateTime.utc()): Promise<Map<string, SinkOutcome>> {
     const outcomes = new Map<string, SinkOutcome>()
     const sinks = await EventSink.query().withScopes((s) => s.active()).orderBy('id')
+    // An idle pass asks two questions and writes nothing: sinks at the end of the outbox are skipped.
+    const end = await outboxEnd()
     // Sinks are independent: one slow webhook does not hold the others back.
-    await Promise.all(sinks.map(async (sink) => outcomes.set(sink.name, await this.deliverSink(sink, now))))
+    await Promise.all(
+      sinks.map(async (sink) => outcomes.set(sink.name, sink.cursor >= end ? 'idle' : await this.deliverSink(sink, now)))
+    )
     return outcomes
   }
 
@@ -111,6 +117,7 @@ export class EventDeliverer {
     if (this.#timer) clearTimeout(this.#timer)
     await this.#running
     await db.from('event_sinks').where('lease_owner', this.owner).update({ lease_owner: null, lease_until: null }).catch(() => {})
+    this.#leases.clear()
     for (const { transport } of this.#transports.values()) await transport.close()
     this.#transports.clear()
   }
@@ -126,13 +133,19 @@ export class EventDeliverer {
   }
 
   async #lease(sink: EventSink, now: DateTime) {
+    // A lease we hold for a while yet is not written again every pass.
+    const held = this.#leases.get(sink.id)
+    if (held && sink.leaseOwner === this.owner && held - now.toMillis() > LEASE_MS / 2) return true
     const until = sqlDateTime(now.plus({ milliseconds: LEASE_MS }))
     const updated = await db
       .from('event_sinks')
       .where('id', sink.id)
       .where((q) => q.whereNull('lease_owner').orWhere('lease_owner', this.owner).orWhere('lease_until', '<', sqlDateTime(now)))
       .update({ lease_owner: this.owner, lease_until: until })
-    return Number(Array.isArray(updated) ? updated[0] : updated) > 0
+    const won = Number(Array.isArray(updated) ? updated[0] : updated) > 0
+    if (won) this.#leases.set(sink.id, now.toMillis() + LEASE_MS)
+    else this.#leases.delete(sink.id)
+    return won
   }
 
   async #advance(sink: EventSink, cursor: number, lastError: string | null = null) {
