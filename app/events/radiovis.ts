@@ -8,11 +8,11 @@
 | RadioVIS server of the seed platform does. Several Antenne instances may
 | share the broker: each publishes only its stations' topics.
 */
-import amqp from 'amqplib'
 import Event from '#models/event'
 import Station from '#models/station'
 import type { AntenneEvent } from '#events/event_types'
 import { outboxEnd } from '#events/event_deliverer'
+import { AmqpPublisher } from '#events/sink_transports'
 
 /** RadioVIS TEXT is at most 128 characters. */
 const MAX_TEXT = 128
@@ -85,8 +85,7 @@ export interface RadioVisOptions {
 
 export class RadioVisPublisher {
   readonly #options: RadioVisOptions
-  #connection: amqp.ChannelModel | null = null
-  #channel: amqp.ConfirmChannel | null = null
+  readonly #publisher: AmqpPublisher
   #cursor = -1
   #stations = new Map<string, RadioVisStation>()
   #stationsAt = 0
@@ -97,29 +96,13 @@ export class RadioVisPublisher {
 
   constructor(options: RadioVisOptions) {
     this.#options = options
+    this.#publisher = new AmqpPublisher(options.url, options.exchange, 5000, 'antenne radiovis')
   }
 
-  async #open() {
-    if (this.#channel) return this.#channel
-    const connection = await amqp.connect(this.#options.url, { clientProperties: { connection_name: 'antenne radiovis' } })
-    connection.on('error', () => {})
-    connection.on('close', () => {
-      this.#connection = null
-      this.#channel = null
-    })
-    this.#channel = await connection.createConfirmChannel()
-    this.#channel.on('error', () => {})
-    if (this.#options.exchange !== 'amq.topic') await this.#channel.assertExchange(this.#options.exchange, 'topic', { durable: true })
-    this.#connection = connection
-    return this.#channel
-  }
-
-  async publish(messages: RadioVisMessage[]) {
-    const channel = await this.#open()
-    for (const m of messages) {
-      channel.publish(this.#options.exchange, routingKeyOf(m.destination), Buffer.from(m.body), { contentType: 'text/plain', headers: { destination: m.destination } })
-    }
-    await channel.waitForConfirms()
+  publish(messages: RadioVisMessage[]) {
+    return this.#publisher.publish(
+      messages.map((m) => ({ routingKey: routingKeyOf(m.destination), body: Buffer.from(m.body), options: { contentType: 'text/plain', headers: { destination: m.destination } } }))
+    )
   }
 
   async #stationsBySlug(now: number) {
@@ -179,10 +162,7 @@ export class RadioVisPublisher {
     await this.close()
   }
 
-  async close() {
-    const connection = this.#connection
-    this.#connection = null
-    this.#channel = null
-    await connection?.close().catch(() => {})
+  close() {
+    return this.#publisher.close()
   }
 }

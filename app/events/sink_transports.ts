@@ -76,25 +76,24 @@ export class HttpTransport implements SinkTransport {
   async close() {}
 }
 
-export class AmqpTransport implements SinkTransport {
-  readonly #url: string
-  readonly exchange: string
+/**
+ * A confirmed publisher on one RabbitMQ topic exchange, connected on first
+ * use and again after a failure: the amqp sinks and RadioVIS share it.
+ */
+export class AmqpPublisher {
   #connection: amqp.ChannelModel | null = null
   #channel: amqp.ConfirmChannel | null = null
 
   constructor(
-    url: string,
-    readonly timeoutMs: number
-  ) {
-    const parsed = new URL(url)
-    this.exchange = parsed.searchParams.get('exchange') || 'antenne.events'
-    parsed.searchParams.delete('exchange')
-    this.#url = parsed.toString()
-  }
+    readonly url: string,
+    readonly exchange: string,
+    readonly timeoutMs: number,
+    readonly connectionName = 'antenne'
+  ) {}
 
   async #open() {
     if (this.#channel) return this.#channel
-    const connection = await within(this.timeoutMs, 'RabbitMQ', amqp.connect(this.#url))
+    const connection = await within(this.timeoutMs, 'RabbitMQ', amqp.connect(this.url, { clientProperties: { connection_name: this.connectionName } }))
     connection.on('error', () => {})
     connection.on('close', () => {
       this.#connection = null
@@ -102,24 +101,18 @@ export class AmqpTransport implements SinkTransport {
     })
     const channel = await connection.createConfirmChannel()
     channel.on('error', () => {})
-    await channel.assertExchange(this.exchange, 'topic', { durable: true })
+    // RabbitMQ's own exchanges (amq.topic) exist and may not be declared.
+    if (!this.exchange.startsWith('amq.')) await channel.assertExchange(this.exchange, 'topic', { durable: true })
     this.#connection = connection
     this.#channel = channel
     return channel
   }
 
-  async send(events: AntenneEvent[]) {
+  /** Publishes the messages and waits for the broker's confirms; a failure closes the connection and throws. */
+  async publish(messages: Array<{ routingKey: string; body: Buffer; options?: amqp.Options.Publish }>) {
     try {
       const channel = await this.#open()
-      for (const event of events) {
-        channel.publish(this.exchange, routingKey(event), Buffer.from(JSON.stringify(event)), {
-          persistent: true,
-          contentType: 'application/json',
-          messageId: event.id === undefined ? undefined : String(event.id),
-          type: event.type,
-          timestamp: Math.floor(Date.parse(event.at) / 1000),
-        })
-      }
+      for (const m of messages) channel.publish(this.exchange, m.routingKey, m.body, m.options)
       await within(this.timeoutMs, 'RabbitMQ confirms', channel.waitForConfirms())
     } catch (error) {
       await this.close()
@@ -132,6 +125,37 @@ export class AmqpTransport implements SinkTransport {
     this.#connection = null
     this.#channel = null
     await connection?.close().catch(() => {})
+  }
+}
+
+export class AmqpTransport implements SinkTransport {
+  readonly #publisher: AmqpPublisher
+
+  constructor(url: string, timeoutMs: number) {
+    const parsed = new URL(url)
+    const exchange = parsed.searchParams.get('exchange') || 'antenne.events'
+    parsed.searchParams.delete('exchange')
+    this.#publisher = new AmqpPublisher(parsed.toString(), exchange, timeoutMs, 'antenne events')
+  }
+
+  send(events: AntenneEvent[]) {
+    return this.#publisher.publish(
+      events.map((event) => ({
+        routingKey: routingKey(event),
+        body: Buffer.from(JSON.stringify(event)),
+        options: {
+          persistent: true,
+          contentType: 'application/json',
+          messageId: event.id === undefined ? undefined : String(event.id),
+          type: event.type,
+          timestamp: Math.floor(Date.parse(event.at) / 1000),
+        },
+      }))
+    )
+  }
+
+  close() {
+    return this.#publisher.close()
   }
 }
 
