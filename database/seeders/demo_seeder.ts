@@ -11,6 +11,7 @@ import Diffusion from '#models/diffusion'
 import User from '#models/user'
 import EventSink from '#models/event_sink'
 import db from '@adonisjs/lucid/services/db'
+import app from '@adonisjs/core/services/app'
 import { makeMusic, makeTalk } from '#demo/demo_audio'
 import { SoundLibrary } from '#library/sound_library'
 import { DiffusionGenerator } from '#scheduling/diffusion_generator'
@@ -177,7 +178,7 @@ export default class DemoSeeder extends BaseSeeder {
   private async operations() {
     await EventSink.firstOrCreate(
       { name: 'demo log' },
-      { url: 'log://tmp/events.jsonl', minLevel: 'debug', timeoutMs: 5000, maxAttempts: 50, batchSize: 100, active: true, fromFile: false, cursor: 0, attempts: 0 }
+      { url: `log://${app.makePath('tmp/events.jsonl')}`, minLevel: 'debug', timeoutMs: 5000, maxAttempts: 50, batchSize: 100, active: true, fromFile: false, cursor: 0, attempts: 0 }
     )
     await Station.query().where('slug', 'demo').whereNull('radiovis_topic').update({ radiovis_topic: '/topic/antenne/demo', radiovis_text: 'Antenne Demo — community radio' })
     await db.from('outputs').whereNull('admin_user').where('host', '127.0.0.1').where('port', 8000).update({ admin_user: 'admin', admin_password: 'hackme' })

@@ -235,7 +235,7 @@ test.group('Events: delivery to sinks', (group) => {
     const dir = mkdtempSync(join(tmpdir(), 'antenne-sinks-'))
     const path = join(dir, 'sinks.json')
     const name = `file-sink-${++serial}`
-    writeFileSync(path, JSON.stringify([{ name, url: 'log://tmp/test/events.jsonl', level: 'warning', only: ['event=dead_air,output_down'] }]))
+    writeFileSync(path, JSON.stringify([{ name, url: `log://${join(dir, 'events.jsonl')}`, level: 'warning', only: ['event=dead_air,output_down'] }]))
     assert.deepEqual(await loadSinksFile(path), { loaded: 1, deactivated: 0 })
     const loaded = await EventSink.findByOrFail('name', name)
     assert.equal(loaded.minLevel, 'warning')
