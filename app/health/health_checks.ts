@@ -15,6 +15,7 @@ import { fromSqlDateTime } from '#models/columns'
 import { LiquidsoapClient } from '#streamer/telnet'
 import { parseStatus, type OnAirStatus } from '#streamer/on_air_status'
 import { stationPaths } from '#streamer/station_config'
+import { outboxEnd } from '#events/event_deliverer'
 
 export interface HealthCheck {
   name: string
@@ -150,7 +151,7 @@ async function outboxChecks(settings: HealthSettings): Promise<HealthCheck[]> {
   const checks: HealthCheck[] = []
   const maxAge = settings.maxOutboxAge ?? 600_000
   const sinks = await db.from('event_sinks').where('active', true).select('name', 'cursor', 'attempts', 'last_error').orderBy('name')
-  const end = Number((await db.from('events').max('id as id').first())?.id ?? 0)
+  const end = await outboxEnd()
   for (const sink of sinks) {
     const name = `events: sink ${sink.name}`
     const waiting = Math.max(0, end - Number(sink.cursor))

@@ -43,6 +43,11 @@ export interface MonitorOptions {
 
 export type EmitEvent = (type: EventType, station: string | null, payload: Record<string, unknown>, at?: DateTime) => unknown
 
+/** What the events of a diffusion say of it. */
+function facts(diffusion: CatalogDiffusion) {
+  return { diffusion_id: diffusion.id, program: diffusion.program, episode: diffusion.title, start: new Date(diffusion.start).toISOString() }
+}
+
 /** A diffusion not on air this long after its start is reported late (once). */
 const LATE_AFTER_MS = 60_000
 /** A diffusion that started this much after its start is reported late too. */
@@ -58,6 +63,8 @@ interface Airing {
   key: string
   /** Timestamped tracks not logged yet, in order. */
   pending: Array<{ track: CatalogTrack; at: number }>
+  /** The sound on air, when the library knows it. */
+  sound?: CatalogSound | null
 }
 
 export interface TickReport {
@@ -205,7 +212,7 @@ export class StationMonitor {
     this.#seen.add(key)
     const date = status.firstOnAir ?? status.now
     const sound = this.catalog.sounds.get(status.filename) ?? null
-    const airing: Airing = { key, pending: [] }
+    const airing: Airing = { key, pending: [], sound }
     this.#airing = airing
     if (sound) {
       airing.pending = sound.tracks.map((track) => ({ track, at: date + track.timestamp * 1000 }))
@@ -262,8 +269,7 @@ export class StationMonitor {
           comment: track.artist ? `${track.artist} – ${track.title}` : track.title,
         })
       )
-      const sound = this.lastStatus ? this.catalog.sounds.get(this.lastStatus.filename) : undefined
-      this.#event('track_on_air', at, { track_id: track.id, title: track.title, artist: track.artist, sound_id: sound?.id ?? null, cover: sound?.cover ?? null, source: this.lastStatus?.source || null })
+      this.#event('track_on_air', at, { track_id: track.id, title: track.title, artist: track.artist, sound_id: airing.sound?.id ?? null, cover: airing.sound?.cover ?? null, source: this.lastStatus?.source || null })
     }
   }
 
@@ -364,12 +370,12 @@ export class StationMonitor {
       if (diffusion.startedAt !== null || cuedNow.has(diffusion.id)) continue
       if (now >= diffusion.start + LATE_AFTER_MS && now < diffusion.end && !this.#reportedLate.has(diffusion.id)) {
         this.#reportedLate.add(diffusion.id)
-        this.#event('diffusion_late', now, { diffusion_id: diffusion.id, program: diffusion.program, episode: diffusion.title, start: new Date(diffusion.start).toISOString(), late_ms: now - diffusion.start, started: false })
+        this.#event('diffusion_late', now, { ...facts(diffusion), late_ms: now - diffusion.start, started: false })
       }
       if (now < diffusion.start + this.#cancelTimeoutMs) continue
       if (this.#cued.has(diffusion.id) && this.lastStatus?.active === 'dealer') continue
       entries.push({ op: 'cancel', diffusionId: diffusion.id })
-      this.#event('diffusion_cancelled', now, { diffusion_id: diffusion.id, program: diffusion.program, episode: diffusion.title, start: new Date(diffusion.start).toISOString(), reason: `not on air ${Math.round((now - diffusion.start) / 60_000)} min after its start` })
+      this.#event('diffusion_cancelled', now, { ...facts(diffusion), reason: `not on air ${Math.round((now - diffusion.start) / 60_000)} min after its start` })
       entries.push(this.#log({ type: 'cancel', date: now, source: null, diffusionId: diffusion.id, comment: diffusion.title }))
       this.#logger.warn(`[${this.station.slug}] diffusion ${diffusion.id} "${diffusion.title}" cancelled: not on air ${Math.round((now - diffusion.start) / 60_000)} min after its start`)
       this.catalog.forget(diffusion.id)
@@ -403,7 +409,7 @@ export class StationMonitor {
 
   #diffusionStarted(diffusion: CatalogDiffusion, source: string) {
     const delay = diffusion.startedAt! - diffusion.start
-    const payload = { diffusion_id: diffusion.id, program: diffusion.program, episode: diffusion.title, start: new Date(diffusion.start).toISOString(), source, delay_ms: delay }
+    const payload = { ...facts(diffusion), source, delay_ms: delay }
     this.#event('diffusion_started', diffusion.startedAt!, payload)
     if (delay > LATE_START_MS && !this.#reportedLate.has(diffusion.id)) {
       this.#reportedLate.add(diffusion.id)
