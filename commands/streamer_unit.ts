@@ -4,11 +4,11 @@ import { readFile } from 'node:fs/promises'
 import { isAbsolute } from 'node:path'
 import app from '@adonisjs/core/services/app'
 
-const SERVICES = ['streamer', 'sounds', 'events', 'listeners', 'web']
+const SERVICES = ['streamer', 'liquidsoap', 'sounds', 'events', 'listeners', 'web']
 
 export default class StreamerUnit extends BaseCommand {
   static commandName = 'streamer:unit'
-  static description = 'Print the systemd unit of a service of this install: streamer, sounds, events, listeners or web'
+  static description = 'Print the systemd unit of a service of this install: streamer, liquidsoap, sounds, events, listeners or web'
   static help = [
     'sudo sh -c "{{ binaryName }} streamer:unit --user antenne > /etc/systemd/system/antenne-streamer.service"',
     'sudo sh -c "{{ binaryName }} streamer:unit --service sounds --user antenne > /etc/systemd/system/antenne-sounds.service"',
@@ -24,7 +24,7 @@ export default class StreamerUnit extends BaseCommand {
   @flags.string({ description: 'Its group (default: the user\'s name)' })
   declare group?: string
 
-  @flags.string({ description: 'streamer (default), sounds (the library watcher), events (sinks and RadioVIS), listeners (statistics) or web', default: 'streamer' })
+  @flags.string({ description: 'streamer (default: the on-air monitor), liquidsoap (the playout), sounds (the library watcher), events (sinks and RadioVIS), listeners (statistics) or web', default: 'streamer' })
   declare service: string
 
   async run() {

@@ -71,6 +71,13 @@ const antenneConfig = {
     syncInterval: 300,
     /** Seconds of silence on the output (Liquidsoap's blank detection) before a dead_air event. */
     deadAirAfter: env.get('ANTENNE_DEAD_AIR_SECONDS', 20),
+    /**
+     * Ms a (re)started Liquidsoap holds its rotation, until the monitor has
+     * queued the diffusion to resume and released it (it does so at once).
+     */
+    holdMs: env.get('ANTENNE_HOLD_MS', 3000),
+    /** What listeners hear on the fallback mounts while Liquidsoap is away: an audio file, else silence. */
+    fallbackAudio: env.get('ANTENNE_FALLBACK_AUDIO') ?? null,
   },
 
   /** Events, their sinks and their delivery (node ace events:deliver). */

@@ -43,6 +43,8 @@ export default await Env.create(new URL('../', import.meta.url), {
   ANTENNE_COVERS_DIR: Env.schema.string.optional(),
   ANTENNE_LIBRARY_WORKERS: Env.schema.number.optional(),
   ANTENNE_DEAD_AIR_SECONDS: Env.schema.number.optional(),
+  ANTENNE_HOLD_MS: Env.schema.number.optional(),
+  ANTENNE_FALLBACK_AUDIO: Env.schema.string.optional(),
   ANTENNE_EVENTS_SPOOL: Env.schema.string.optional(),
   ANTENNE_EVENT_SINKS_FILE: Env.schema.string.optional(),
   ANTENNE_EVENTS_RETENTION_DAYS: Env.schema.number.optional(),

@@ -19,6 +19,8 @@ export const EVENT_TYPES = {
   output_down: 'error',
   output_up: 'info',
   dead_air: 'error',
+  /** A file the streamer writes cannot be written (full disk, I/O error, permissions); audio goes on. */
+  storage_error: 'error',
   library_scan_finished: 'info',
   sound_quality_failed: 'warning',
   listener_peak: 'info',

@@ -9,6 +9,7 @@ import { availableParallelism, loadavg } from 'node:os'
 import { basename, extname } from 'node:path'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
+import { fallbackMount } from '#streamer/icecast_config'
 import antenneConfig from '#config/antenne'
 import Station from '#models/station'
 import { fromSqlDateTime } from '#models/columns'
@@ -106,6 +107,35 @@ async function icecastCheck(name: string, output: { host: string | null; port: n
   }
 }
 
+type IcecastOutput = { host: string | null; port: number | null; mount: string | null; password: string | null; adminUser: string | null; adminPassword: string | null }
+
+/**
+ * The mount's fallback: fed (the monitor streams to it) and known to Icecast
+ * as the mount's fallback, so that listeners are moved there, not dropped.
+ */
+async function fallbackCheck(name: string, output: IcecastOutput, timeout: number) {
+  const base = `http://${output.host}:${output.port}`
+  const mount = output.mount ?? ''
+  const fallback = fallbackMount(mount)
+  const auth = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` })
+  const fix = `node ace icecast:config prints the <mount> sections to put in icecast.xml, then reload Icecast`
+  try {
+    const fed = await fetch(`${base}/admin/listclients?mount=${encodeURIComponent(fallback)}`, { headers: auth('source', output.password ?? ''), signal: AbortSignal.timeout(timeout) })
+    await fed.body?.cancel()
+    if (fed.status !== 200) return fail(name, `${fallback} has no source: listeners would be dropped if Liquidsoap stopped`, 'run the monitor (node ace streamer --monitor), which feeds it; its log says why it cannot')
+    if (!output.adminUser || !output.adminPassword) return pass(name, `${fallback} is fed (give the output Icecast's admin account to check that ${mount} falls back to it)`)
+    const mounts = await fetch(`${base}/admin/listmounts`, { headers: auth(output.adminUser, output.adminPassword), signal: AbortSignal.timeout(timeout) })
+    const text = await mounts.text()
+    if (mounts.status !== 200) return pass(name, `${fallback} is fed (Icecast refused the admin account: ${mounts.status}, so the fallback of ${mount} is not checked)`)
+    const configured = new RegExp(`<source mount="${mount.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"><fallback>([^<]*)</fallback>`).exec(text)?.[1]
+    if (configured === undefined) return pass(name, `${fallback} is fed (${mount} has no source now, so its fallback is not checked)`)
+    if (configured !== fallback) return fail(name, `${mount} falls back to "${configured || 'nothing'}", not ${fallback}: listeners are dropped when Liquidsoap stops`, fix)
+    return pass(name, `${mount} falls back to ${fallback}, which is fed`)
+  } catch (error) {
+    return fail(name, `Icecast at ${base} does not answer (${(error as Error).message})`, 'start Icecast (systemctl start icecast2) or fix the output\'s host and port')
+  }
+}
+
 async function stationChecks(settings: HealthSettings): Promise<HealthCheck[]> {
   const checks: HealthCheck[] = []
   const stations = await Station.query().withScopes((s) => s.active()).preload('outputs').orderBy('id')
@@ -119,13 +149,14 @@ async function stationChecks(settings: HealthSettings): Promise<HealthCheck[]> {
       checks.push(pass(`${name}: liquidsoap`, `answers on ${paths.socket}, on air: ${status.active}`))
     } catch (error) {
       checks.push(
-        fail(`${name}: liquidsoap`, `no answer on ${paths.socket} (${(error as Error).message})`, `start the streamer (node ace streamer --config --run --monitor, or systemctl start antenne-streamer); its log: ${paths.log}`)
+        fail(`${name}: liquidsoap`, `no answer on ${paths.socket} (${(error as Error).message})`, `start the streamer (node ace streamer --config --run --monitor, or systemctl start antenne-liquidsoap antenne-streamer); its log: ${paths.log}`)
       )
     } finally {
       await client.close().catch(() => {})
     }
     for (const output of station.outputs.filter((o) => o.active && o.type === 'icecast')) {
       checks.push(await icecastCheck(`${name}: icecast ${output.mount}`, output, status?.outputs[`output_${output.id}`], settings.timeout))
+      checks.push(await fallbackCheck(`${name}: fallback of ${output.mount}`, output, settings.timeout))
     }
     const last = await db.from('logs').where('station_id', station.id).where('type', 'on_air').max('date as date').first()
     const at = fromSqlDateTime(last?.date)

@@ -25,7 +25,12 @@ export function liq(value: string | null | undefined): string {
     .replace(/#"$/, '"')})`
 }
 
-const RESERVED_IDS = new Set(['main', 'dealer', 'dealer_gate', 'live', 'harbor', 'music', 'radio', 'gain', 'clock', 'station', 'request', 'var'])
+/** Source ids and top-level names of the script, which a playlist must not take. */
+const RESERVED_IDS = new Set([
+  'main', 'dealer', 'dealer_gate', 'dealer_queue', 'live', 'live_enabled', 'harbor', 'music', 'music_rotation', 'music_released',
+  'hold_ms', 'radio', 'gain', 'clock', 'station', 'station_started', 'request', 'var', 'blank', 'blank_since', 'first_on_air',
+  'current', 'finite', 'selected_id',
+])
 
 /** The Liquidsoap id (and telnet namespace) of a program's playlist. */
 export function playlistId(programSlug: string): string {

@@ -4,8 +4,10 @@
 | journal (JSON lines in the station's folder), then reach the database in
 | their order once it answers again: nothing lost, nothing twice (a batch is
 | written in one transaction, and the journal is emptied only after commit).
+| A journal that cannot be written (a full disk) keeps its entries in
+| memory, in the same order, until one of the two is back.
 */
-import { appendFile, readFile, rm, stat } from 'node:fs/promises'
+import { appendFile, readFile, rm, stat, truncate } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
@@ -63,14 +65,24 @@ export interface JournalLogger {
   info(message: string): void
 }
 
+/** Entries kept in memory at most while neither the database nor the disk takes them. */
+const MEMORY_LIMIT = 100_000
+
 export class LogJournal {
   readonly path: string
   readonly #logger: JournalLogger
   #down = false
+  #downSince = 0
+  /** Entries the journal file could not take (after those in the file). */
+  #memory: JournalEntry[] = []
+  #diskProblem: string | null = null
 
-  constructor(path: string, logger: JournalLogger) {
+  readonly #onStorageError: (message: string) => void
+
+  constructor(path: string, logger: JournalLogger, options: { onStorageError?: (message: string) => void } = {}) {
     this.path = path
     this.#logger = logger
+    this.#onStorageError = options.onStorageError ?? (() => {})
   }
 
   get databaseDown(): boolean {
@@ -78,7 +90,7 @@ export class LogJournal {
   }
 
   hasBacklog(): boolean {
-    return existsSync(this.path)
+    return this.#memory.length > 0 || existsSync(this.path)
   }
 
   /** Writes entries in order, behind any backlog; journals them when the database is away. */
@@ -91,6 +103,7 @@ export class LogJournal {
     }
     try {
       await this.#commit(entries)
+      this.#markUp(entries.length)
     } catch (error) {
       if (!isUnavailable(error)) return this.#writeOneByOne(entries)
       this.#markDown(error)
@@ -113,8 +126,12 @@ export class LogJournal {
           continue
         }
         const reason = (error as Error).message.split('\n')[0]
-        this.#logger.error(`log entry refused by the database (${reason}); kept in ${this.path}.rejected`)
-        await appendFile(`${this.path}.rejected`, JSON.stringify({ ...entry, reason }) + '\n')
+        try {
+          await appendFile(`${this.path}.rejected`, JSON.stringify({ ...entry, reason }) + '\n', { mode: 0o640 })
+          this.#logger.error(`log entry refused by the database (${reason}); kept in ${this.path}.rejected`)
+        } catch (writeError) {
+          this.#logger.error(`log entry refused by the database (${reason}), and ${this.path}.rejected cannot be written (${(writeError as Error).message}): ${JSON.stringify(entry)}`)
+        }
       }
     }
   }
@@ -122,7 +139,8 @@ export class LogJournal {
   /** Replays the journal; returns true when it is empty afterwards. */
   async flush(): Promise<boolean> {
     if (!this.hasBacklog()) return true
-    const text = await readFile(this.path, 'utf8')
+    const text = await readFile(this.path, 'utf8').catch(() => '')
+    const memory = this.#memory.length
     const entries: JournalEntry[] = []
     for (const line of text.split('\n')) {
       if (!line.trim()) continue
@@ -133,6 +151,7 @@ export class LogJournal {
         this.#logger.warn(`journal ${this.path}: skipped an unreadable line`)
       }
     }
+    entries.push(...this.#memory.slice(0, memory))
     try {
       await this.#commit(entries)
     } catch (error) {
@@ -140,33 +159,70 @@ export class LogJournal {
         this.#markDown(error)
         return false
       }
-      await rm(this.path, { force: true })
+      await this.#forget(memory)
       await this.#writeOneByOne(entries)
+      this.#markUp(entries.length)
       return !this.hasBacklog()
     }
-    await rm(this.path, { force: true })
-    if (this.#down) this.#logger.info(`database reachable again: ${entries.length} journaled entries written`)
-    this.#down = false
+    await this.#forget(memory)
+    this.#markUp(entries.length)
     return true
+  }
+
+  /** The journal file, and the first `memory` entries kept in memory, are in the database now. */
+  async #forget(memory: number) {
+    this.#memory.splice(0, memory)
+    await rm(this.path, { force: true })
   }
 
   async #commit(entries: JournalEntry[]) {
     await db.transaction(async (trx) => {
       for (const entry of entries) await applyEntry(trx, entry)
     })
-    this.#down = false
   }
 
   async #append(entries: JournalEntry[]) {
-    await appendFile(this.path, entries.map((entry) => JSON.stringify(entry) + '\n').join(''))
+    // Behind entries already in memory, or they would be replayed out of order.
+    if (this.#memory.length === 0) {
+      const size = (await stat(this.path).catch(() => null))?.size ?? 0
+      try {
+        await appendFile(this.path, entries.map((entry) => JSON.stringify(entry) + '\n').join(''), { mode: 0o640 })
+        if (this.#diskProblem) this.#logger.info(`journal ${this.path} writable again`)
+        this.#diskProblem = null
+        return
+      } catch (error) {
+        // A write cut short leaves no half batch behind: the whole batch goes to memory.
+        await truncate(this.path, size).catch(() => {})
+        const message = (error as Error).message
+        if (this.#diskProblem === null) {
+          this.#logger.error(`cannot write the journal (${message}): keeping on-air logs in memory until the database or the disk is back`)
+          this.#onStorageError(message)
+        }
+        this.#diskProblem = message
+      }
+    }
+    this.#memory.push(...entries)
+    if (this.#memory.length > MEMORY_LIMIT) {
+      const dropped = this.#memory.splice(0, this.#memory.length - MEMORY_LIMIT)
+      this.#logger.error(`journal memory full: the ${dropped.length} oldest on-air log entries are lost`)
+    }
   }
 
+  /** One line when the database goes away... */
   #markDown(error: unknown) {
     if (!this.#down) {
       const message = error instanceof Error ? error.message : String(error)
       this.#logger.error(`database unreachable (${message.split('\n')[0]}): journaling on-air logs in ${this.path}`)
+      this.#downSince = Date.now()
     }
     this.#down = true
+  }
+
+  /** ...and one when it is back, with what was written. */
+  #markUp(written: number) {
+    if (!this.#down) return
+    this.#down = false
+    this.#logger.info(`database reachable again after ${Math.round((Date.now() - this.#downSince) / 1000)} s: ${written} journaled entries written`)
   }
 
   async size(): Promise<number> {

@@ -28,6 +28,8 @@ export interface OnAirStatus {
   outputs: Record<string, boolean>
   /** Since when the output has been silent past the dead-air setting (ms), or 0. */
   blankSince: number
+  /** Whether the rotation is still held after a start (the monitor releases it). */
+  held: boolean
 }
 
 function num(value: unknown): number | null {
@@ -69,6 +71,7 @@ export function parseStatus(body: string): OnAirStatus {
     live: raw.live === true,
     outputs,
     blankSince: Math.round((num(raw.blank_since) ?? 0) * 1000),
+    held: raw.held === true,
   }
 }
 

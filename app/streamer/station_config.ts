@@ -66,8 +66,19 @@ export interface StationPlaylist {
 export async function writeAtomically(path: string, content: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true })
   const temporary = `${path}.${process.pid}.tmp`
-  await writeFile(temporary, content)
-  await rename(temporary, path)
+  try {
+    await writeFile(temporary, content, { mode: 0o640 })
+    await rename(temporary, path)
+  } catch (error) {
+    // A full disk leaves no half-written temporary behind.
+    await rm(temporary, { force: true })
+    throw error
+  }
+}
+
+/** Errors of the disk rather than of the data: the files in hand are kept and the station goes on. */
+export function isStorageError(error: unknown): boolean {
+  return /^E(NOSPC|IO|ACCES|PERM|ROFS|DQUOT)$/.test((error as { code?: string })?.code ?? '')
 }
 
 async function readOrNull(path: string): Promise<string | null> {
@@ -203,6 +214,11 @@ export async function writePlaylists(playlists: StationPlaylist[]): Promise<stri
     changed.push(playlist.id)
   }
   return changed
+}
+
+/** Every playlist of a station rewritten from the database, where it differs (or is damaged). */
+export async function rewritePlaylists(station: Station): Promise<string[]> {
+  return writePlaylists(await stationPlaylists(station))
 }
 
 export interface ConfigResult {

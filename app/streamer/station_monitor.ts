@@ -21,7 +21,7 @@ import { airingKey, parseStatus, resumePoint, type OnAirStatus } from '#streamer
 import { StationCatalog, type CatalogDiffusion, type CatalogSound, type CatalogTrack } from '#streamer/station_catalog'
 import { events } from '#events/event_outbox'
 import type { EventType } from '#events/event_types'
-import { stationPlaylists, writePlaylists } from '#streamer/station_config'
+import { isStorageError, stationPlaylists, writePlaylists } from '#streamer/station_config'
 import type { LiquidsoapClient } from '#streamer/telnet'
 import type Station from '#models/station'
 
@@ -103,6 +103,8 @@ export class StationMonitor {
   #outputs: Record<string, boolean> = {}
   #deadAirSince = 0
   #reportedLate = new Set<number>()
+  /** The last resync failure reported, so that a lasting one is reported once. */
+  #syncProblem: string | null = null
   lastStatus: OnAirStatus | null = null
 
   constructor(station: Station, client: LiquidsoapClient, journal: LogJournal, logger: MonitorLogger, options: MonitorOptions) {
@@ -163,9 +165,17 @@ export class StationMonitor {
       }
     } catch (error) {
       // Keep the catalog we have: the audio and the journal go on without it.
-      this.#logger.error(`[${this.station.slug}] cannot resync from the database: ${(error as Error).message}`)
+      const message = (error as Error).message.split('\n')[0]
+      if (message !== this.#syncProblem) {
+        this.#logger.error(`[${this.station.slug}] cannot resync (${message}); the catalog and playlists in hand go on`)
+        if (isStorageError(error)) this.#event('storage_error', now, { error: message })
+      }
+      this.#syncProblem = message
       this.catalog.loadedAt = now
+      return
     }
+    if (this.#syncProblem) this.#logger.info(`[${this.station.slug}] resynced again`)
+    this.#syncProblem = null
   }
 
   /** Rewrites the playlists that changed and asks Liquidsoap to reload them. */
@@ -196,6 +206,12 @@ export class StationMonitor {
     this.#seen.clear()
     this.#cued.clear()
     await this.#resumeDiffusion(status, now)
+    // The diffusion is queued (or there is none): the rotation may go on air.
+    if (status.held) {
+      await this.client.command('station.release').catch((error) => {
+        this.#logger.warn(`[${this.station.slug}] cannot release the rotation (${error.message}); it goes on air by itself`)
+      })
+    }
   }
 
   // ---- sounds -------------------------------------------------------------
@@ -429,6 +445,10 @@ export class StationMonitor {
     }
     if (status.blankSince > 0 && status.blankSince !== this.#deadAirSince) {
       this.#event('dead_air', now, { since: new Date(status.blankSince).toISOString(), source: status.active })
+      // A damaged playlist is a cause of silence: repair it now, not at the next resync.
+      void this.syncPlaylists().catch((error) => {
+        this.#logger.warn(`[${this.station.slug}] dead air: cannot rewrite the playlists (${error.message})`)
+      })
     }
     this.#deadAirSince = status.blankSince
   }

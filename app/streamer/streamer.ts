@@ -13,7 +13,10 @@ import { LiquidsoapSupervisor, type SupervisorLogger } from '#streamer/liquidsoa
 import { events } from '#events/event_outbox'
 import { LogJournal } from '#streamer/log_journal'
 import { StationMonitor } from '#streamer/station_monitor'
-import { activeOutputs, stationPaths, writeStationConfig, type ConfigResult } from '#streamer/station_config'
+import { activeOutputs, isStorageError, rewritePlaylists, stationPaths, writeStationConfig, type ConfigResult } from '#streamer/station_config'
+import antenneConfig from '#config/antenne'
+import { FallbackSource, fallbackAudio } from '#streamer/fallback_source'
+import { icecastMounts } from '#streamer/icecast_mounts'
 
 export interface StreamerOptions {
   config: boolean
@@ -29,6 +32,7 @@ export interface StreamerOptions {
 interface StationRuntime {
   station: Station
   supervisor: LiquidsoapSupervisor | null
+  fallbacks: FallbackSource[]
   monitor: StationMonitor | null
   client: LiquidsoapClient
 }
@@ -58,14 +62,24 @@ export class Streamer {
   async configure(stations: Station[]): Promise<ConfigResult[]> {
     const results: ConfigResult[] = []
     for (const station of stations) {
-      const result = await writeStationConfig(station)
+      let result: ConfigResult
+      try {
+        result = await writeStationConfig(station)
+      } catch (error) {
+        // A full disk must not keep a station that has its files off air.
+        const paths = stationPaths(station)
+        if (!isStorageError(error) || !existsSync(paths.script)) throw error
+        this.#logger.error(`[${station.slug}] cannot write the script and playlists (${(error as Error).message}): going on with those on disk`)
+        events.emit('storage_error', station.slug, { path: paths.dir, error: (error as Error).message })
+        result = { script: paths.script, scriptChanged: false, playlists: [] }
+      }
       if (result.scriptChanged) events.emit('config_reloaded', station.slug, { script: result.script })
       results.push(result)
     }
     return results
   }
 
-  /** Starts Liquidsoap and the monitors as the options say; resolves once they are up. */
+  /** Starts (or adopts) Liquidsoap and the monitors as the options say; resolves once they are up. */
   async start(stations: Station[]): Promise<void> {
     for (const station of stations) {
       const paths = stationPaths(station)
@@ -73,32 +87,71 @@ export class Streamer {
         throw new StreamerConfigException(`station "${station.slug}" has no script at ${paths.script}: run with --config first`)
       }
       const client = new LiquidsoapClient({ path: paths.socket }, { timeout: 2000 })
-      const supervisor = this.options.run ? new LiquidsoapSupervisor(station, paths, this.#logger) : null
       const monitor = this.options.monitor
-        ? new StationMonitor(station, client, new LogJournal(paths.journal, this.#logger), this.#logger, {
+        ? new StationMonitor(station, client, this.#journal(station), this.#logger, {
             cancelTimeout: this.options.timeout,
           })
         : null
-      if (supervisor) {
-        let exit: Record<string, unknown> = {}
-        supervisor.on('exit', (info) => (exit = info))
-        supervisor.on('restarting', (delay: number) => events.emit('streamer_crashed', station.slug, { ...exit, restart_in_ms: delay }))
-        supervisor.on('ready', (pid: number) =>
-          events.emit(supervisor.restarts ? 'streamer_restarted' : 'streamer_started', station.slug, { pid, restarts: supervisor.restarts })
-        )
-      }
-      this.runtimes.push({ station, supervisor, monitor, client })
+      const supervisor = this.options.run
+        ? new LiquidsoapSupervisor(station, paths, this.#logger, {
+            // A damaged or stale playlist is repaired before Liquidsoap reads it.
+            beforeStart: () => rewritePlaylists(station),
+            holdMs: antenneConfig.streamer.holdMs,
+          })
+        : null
+      if (supervisor) this.#report(station, supervisor)
+      // The fallbacks live with the monitor, not with Liquidsoap's supervisor: when the
+      // supervisor's own unit restarts Liquidsoap, the listeners still have them.
+      const fallbacks = this.options.monitor ? await this.#fallbacks(station) : []
+      this.runtimes.push({ station, supervisor, monitor, client, fallbacks })
     }
+    // The fallbacks first: a Liquidsoap that crashes at once already has them under its listeners.
+    await Promise.all(this.runtimes.flatMap((runtime) => runtime.fallbacks.map((fallback) => fallback.start())))
     await Promise.all(
       this.runtimes.map(async ({ station, supervisor }) => {
         if (!supervisor) return
         await supervisor.start()
-        this.#logger.info(`[${station.slug}] Liquidsoap running (pid ${supervisor.pid}), socket ${supervisor.paths.socket}`)
+        this.#logger.info(`[${station.slug}] Liquidsoap ${supervisor.adopted ? 'adopted' : 'running'} (pid ${supervisor.pid}), socket ${supervisor.paths.socket}`)
       })
     )
     for (const runtime of this.runtimes) {
       if (runtime.monitor) this.#loops.push(this.#loop(runtime.monitor))
     }
+  }
+
+  #journal(station: Station): LogJournal {
+    const path = stationPaths(station).journal
+    return new LogJournal(path, this.#logger, { onStorageError: (error) => events.emit('storage_error', station.slug, { path, error }) })
+  }
+
+  /** The fallback source of each of the station's Icecast mounts (see icecast_config.ts). */
+  async #fallbacks(station: Station): Promise<FallbackSource[]> {
+    const dir = stationPaths(station).dir
+    const source = antenneConfig.streamer.fallbackAudio
+    return (await icecastMounts({ stations: [station.slug] })).map(
+      (mount) =>
+        new FallbackSource(
+          { host: mount.host, port: mount.port, mount: mount.mount, password: mount.password, format: mount.format, bitrate: mount.bitrate, name: station.name },
+          () => fallbackAudio(dir, mount, source),
+          { info: (m) => this.#logger.info(`[${station.slug}] ${m}`), warn: (m) => this.#logger.warn(`[${station.slug}] ${m}`) }
+        )
+    )
+  }
+
+  /** Supervision as events; a Liquidsoap that answers again gets a monitor tick at once (the resume). */
+  #report(station: Station, supervisor: LiquidsoapSupervisor) {
+    let exit: Record<string, unknown> = {}
+    supervisor.on('exit', (info) => (exit = info))
+    supervisor.on('restarting', (delay: number) => events.emit('streamer_crashed', station.slug, { ...exit, restart_in_ms: delay }))
+    supervisor.on('ready', ({ pid, startupMs }: { pid: number; startupMs: number }) => {
+      events.emit(supervisor.restarts ? 'streamer_restarted' : 'streamer_started', station.slug, { pid, restarts: supervisor.restarts, startup_ms: startupMs })
+      this.#wakeLoops()
+    })
+    supervisor.on('adopted', (pid: number) => events.emit('streamer_started', station.slug, { pid, restarts: 0, adopted: true }))
+  }
+
+  #wakeLoops() {
+    for (const wake of this.#wake.splice(0)) wake()
   }
 
   async #loop(monitor: StationMonitor) {
@@ -126,12 +179,14 @@ export class Streamer {
   async stop(): Promise<void> {
     if (this.#stopped) return
     this.#stopped = true
-    for (const wake of this.#wake.splice(0)) wake()
+    this.#wakeLoops()
     await Promise.all(this.#loops)
     await Promise.all(
-      this.runtimes.map(async ({ supervisor, client }) => {
+      this.runtimes.map(async ({ supervisor, client, fallbacks }) => {
         await client.close()
         await supervisor?.stop()
+        // Last: listeners are dropped only once the station has really stopped.
+        await Promise.all(fallbacks.map((fallback) => fallback.stop()))
       })
     )
   }

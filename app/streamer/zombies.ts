@@ -4,6 +4,7 @@
 | in place of the new one (or make it exit 0 at once), so it is killed; any
 | other program in the way is reported, never killed.
 */
+import { readFileSync } from 'node:fs'
 import { readFile, readdir, readlink, rm } from 'node:fs/promises'
 import { StreamerConfigException } from '#exceptions/domain'
 
@@ -59,14 +60,26 @@ export async function processName(pid: number): Promise<string> {
   return (await read(`/proc/${pid}/comm`)).trim()
 }
 
+/**
+ * Whether a process runs. A zombie does not: an adopted Liquidsoap that died
+ * is reaped by init, which in a container may never come.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch {
     return false
   }
+  try {
+    // The state follows the command name in parentheses, which may hold spaces.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2))
+  } catch {
+    return true
+  }
 }
+
+export const processRunning = isAlive
 
 async function waitGone(pid: number, ms: number) {
   const until = Date.now() + ms

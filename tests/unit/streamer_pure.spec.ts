@@ -3,6 +3,7 @@ import { ReplyFramer, commandLine, replyError } from '#streamer/telnet'
 import { encoderFor, liq, playlistId, playlistText, requestUri, soundGain, timeWindow } from '#streamer/liquidsoap_script'
 import { airingKey, parseStatus, resumePoint } from '#streamer/on_air_status'
 import { backoffDelay } from '#streamer/liquidsoap_supervisor'
+import { afterExit, restartDelay } from '#streamer/restart_policy'
 import { tcpListenInodes, unixSocketInodes } from '#streamer/zombies'
 
 test.group('Telnet framing (Liquidsoap 2.1.3 transcripts)', () => {
@@ -132,8 +133,31 @@ test.group('On-air status', () => {
 })
 
 test.group('Supervision', () => {
-  test('restarts back off from half a second, doubling, capped at 30 s', ({ assert }) => {
-    assert.deepEqual([0, 1, 2, 3, 6, 7, 20].map((n) => backoffDelay(n)), [500, 1000, 2000, 4000, 30_000, 30_000, 30_000])
+  test('retries back off doubling from the first delay, capped', ({ assert }) => {
+    const policy = { first: 500, max: 30_000 }
+    assert.deepEqual([0, 1, 2, 3, 6, 7, 20].map((n) => backoffDelay(n, policy)), [500, 1000, 2000, 4000, 30_000, 30_000, 30_000])
+  })
+
+  test('a script that ran fine is restarted at once, then within 2 s however often it crashes', ({ assert }) => {
+    let state = { attempt: 0, proven: true }
+    const delays: number[] = []
+    for (let i = 0; i < 8; i++) {
+      state = afterExit(state, 3000)
+      delays.push(restartDelay(state))
+      state = { ...state, attempt: state.attempt + 1 }
+    }
+    assert.deepEqual(delays, [0, 250, 500, 1000, 2000, 2000, 2000, 2000])
+  })
+
+  test('10 s of stable run resets the count: the next crash restarts at once', ({ assert }) => {
+    const crashed = { attempt: 4, proven: true }
+    assert.equal(restartDelay(afterExit(crashed, 9_999)), 2000)
+    assert.equal(restartDelay(afterExit(crashed, 10_000)), 0)
+  })
+
+  test('a script that never came up is retried slower, from 2 s to 30 s, and a long run does not reset it', ({ assert }) => {
+    const delays = [0, 1, 2, 3, 4, 9].map((attempt) => restartDelay(afterExit({ attempt, proven: false }, 60_000)))
+    assert.deepEqual(delays, [2000, 4000, 8000, 16_000, 30_000, 30_000])
   })
 
   test('the holders of a socket or a listening port are found in /proc tables', ({ assert }) => {
