@@ -1,0 +1,372 @@
+/*
+| The monitor's rules (Aircox's trace_sound, trace_tracks, handle_diffusions,
+| start_diff, cancel_diff), without I/O: from what Liquidsoap says, what the
+| catalog knows, the clock and what the monitor remembers, they decide the
+| log entries, the events and the Liquidsoap commands of a tick. The monitor
+| (station_monitor.ts) asks, executes and writes; these decide.
+|
+| A tick is three steps, because the cue's outcome (Liquidsoap may refuse a
+| file) decides what is logged and whether a diffusion is cancelled:
+|   observe   the sound and tracks on air, a diffusion that started, a new
+|             Liquidsoap process (resume, release), the next cue;
+|   settle    the outcome of each queue command;
+|   conclude  late and cancelled diffusions, live, outputs and silence.
+|
+| Airings are keyed by Liquidsoap's process start and request id, so that a
+| resumed playlist track is not a new airing; the last airing found in the
+| logs at start-up is not logged again (a monitor restart or an adoption).
+*/
+import type { EventType } from '#events/event_types'
+import type { JournalEntry, LogRow } from '#streamer/log_journal'
+import { airingKey, resumePoint, type OnAirStatus } from '#streamer/on_air_status'
+import type { CatalogDiffusion, CatalogSound, CatalogTrack } from '#streamer/station_catalog'
+
+/** What the rules read of the catalog, and the two changes they make to it. */
+export interface CatalogView {
+  diffusions: CatalogDiffusion[]
+  sounds: Map<string, CatalogSound>
+  diffusion(id: number): CatalogDiffusion | undefined
+  diffusionOfEpisodeAt(episodeId: number, at: number): CatalogDiffusion | undefined
+  running(at: number): CatalogDiffusion[]
+  forget(id: number): void
+}
+
+export interface RuleSettings {
+  cancelTimeoutMs: number
+  cueLeadMs: number
+  stationId: number
+}
+
+/** A diffusion not on air this long after its start is reported late (once). */
+export const LATE_AFTER_MS = 60_000
+/** A diffusion that started this much after its start is reported late too. */
+export const LATE_START_MS = 5_000
+/** A cue Liquidsoap refused entirely is tried again after this long. */
+export const CUE_RETRY_MS = 30_000
+
+export type MonitorCommand =
+  /** Set the dealer gate, push the sounds (annotated with the diffusion, `first`'s keys on the first one). */
+  | {
+      kind: 'queue'
+      purpose: 'cue' | 'resume'
+      diffusionId: number
+      sounds: CatalogSound[]
+      gate: number
+      first: Record<string, string | number>
+      /** For a resume: which of the diffusion's sounds, and how far into it (s). */
+      resumeAt?: { index: number; offset: number }
+    }
+  /** Let the held rotation on air (after a start). */
+  | { kind: 'release' }
+  /** The airing was logged by an earlier monitor: drop the tracks already logged since `since`. */
+  | { kind: 'drop_logged_tracks'; since: number }
+  /** Rewrite the playlists from the database (dead air may be a damaged one). */
+  | { kind: 'repair_playlists' }
+
+export interface MonitorEvent {
+  type: EventType
+  at: number
+  payload: Record<string, unknown>
+}
+
+export interface Note {
+  level: 'info' | 'warn' | 'error'
+  message: string
+}
+
+export interface Outcome {
+  entries: JournalEntry[]
+  events: MonitorEvent[]
+  commands: MonitorCommand[]
+  notes: Note[]
+}
+
+export function emptyOutcome(): Outcome {
+  return { entries: [], events: [], commands: [], notes: [] }
+}
+
+interface Airing {
+  key: string
+  /** Timestamped tracks not logged yet, in order. */
+  pending: Array<{ track: CatalogTrack; at: number }>
+  sound?: CatalogSound | null
+  /** Logged by an earlier monitor: its tracks wait until the logs say which are in already. */
+  awaitingLogs?: boolean
+}
+
+/** What the events of a diffusion say of it. */
+export function facts(diffusion: CatalogDiffusion) {
+  return { diffusion_id: diffusion.id, program: diffusion.program, episode: diffusion.title, start: new Date(diffusion.start).toISOString() }
+}
+
+export class MonitorRules {
+  readonly settings: RuleSettings
+  /** The Liquidsoap process last seen (its start time), and the airings it had. */
+  instance: number | null = null
+  seen = new Set<string>()
+  airing: Airing | null = null
+  /** Diffusions queued in the current Liquidsoap process; when a refused cue may be tried again. */
+  cued = new Set<number>()
+  cueFailures = new Map<number, number>()
+  /** The last airing logged (this run, or found in the logs at start-up). */
+  lastLogged: { date: number; path: string | null } | null = null
+  /** What the events last said of the live input, the outputs, the silence and late diffusions. */
+  live: boolean | null = null
+  outputs: Record<string, boolean> = {}
+  deadAirSince = 0
+  reportedLate = new Set<number>()
+  /** Diffusions queued in this tick: never cancelled in the tick that queued them. */
+  #queuedNow = new Set<number>()
+  #status: OnAirStatus | null = null
+
+  constructor(settings: RuleSettings) {
+    this.settings = settings
+  }
+
+  // ---- step 1 ---------------------------------------------------------------
+
+  observe(status: OnAirStatus, catalog: CatalogView, now: number): Outcome {
+    const out = emptyOutcome()
+    this.#status = status
+    this.#queuedNow = new Set()
+    if (status.started !== this.instance) this.#newInstance(status, catalog, now, out)
+    this.#traceSound(status, catalog, out)
+    this.#traceTracks(now, out)
+    this.#traceStart(status, catalog, now, out)
+    this.#cueNext(status, catalog, now, out)
+    return out
+  }
+
+  /** A Liquidsoap that (re)started: forget its predecessor's airings, resume the diffusion, release the rotation. */
+  #newInstance(status: OnAirStatus, catalog: CatalogView, now: number, out: Outcome) {
+    if (this.instance !== null) out.notes.push({ level: 'warn', message: 'Liquidsoap restarted: resuming' })
+    this.instance = status.started
+    this.seen.clear()
+    this.cued.clear()
+    const resume = this.#resumeDiffusion(status, catalog, now)
+    if (resume) out.commands.push(resume)
+    // The diffusion is queued first (or there is none): then the rotation may go on air.
+    if (status.held) out.commands.push({ kind: 'release' })
+  }
+
+  /**
+   * A Liquidsoap that (re)started while a started diffusion should still be
+   * on air gets it back at the right offset (Aircox never restarted one).
+   */
+  #resumeDiffusion(status: OnAirStatus, catalog: CatalogView, now: number): MonitorCommand | null {
+    if (status.active === 'dealer' || status.dealerQueue > 0) return null
+    // The latest diffusion started before this process whose sounds are not over.
+    const diffusion = catalog.diffusions
+      .filter((d) => d.startedAt !== null && d.startedAt < status.started && d.archives.length > 0)
+      .sort((a, b) => b.startedAt! - a.startedAt!)[0]
+    if (!diffusion) return null
+    const point = resumePoint(diffusion.archives, (now - diffusion.startedAt!) / 1000)
+    if (!point) return null
+    this.cued.add(diffusion.id)
+    return {
+      kind: 'queue',
+      purpose: 'resume',
+      diffusionId: diffusion.id,
+      sounds: diffusion.archives.slice(point.index),
+      gate: now,
+      first: { liq_cue_in: point.offset.toFixed(3), antenne_resume: 1 },
+      resumeAt: point,
+    }
+  }
+
+  #traceSound(status: OnAirStatus, catalog: CatalogView, out: Outcome) {
+    if (!status.rid || !status.filename) return
+    const key = airingKey(status)
+    if (this.airing?.key === key) return
+    // A request seen before in this process is an interrupted track resuming.
+    if (this.seen.has(key)) {
+      this.airing = { key, pending: [] }
+      return
+    }
+    this.seen.add(key)
+    const date = status.firstOnAir ?? status.now
+    const sound = catalog.sounds.get(status.filename) ?? null
+    const airing: Airing = { key, pending: [], sound }
+    this.airing = airing
+    if (sound) airing.pending = sound.tracks.map((track) => ({ track, at: date + track.timestamp * 1000 }))
+    // A diffusion resumed after a Liquidsoap restart already has its log.
+    if (status.resumed) {
+      airing.pending = airing.pending.filter((p) => p.at > status.now)
+      return
+    }
+    const last = this.lastLogged
+    if (last && last.path === (sound?.path ?? status.filename) && Math.abs(last.date - date) < 1500) {
+      // Logged by a previous run of the monitor: only the tracks it had not reached remain.
+      airing.awaitingLogs = true
+      out.commands.push({ kind: 'drop_logged_tracks', since: date })
+      return
+    }
+    const diffusionId = status.diffusionId ?? (sound?.episodeId ? catalog.diffusionOfEpisodeAt(sound.episodeId, date)?.id ?? null : null)
+    out.entries.push(this.#log({ type: 'on_air', date, source: status.source || null, soundId: sound?.id ?? null, diffusionId, comment: sound ? null : status.uri }))
+    this.lastLogged = { date, path: sound?.path ?? status.filename }
+    out.events.push({
+      type: 'sound_on_air',
+      at: date,
+      payload: {
+        sound_id: sound?.id ?? null,
+        path: sound?.path ?? status.filename,
+        name: sound?.name ?? null,
+        title: sound?.title ?? null,
+        artist: sound?.artist ?? null,
+        cover: sound?.cover ?? null,
+        diffusion_id: diffusionId,
+        source: status.source || null,
+      },
+    })
+  }
+
+  /** The answer to `drop_logged_tracks`: these track ids are in the logs already. */
+  dropLoggedTracks(logged: Set<number>) {
+    if (!this.airing) return
+    this.airing.pending = this.airing.pending.filter((p) => !logged.has(p.track.id))
+    this.airing.awaitingLogs = false
+  }
+
+  /** Timestamped tracks of the sound on air, logged as air time + timestamp passes. */
+  #traceTracks(now: number, out: Outcome) {
+    const airing = this.airing
+    if (airing?.awaitingLogs) return
+    const source = this.#status?.source || null
+    while (airing?.pending.length && airing.pending[0].at <= now) {
+      const { track, at } = airing.pending.shift()!
+      out.entries.push(this.#log({ type: 'on_air', date: at, source, trackId: track.id, comment: track.artist ? `${track.artist} – ${track.title}` : track.title }))
+      out.events.push({
+        type: 'track_on_air',
+        at,
+        payload: { track_id: track.id, title: track.title, artist: track.artist, sound_id: airing.sound?.id ?? null, cover: airing.sound?.cover ?? null, source },
+      })
+    }
+  }
+
+  /** `start` when the script reports a diffusion's first frame, or the live input for a live show. */
+  #traceStart(status: OnAirStatus, catalog: CatalogView, now: number, out: Outcome) {
+    if (status.active === 'dealer' && status.diffusionId) {
+      const diffusion = catalog.diffusion(status.diffusionId)
+      if (diffusion && diffusion.startedAt === null) {
+        diffusion.startedAt = status.firstOnAir ?? now
+        out.entries.push(this.#log({ type: 'start', date: diffusion.startedAt, source: 'dealer', diffusionId: diffusion.id, comment: diffusion.title }))
+        this.#started(diffusion, 'dealer', out)
+        out.notes.push({ level: 'info', message: `diffusion ${diffusion.id} "${diffusion.title}" on air, ${diffusion.startedAt - diffusion.start} ms from its start` })
+      }
+    }
+    if (status.active === 'live') {
+      const live = catalog.running(now).find((d) => d.archives.length === 0 && d.startedAt === null)
+      if (live) {
+        live.startedAt = now
+        out.entries.push(this.#log({ type: 'start', date: now, source: 'live', diffusionId: live.id, comment: live.title }))
+        this.#started(live, 'live', out)
+      }
+    }
+  }
+
+  #started(diffusion: CatalogDiffusion, source: string, out: Outcome) {
+    const delay = diffusion.startedAt! - diffusion.start
+    const payload = { ...facts(diffusion), source, delay_ms: delay }
+    out.events.push({ type: 'diffusion_started', at: diffusion.startedAt!, payload })
+    if (delay > LATE_START_MS && !this.reportedLate.has(diffusion.id)) {
+      this.reportedLate.add(diffusion.id)
+      out.events.push({ type: 'diffusion_late', at: diffusion.startedAt!, payload: { ...payload, late_ms: delay, started: true } })
+    }
+  }
+
+  /**
+   * The next diffusion's archives, queued ahead of its start behind the
+   * dealer gate, so that Liquidsoap switches on the frame of the start. A
+   * diffusion found late (within the timeout) starts at once, from its beginning.
+   */
+  #cueNext(status: OnAirStatus, catalog: CatalogView, now: number, out: Outcome) {
+    if (status.dealerQueue > 0 || status.active === 'dealer') return
+    const { cueLeadMs, cancelTimeoutMs } = this.settings
+    const next = catalog.diffusions.find(
+      (d) =>
+        d.startedAt === null &&
+        d.archives.length > 0 &&
+        !this.cued.has(d.id) &&
+        d.start - cueLeadMs <= now &&
+        now < d.start + cancelTimeoutMs &&
+        now < d.end &&
+        (this.cueFailures.get(d.id) ?? 0) <= now
+    )
+    if (next) out.commands.push({ kind: 'queue', purpose: 'cue', diffusionId: next.id, sounds: next.archives, gate: Math.max(next.start, now), first: {} })
+  }
+
+  // ---- step 2 ---------------------------------------------------------------
+
+  /** What a queue command's outcome means: the paths Liquidsoap could not resolve or decode. */
+  settle(command: Extract<MonitorCommand, { kind: 'queue' }>, failed: string[], now: number): Outcome {
+    const out = emptyOutcome()
+    if (command.purpose === 'resume') {
+      if (failed.length) out.notes.push({ level: 'warn', message: `cannot resume ${failed.join(', ')} (missing or undecodable)` })
+      const { index, offset } = command.resumeAt ?? { index: 0, offset: 0 }
+      out.notes.push({ level: 'warn', message: `diffusion ${command.diffusionId} resumed at ${offset.toFixed(1)} s of sound ${index + 1}` })
+      return out
+    }
+    if (failed.length) {
+      out.notes.push({ level: 'warn', message: `diffusion ${command.diffusionId}: cannot play ${failed.join(', ')} (missing or undecodable)` })
+      out.entries.push(this.#log({ type: 'other', date: now, source: 'dealer', diffusionId: command.diffusionId, comment: `cannot play: ${failed.join(', ')}` }))
+    }
+    if (failed.length === command.sounds.length) {
+      // Nothing could be queued: try again later; the timeout cancels it if that never works.
+      this.cueFailures.set(command.diffusionId, now + CUE_RETRY_MS)
+      return out
+    }
+    this.cued.add(command.diffusionId)
+    this.#queuedNow.add(command.diffusionId)
+    return out
+  }
+
+  // ---- step 3 ---------------------------------------------------------------
+
+  conclude(status: OnAirStatus, catalog: CatalogView, now: number): Outcome {
+    const out = emptyOutcome()
+    this.#cancelLate(catalog, now, out)
+    this.#traceTransitions(status, now, out)
+    return out
+  }
+
+  /** Diffusions that did not start within the timeout become `cancel` (never in the tick that queued them). */
+  #cancelLate(catalog: CatalogView, now: number, out: Outcome) {
+    for (const diffusion of [...catalog.diffusions]) {
+      if (diffusion.startedAt !== null || this.#queuedNow.has(diffusion.id)) continue
+      if (now >= diffusion.start + LATE_AFTER_MS && now < diffusion.end && !this.reportedLate.has(diffusion.id)) {
+        this.reportedLate.add(diffusion.id)
+        out.events.push({ type: 'diffusion_late', at: now, payload: { ...facts(diffusion), late_ms: now - diffusion.start, started: false } })
+      }
+      if (now < diffusion.start + this.settings.cancelTimeoutMs) continue
+      if (this.cued.has(diffusion.id) && this.#status?.active === 'dealer') continue
+      const minutes = Math.round((now - diffusion.start) / 60_000)
+      out.entries.push({ op: 'cancel', diffusionId: diffusion.id })
+      out.events.push({ type: 'diffusion_cancelled', at: now, payload: { ...facts(diffusion), reason: `not on air ${minutes} min after its start` } })
+      out.entries.push(this.#log({ type: 'cancel', date: now, source: null, diffusionId: diffusion.id, comment: diffusion.title }))
+      out.notes.push({ level: 'warn', message: `diffusion ${diffusion.id} "${diffusion.title}" cancelled: not on air ${minutes} min after its start` })
+      catalog.forget(diffusion.id)
+    }
+  }
+
+  /** Live input, outputs and silence: an event when each changes; dead air also repairs the playlists. */
+  #traceTransitions(status: OnAirStatus, now: number, out: Outcome) {
+    if (this.live !== null && status.live !== this.live) out.events.push({ type: status.live ? 'live_connected' : 'live_disconnected', at: now, payload: {} })
+    this.live = status.live
+    for (const [output, up] of Object.entries(status.outputs)) {
+      const before = this.outputs[output]
+      if (before === true && !up) out.events.push({ type: 'output_down', at: now, payload: { output } })
+      if (before === false && up) out.events.push({ type: 'output_up', at: now, payload: { output } })
+      this.outputs[output] = up
+    }
+    if (status.blankSince > 0 && status.blankSince !== this.deadAirSince) {
+      out.events.push({ type: 'dead_air', at: now, payload: { since: new Date(status.blankSince).toISOString(), source: status.active } })
+      // A damaged playlist is a cause of silence: repair it now, not at the next resync.
+      out.commands.push({ kind: 'repair_playlists' })
+    }
+    this.deadAirSince = status.blankSince
+  }
+
+  #log(row: Omit<LogRow, 'stationId'>): JournalEntry {
+    return { op: 'log', row: { stationId: this.settings.stationId, ...row } }
+  }
+}
