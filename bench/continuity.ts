@@ -16,7 +16,7 @@
 */
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
-import { mkdir, readFile } from 'node:fs/promises'
+import { copyFile, mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { benchWorkspace, bootApp, root } from './boot.js'
@@ -75,7 +75,8 @@ await app.start(async () => {
     if (i % 2) continue
     const start = DateTime.fromMillis(at - 12_000, { zone: 'utc' }).startOf('second')
     const episode = await Episode.create({ programId: show.id, title: `Show ${i}`, slug: `show-${i}` })
-    await Sound.create({ programId: show.id, episodeId: episode.id, name: `show-${i}.mp3`, path: audio('show.mp3'), type: 'archive', duration: 40, isPublic: false })
+    await copyFile(audio('show.mp3'), audio(`show-${i}.mp3`))
+    await Sound.create({ programId: show.id, episodeId: episode.id, name: `show-${i}.mp3`, path: audio(`show-${i}.mp3`), type: 'archive', duration: 40, isPublic: false })
     diffusionIds.push((await Diffusion.create({ episodeId: episode.id, programId: show.id, type: 'on_air', start, end: start.plus({ seconds: 45 }) })).id)
   }
 
