@@ -13,8 +13,8 @@ import { fallbackMount } from '#streamer/icecast_config'
 import antenneConfig from '#config/antenne'
 import Station from '#models/station'
 import { fromSqlDateTime } from '#models/columns'
-import { LiquidsoapClient } from '#streamer/telnet'
-import { parseStatus, type OnAirStatus } from '#streamer/on_air_status'
+import { StationControl } from '#streamer/station_control'
+import type { OnAirStatus } from '#streamer/on_air_status'
 import { stationPaths } from '#streamer/station_config'
 import { outboxEnd } from '#events/event_deliverer'
 
@@ -143,16 +143,16 @@ async function stationChecks(settings: HealthSettings): Promise<HealthCheck[]> {
     const name = `station ${station.slug}`
     const paths = stationPaths(station)
     let status: OnAirStatus | null = null
-    const client = new LiquidsoapClient({ path: paths.socket }, { timeout: settings.timeout })
+    const control = StationControl.at({ path: paths.socket }, { timeout: settings.timeout })
     try {
-      status = parseStatus(await client.command('station.status'))
+      status = await control.status()
       checks.push(pass(`${name}: liquidsoap`, `answers on ${paths.socket}, on air: ${status.active}`))
     } catch (error) {
       checks.push(
         fail(`${name}: liquidsoap`, `no answer on ${paths.socket} (${(error as Error).message})`, `start the streamer (node ace streamer --config --run --monitor, or systemctl start antenne-liquidsoap antenne-streamer); its log: ${paths.log}`)
       )
     } finally {
-      await client.close().catch(() => {})
+      await control.close().catch(() => {})
     }
     for (const output of station.outputs.filter((o) => o.active && o.type === 'icecast')) {
       checks.push(await icecastCheck(`${name}: icecast ${output.mount}`, output, status?.outputs[`output_${output.id}`], settings.timeout))

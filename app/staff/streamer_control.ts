@@ -6,9 +6,10 @@
 import antenneConfig from '#config/antenne'
 import type Station from '#models/station'
 import type Sound from '#models/sound'
-import { LiquidsoapClient } from '#streamer/telnet'
+import { LiquidsoapCommandException } from '#exceptions/domain'
+import { StationControl } from '#streamer/station_control'
 import { stationPaths } from '#streamer/station_config'
-import { parseStatus, type OnAirStatus } from '#streamer/on_air_status'
+import type { OnAirStatus } from '#streamer/on_air_status'
 import { requestUri, soundGain } from '#streamer/liquidsoap_script'
 
 export interface StreamerView {
@@ -18,28 +19,18 @@ export interface StreamerView {
   dealerQueue: string[]
 }
 
-async function withClient<T>(station: Station, run: (client: LiquidsoapClient) => Promise<T>): Promise<T> {
-  const client = new LiquidsoapClient({ path: stationPaths(station).socket }, { timeout: 3000, connectTimeout: 1000 })
+async function withControl<T>(station: Station, run: (control: StationControl) => Promise<T>): Promise<T> {
+  const control = StationControl.at({ path: stationPaths(station).socket }, { timeout: 3000, connectTimeout: 1000 })
   try {
-    return await run(client)
+    return await run(control)
   } finally {
-    await client.close()
+    await control.close()
   }
 }
 
 export async function readStreamer(station: Station): Promise<StreamerView> {
   try {
-    return await withClient(station, async (client) => {
-      const status = parseStatus(await client.command('station.status'))
-      // request.queue's own command lists the queued request ids; their URIs tell what they are.
-      const ids = (await client.command('dealer.queue')).trim().split(/\s+/).filter(Boolean)
-      const dealerQueue: string[] = []
-      for (const id of ids.slice(0, 20)) {
-        const metadata = await client.command('request.metadata', id)
-        dealerQueue.push(/^filename="(.*)"$/m.exec(metadata)?.[1] ?? /^initial_uri="(.*)"$/m.exec(metadata)?.[1] ?? `request ${id}`)
-      }
-      return { status, error: null, dealerQueue }
-    })
+    return await withControl(station, async (control) => ({ status: await control.status(), error: null, dealerQueue: await control.dealerQueue(20) }))
   } catch (error) {
     return { status: null, error: (error as Error).message, dealerQueue: [] }
   }
@@ -47,7 +38,7 @@ export async function readStreamer(station: Station): Promise<StreamerView> {
 
 /** Skips what is on air (the fallback then plays the next thing: the dealer's queue, or the rotation). */
 export async function skipOnAir(station: Station) {
-  await withClient(station, (client) => client.command('main.skip'))
+  await withControl(station, (control) => control.skip())
 }
 
 /**
@@ -57,5 +48,6 @@ export async function skipOnAir(station: Station) {
 export async function pushSound(station: Station, sound: Sound) {
   const gain = soundGain(sound, antenneConfig.streamer.loudnessTarget)
   const uri = requestUri(sound.path, { liq_amplify: gain === null ? null : `${gain} dB` })
-  await withClient(station, (client) => client.command('dealer.push_checked', uri, 12_000))
+  const queued = await withControl(station, (control) => control.pushChecked(uri))
+  if (!queued) throw new LiquidsoapCommandException(`dealer.push_checked ${uri}: cannot resolve or decode ${uri}`)
 }

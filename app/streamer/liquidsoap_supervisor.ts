@@ -16,9 +16,8 @@ import { createHash } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import antenneConfig from '#config/antenne'
-import { LiquidsoapClient } from '#streamer/telnet'
 import { LogTail } from '#streamer/log_tail'
-import { parseStatus } from '#streamer/on_air_status'
+import { StationControl } from '#streamer/station_control'
 import { afterExit, DEFAULT_RESTART_POLICY, restartDelay, type RestartPolicy, type RestartState } from '#streamer/restart_policy'
 import { clearStaleLiquidsoap, processName, processRunning, terminate } from '#streamer/zombies'
 import type { StationPaths } from '#streamer/station_config'
@@ -154,14 +153,14 @@ export class LiquidsoapSupervisor extends EventEmitter {
       this.#logger.warn(`[${slug}] the running Liquidsoap (pid ${record.pid}) has another script: replacing it`)
       return false
     }
-    const client = new LiquidsoapClient({ path: this.paths.socket }, { timeout: 1500, connectTimeout: 500 })
+    const control = StationControl.at({ path: this.paths.socket }, { timeout: 1500, connectTimeout: 500 })
     try {
-      parseStatus(await client.raw('station.status'))
+      await control.status()
     } catch (error) {
       this.#logger.warn(`[${slug}] the running Liquidsoap (pid ${record.pid}) does not answer (${(error as Error).message}): replacing it`)
       return false
     } finally {
-      await client.close()
+      await control.close()
     }
     this.#pid = record.pid
     this.#script = script
@@ -276,14 +275,14 @@ export class LiquidsoapSupervisor extends EventEmitter {
   async waitReady(ms = 20_000): Promise<void> {
     const until = Date.now() + ms
     const spawnedAt = this.#startedAt
-    const client = new LiquidsoapClient({ path: this.paths.socket }, { timeout: 1000, connectTimeout: 500 })
+    const control = StationControl.at({ path: this.paths.socket }, { timeout: 1000, connectTimeout: 500 })
     try {
       while (Date.now() < until) {
         if (!this.running) {
           throw new Error(`Liquidsoap for "${this.station.slug}" exited during start-up; see ${this.paths.log}`)
         }
         try {
-          await client.command('version')
+          await control.version()
           this.lastStartupMs = Date.now() - spawnedAt
           this.#state = { ...this.#state, proven: true }
           this.#provenScript = this.#script
@@ -295,7 +294,7 @@ export class LiquidsoapSupervisor extends EventEmitter {
       }
       throw new Error(`Liquidsoap for "${this.station.slug}" did not answer on ${this.paths.socket} within ${ms / 1000} s`)
     } finally {
-      await client.close()
+      await control.close()
     }
   }
 
