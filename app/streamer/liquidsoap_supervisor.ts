@@ -328,18 +328,4 @@ export class LiquidsoapSupervisor extends EventEmitter {
     this.#pid = null
     await Promise.all([rm(this.paths.pid, { force: true }), rm(this.#runPath, { force: true })]).catch(() => {})
   }
-
-  /**
-   * Leaves Liquidsoap playing for the next streamer to adopt (the streamer
-   * itself is being replaced): nothing is stopped, nothing is restarted.
-   */
-  async detach(): Promise<void> {
-    this.#stopping = true
-    if (this.#restartTimer) clearTimeout(this.#restartTimer)
-    if (this.#watch) clearInterval(this.#watch)
-    if (this.#tailTimer) clearInterval(this.#tailTimer)
-    this.#restartTimer = this.#watch = this.#tailTimer = null
-    this.#child?.unref()
-    this.#child = null
-  }
 }
