@@ -21,3 +21,12 @@ export async function runCommand(command: typeof BaseCommand, args: string[]) {
 export function diffusions(...args: string[]) {
   return runCommand(Diffusions, args)
 }
+
+/** Rejects after `ms` with what was awaited: a hung wait fails with its reason, not the suite's timeout. */
+export function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms))),
+  ])
+}

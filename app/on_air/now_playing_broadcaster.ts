@@ -8,6 +8,7 @@
 import db from '@adonisjs/lucid/services/db'
 import Station from '#models/station'
 import { nowPlaying, type NowPlaying } from '#on_air/now_playing'
+import { DatabaseOutage, type OutageLogger } from '#health/database_outage'
 
 export interface Broadcast {
   (channel: string, payload: NowPlaying): void
@@ -21,10 +22,16 @@ export class NowPlayingBroadcaster {
   #lastFull = 0
   #sent = new Map<string, string>()
   #running = false
+  readonly #logger: OutageLogger | null
+  readonly #outage: DatabaseOutage | null
+  #lastError: string | null = null
 
-  constructor(broadcast: Broadcast, interval = 500) {
+  /** `logger`: where a database outage and other failed ticks are told (once each, not every tick). */
+  constructor(broadcast: Broadcast, interval = 500, logger: OutageLogger | null = null) {
     this.#broadcast = broadcast
     this.#interval = interval
+    this.#logger = logger
+    this.#outage = logger && new DatabaseOutage('now playing', logger)
   }
 
   static channel(stationSlug: string) {
@@ -45,25 +52,38 @@ export class NowPlayingBroadcaster {
     if (this.#running) return
     this.#running = true
     try {
-      const row = await db.from('logs').max('id as id').first()
-      const lastId = Number(row?.id ?? 0)
-      // Diffusions begin and end without a log row: look again every 15 s anyway.
-      const due = Date.now() - this.#lastFull > 15_000
-      if (lastId === this.#lastId && !due) return
-      this.#lastId = lastId
-      this.#lastFull = Date.now()
-      const stations = await Station.query().withScopes((s) => s.active())
-      for (const station of stations) {
-        const now = await nowPlaying(station)
-        const text = JSON.stringify(now)
-        if (this.#sent.get(station.slug) === text) continue
-        this.#sent.set(station.slug, text)
-        this.#broadcast(NowPlayingBroadcaster.channel(station.slug), now)
-      }
-    } catch {
-      // The database may be away for a moment: the next tick tries again.
+      const pushed = await this.#check()
+      this.#outage?.reached(`${pushed} station(s) pushed by the first check`)
+      this.#lastError = null
+    } catch (error) {
+      // The database may be away for a moment: said once, and the next tick tries again.
+      const message = (error as Error).message
+      if (!this.#outage?.failed(error) && message !== this.#lastError) this.#logger?.warn(`now playing: ${message}`)
+      this.#lastError = message
     } finally {
       this.#running = false
     }
+  }
+
+  /** Returns how many stations were pushed. */
+  async #check() {
+    const row = await db.from('logs').max('id as id').first()
+    const lastId = Number(row?.id ?? 0)
+    // Diffusions begin and end without a log row: look again every 15 s anyway.
+    const due = Date.now() - this.#lastFull > 15_000
+    if (lastId === this.#lastId && !due) return 0
+    this.#lastId = lastId
+    this.#lastFull = Date.now()
+    let pushed = 0
+    const stations = await Station.query().withScopes((s) => s.active())
+    for (const station of stations) {
+      const now = await nowPlaying(station)
+      const text = JSON.stringify(now)
+      if (this.#sent.get(station.slug) === text) continue
+      this.#sent.set(station.slug, text)
+      this.#broadcast(NowPlayingBroadcaster.channel(station.slug), now)
+      pushed++
+    }
+    return pushed
   }
 }
