@@ -1,5 +1,6 @@
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
+import logger from '@adonisjs/core/services/logger'
 import { defineConfig } from '@adonisjs/lucid'
 import { mkdirSync } from 'node:fs'
 import { dirname, isAbsolute } from 'node:path'
@@ -19,10 +20,27 @@ const sqlitePath = (() => {
 
 const migrations = { naturalSort: true, paths: ['database/migrations'] }
 
+/*
+| Knex's pool warns, with a stack trace, at every failed connection attempt:
+| a trace per query during a database outage. Each process says once that
+| the database is away and once that it is back (app/health/database_outage.ts),
+| so the pool's own lines go to the debug level; its other warnings stay.
+*/
+const poolNoise = /^(Acquire connection error|Connection Error):/
+const quietPool = {
+  log: {
+    warn: (message: string) => (poolNoise.test(message) ? logger.debug(message) : logger.warn(message)),
+    error: (message: string) => logger.error(message),
+    deprecate: (message: string) => logger.info(message),
+    debug: (message: string) => logger.debug(message),
+  },
+}
+
 const dbConfig = defineConfig({
   connection: env.get('DB_CONNECTION', 'sqlite'),
   connections: {
     sqlite: {
+      ...quietPool,
       client: 'better-sqlite3',
       connection: { filename: sqlitePath },
       useNullAsDefault: true,
@@ -40,6 +58,7 @@ const dbConfig = defineConfig({
       seeders: { paths: ['database/seeders'] },
     },
     mysql: {
+      ...quietPool,
       client: 'mysql2',
       connection: {
         host: env.get('MYSQL_HOST', '127.0.0.1'),

@@ -18,6 +18,7 @@ import { sqlDateTime } from '#models/columns'
 import { passes } from '#events/event_filter'
 import { transportFor, type SinkTransport } from '#events/sink_transports'
 import { backoffDelay } from '#streamer/liquidsoap_supervisor'
+import { DatabaseOutage } from '#health/database_outage'
 
 const LEASE_MS = 30_000
 
@@ -44,9 +45,13 @@ export class EventDeliverer {
   #timer: NodeJS.Timeout | null = null
   #running: Promise<unknown> | null = null
   #stopped = false
+  readonly #outage: DatabaseOutage
+  /** Events delivered by this deliverer, for the line that says the database is back. */
+  #delivered = 0
 
   constructor(logger: DelivererLogger) {
     this.#logger = logger
+    this.#outage = new DatabaseOutage('events', logger)
   }
 
   /** One pass over the active sinks; resolves with what happened to each. */
@@ -95,6 +100,7 @@ export class EventDeliverer {
       await sink.save()
       return 'retry'
     }
+    this.#delivered += matched.length
     await this.#record(sink, matched, 'delivered', attempt, Math.round(performance.now() - started), null)
     if (attempt > 1) this.#logger.info(`events: sink "${sink.name}" delivers again`)
     await this.#advance(sink, last)
@@ -105,11 +111,22 @@ export class EventDeliverer {
   start(interval = antenneConfig.events.pollInterval) {
     const loop = async () => {
       if (this.#stopped) return
-      this.#running = this.deliverAll().catch((error) => this.#logger.error(`events: delivery pass failed: ${(error as Error).message}`))
+      this.#running = this.#pass()
       await this.#running
       if (!this.#stopped) this.#timer = setTimeout(loop, interval)
     }
     void loop()
+  }
+
+  /** One pass of the loop: a database outage is one line when it begins and one when it ends. */
+  async #pass() {
+    const before = this.#delivered
+    try {
+      await this.deliverAll()
+      this.#outage.reached(`${this.#delivered - before} event(s) delivered by the first pass`)
+    } catch (error) {
+      if (!this.#outage.failed(error)) this.#logger.error(`events: delivery pass failed: ${(error as Error).message}`)
+    }
   }
 
   async stop() {

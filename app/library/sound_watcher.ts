@@ -8,6 +8,10 @@
 import { resolve } from 'node:path'
 import chokidar, { type FSWatcher } from 'chokidar'
 import { SoundLibrary, type LibraryLogger, type QualitySummary, type ScanSummary } from '#library/sound_library'
+import { DatabaseOutage } from '#health/database_outage'
+
+/** ms between passes while the database is away: its return is noticed, and the changes meanwhile scanned, within seconds. */
+const OUTAGE_RETRY = 2000
 
 export interface WatcherOptions {
   programsDir: string
@@ -34,12 +38,15 @@ export class SoundWatcher {
   #full = false
   #timer: NodeJS.Timeout | null = null
   #rescan: NodeJS.Timeout | null = null
+  #retry: NodeJS.Timeout | null = null
   #running: Promise<void> = Promise.resolve()
   #stopped = false
+  readonly #outage: DatabaseOutage
 
   constructor(library: SoundLibrary, options: WatcherOptions) {
     this.#library = library
     this.#options = options
+    this.#outage = new DatabaseOutage('library', options.logger)
   }
 
   /** A first full pass, then events. Resolves once watching. */
@@ -77,8 +84,9 @@ export class SoundWatcher {
       this.#dirty.clear()
       this.#dirtyPrograms.clear()
       this.#full = false
-      // One pass at a time; events during a pass make the next one.
-      this.#running = this.#running.then(() => this.#passFor(full ? null : paths, programs))
+      // One pass at a time; events during a pass make the next one. A pass that fails
+      // (even before it scans: the program folders come from the database) leaves the chain going.
+      this.#running = this.#running.then(() => this.#passFor(full ? null : paths, programs)).catch((error) => this.#failed(error))
     }, this.#options.debounce ?? 300)
   }
 
@@ -101,6 +109,7 @@ export class SoundWatcher {
       if (scan.unsettled) this.#later(programIds)
       const quality = this.#options.checkQuality ? await this.#library.checkQuality({ programIds: programIds ?? undefined }) : null
       const changes = scan.added + scan.updated + scan.moved + scan.removed + scan.restored + scan.tracklists
+      this.#outage.reached(`${changes} change(s) written by the first pass`)
       if (changes || quality?.analysed) {
         this.#options.logger.info(
           `library: ${scan.added} added, ${scan.updated} updated, ${scan.moved} moved, ${scan.removed} removed, ${scan.restored} restored` +
@@ -109,10 +118,16 @@ export class SoundWatcher {
       }
       this.#options.onPass?.(scan, quality)
     } catch (error) {
-      // The database may be down for a moment: say so and keep watching; the next event or rescan retries.
-      this.#options.logger.warn(`library pass failed: ${(error as Error).message}`)
-      this.#full = true
+      this.#failed(error)
     }
+  }
+
+  /** Keeps watching; the next pass is a full one. A database outage is said once and retried soon;
+   * any other failure is said each time (the next event or rescan retries). */
+  #failed(error: unknown) {
+    this.#full = true
+    if (this.#outage.failed(error)) this.#retryLater()
+    else this.#options.logger.warn(`library pass failed: ${(error as Error).message}`)
   }
 
   /** Another pass once uploads in progress may have settled. */
@@ -126,10 +141,21 @@ export class SoundWatcher {
     this.#pending.add(timer)
   }
 
+  /** One full pass in OUTAGE_RETRY ms, however many passes failed meanwhile. */
+  #retryLater() {
+    if (this.#retry) return
+    this.#retry = setTimeout(() => {
+      this.#retry = null
+      this.#full = true
+      this.#schedule()
+    }, OUTAGE_RETRY)
+  }
+
   async stop() {
     this.#stopped = true
     if (this.#timer) clearTimeout(this.#timer)
     if (this.#rescan) clearInterval(this.#rescan)
+    if (this.#retry) clearTimeout(this.#retry)
     for (const timer of this.#pending) clearTimeout(timer)
     await this.#watcher?.close()
     await this.#running

@@ -15,6 +15,7 @@ import Output from '#models/output'
 import { fromSqlDateTime, sqlDateTime } from '#models/columns'
 import { events } from '#events/event_outbox'
 import { parseListClients, parseStatusJson, type IcecastClient, type MountStatus } from '#stats/icecast_status'
+import { DatabaseOutage } from '#health/database_outage'
 
 export interface CollectorLogger {
   info(message: string): void
@@ -54,10 +55,12 @@ export class ListenerCollector {
   #failing = new Set<string>()
   #timer: NodeJS.Timeout | null = null
   #running: Promise<unknown> | null = null
+  readonly #outage: DatabaseOutage
 
   constructor(logger: CollectorLogger, timeout = 3000) {
     this.#logger = logger
     this.#timeout = timeout
+    this.#outage = new DatabaseOutage('listeners', logger)
   }
 
   async collect(now = DateTime.utc()): Promise<CollectReport> {
@@ -187,11 +190,21 @@ export class ListenerCollector {
 
   start(interval = antenneConfig.listeners.interval * 1000) {
     const loop = async () => {
-      this.#running = this.collect().catch((error) => this.#logger.warn(`listeners: ${(error as Error).message}`))
+      this.#running = this.#poll()
       await this.#running
       this.#timer = setTimeout(loop, interval)
     }
     void loop()
+  }
+
+  /** One poll of the loop: a database outage is one line when it begins and one when it ends. */
+  async #poll() {
+    try {
+      const report = await this.collect()
+      this.#outage.reached(`${report.samples} sample(s), ${report.sessionsOpened} session(s) opened and ${report.sessionsClosed} closed by the first poll`)
+    } catch (error) {
+      if (!this.#outage.failed(error)) this.#logger.warn(`listeners: ${(error as Error).message}`)
+    }
   }
 
   async stop() {
