@@ -6,7 +6,7 @@
 | spool left by a process that died is adopted by the next one.
 */
 import { DateTime } from 'luxon'
-import { appendFile, mkdir, readFile, readdir, rename, rm } from 'node:fs/promises'
+import { appendFile, mkdir, readFile, readdir, rename, rm, stat, truncate } from 'node:fs/promises'
 import { join } from 'node:path'
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
@@ -14,6 +14,10 @@ import logger from '@adonisjs/core/services/logger'
 import antenneConfig from '#config/antenne'
 import { sqlDateTime } from '#models/columns'
 import { EVENT_TYPES, type AntenneEvent, type EventType } from '#events/event_types'
+import { formatAway } from '#health/database_outage'
+
+/** Events kept in memory at most while neither the database nor the disk takes them. */
+const MEMORY_LIMIT = 100_000
 
 function alive(pid: number) {
   try {
@@ -32,6 +36,12 @@ export class EventOutbox {
   #scheduled = false
   #spooled = false
   #retry: NodeJS.Timeout | null = null
+  /** Events taken by the write in flight. */
+  #writing = 0
+  /** Why the spool could not be written, while it cannot. */
+  #spoolProblem: string | null = null
+  /** When this process began to spool (ms), for the line that says the database is back. */
+  #spoolingSince: number | null = null
 
   readonly #connection: () => QueryClientContract
 
@@ -68,12 +78,13 @@ export class EventOutbox {
   }
 
   get hasBacklog() {
-    return this.#pending.length > 0 || this.#spooled
+    return this.#pending.length > 0 || this.#spooled || this.#writing > 0
   }
 
   async #write() {
     const batch = this.#pending
     this.#pending = []
+    this.#writing = batch.length
     try {
       const backlog = this.#spooled ? await this.#readSpool() : []
       const rows = [...backlog, ...batch].map((e) => ({
@@ -91,8 +102,10 @@ export class EventOutbox {
       if (backlog.length) {
         await rm(this.#spool, { force: true })
         this.#spooled = false
-        logger.info(`events: ${backlog.length} spooled event(s) written`)
+        const away = this.#spoolingSince === null ? '' : `database back after ${formatAway(Date.now() - this.#spoolingSince)}; `
+        logger.info(`events: ${away}${backlog.length} spooled event(s) written`)
       }
+      this.#spoolingSince = null
     } catch (error) {
       // A quiet process still replays its spool: try again in a while.
       if (!this.#retry) {
@@ -103,10 +116,38 @@ export class EventOutbox {
         this.#retry.unref()
       }
       if (batch.length) {
-        await mkdir(this.#spoolDir, { recursive: true })
-        await appendFile(this.#spool, batch.map((e) => JSON.stringify(e) + '\n').join(''))
-        if (!this.#spooled) logger.warn(`events: database unavailable (${(error as Error).message}); spooling to ${this.#spool}`)
-        this.#spooled = true
+        if (this.#spoolingSince === null && !this.#spooled) logger.warn(`events: database unavailable (${(error as Error).message.split('\n')[0]}); spooling to ${this.#spool}`)
+        this.#spoolingSince ??= Date.now()
+        await this.#spoolOrKeep(batch)
+      }
+    } finally {
+      this.#writing = 0
+    }
+  }
+
+  /**
+   * Appends a batch to the spool; a spool that cannot be written (a full
+   * disk) leaves the batch in memory, in order, for the next try: the
+   * process that emits (the streamer's tick) never sees the error.
+   */
+  async #spoolOrKeep(batch: AntenneEvent[]) {
+    const size = (await stat(this.#spool).catch(() => null))?.size ?? 0
+    try {
+      await mkdir(this.#spoolDir, { recursive: true })
+      await appendFile(this.#spool, batch.map((e) => JSON.stringify(e) + '\n').join(''), { mode: 0o640 })
+      this.#spooled = true
+      if (this.#spoolProblem) logger.info(`events: spool ${this.#spool} writable again`)
+      this.#spoolProblem = null
+    } catch (error) {
+      // A write cut short leaves no half batch behind: the whole batch stays in memory.
+      await truncate(this.#spool, size).catch(() => {})
+      if (size > 0) this.#spooled = true
+      if (this.#spoolProblem === null) logger.error(`events: cannot write the spool (${(error as Error).message}); keeping events in memory`)
+      this.#spoolProblem = (error as Error).message
+      this.#pending = [...batch, ...this.#pending]
+      if (this.#pending.length > MEMORY_LIMIT) {
+        const dropped = this.#pending.splice(0, this.#pending.length - MEMORY_LIMIT)
+        logger.error(`events: memory full, the ${dropped.length} oldest events are lost`)
       }
     }
   }

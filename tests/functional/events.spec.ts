@@ -1,7 +1,10 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import { createServer, type Server } from 'node:http'
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createHmac } from 'node:crypto'
@@ -21,6 +24,7 @@ import type { EventType } from '#events/event_types'
 const AMQP = process.env.ANTENNE_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672'
 const quiet = { info: () => {}, warn: () => {}, error: () => {} }
 let serial = 0
+const run = promisify(execFile)
 
 /** An outbox of the test's own (its own spool folder), written through the test's transaction. */
 function outbox() {
@@ -88,6 +92,30 @@ test.group('Events: the outbox', (group) => {
     assert.isFalse(box.hasBacklog)
     assert.deepEqual((await Event.query().where('station', slug).orderBy('id')).map((e) => e.type), ['streamer_crashed', 'streamer_restarted', 'streamer_started'])
     await db.manager.close('unreachable')
+  })
+
+  test('with the database unreachable and the spool on a full disk, events wait in memory, nothing throws, then are written in order', async ({ assert }) => {
+    // A real full disk: a 1 MiB tmpfs of the test's own, filled (root, as CI runs).
+    const spool = mkdtempSync(join(tmpdir(), 'antenne-full-spool-'))
+    await run('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', spool])
+    db.manager.add('unreachable', { client: 'mysql2', connection: { host: '127.0.0.1', port: 1, user: 'x', password: 'x', database: 'x' }, pool: { min: 0, max: 1, acquireTimeoutMillis: 2000 } })
+    try {
+      await writeFile(join(spool, 'fill'), Buffer.alloc(1024 * 1024)).catch(() => {})
+      let reachable = false
+      const box = new EventOutbox(spool, () => (reachable ? db.connection() : db.connection('unreachable')))
+      const slug = `st-${++serial}`
+      await emitMany(box, slug, ['streamer_crashed', 'streamer_restarted'])
+      assert.isTrue(box.hasBacklog)
+      assert.isFalse(existsSync(box.spoolPath) && readFileSync(box.spoolPath, 'utf8').length > 0)
+      assert.lengthOf(await Event.query().where('station', slug), 0)
+      reachable = true
+      await emitMany(box, slug, ['streamer_started'])
+      assert.isFalse(box.hasBacklog)
+      assert.deepEqual((await Event.query().where('station', slug).orderBy('id')).map((e) => e.type), ['streamer_crashed', 'streamer_restarted', 'streamer_started'])
+    } finally {
+      await db.manager.close('unreachable')
+      await run('umount', [spool])
+    }
   })
 
   test('the spool of a process that died is adopted and written by the next', async ({ assert }) => {
