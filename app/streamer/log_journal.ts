@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { sqlDateTime } from '#models/columns'
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { LogType } from '#models/log'
 
 export interface LogRow {
@@ -78,11 +78,17 @@ export class LogJournal {
   #diskProblem: string | null = null
 
   readonly #onStorageError: (message: string) => void
+  readonly #connection: () => QueryClientContract
 
-  constructor(path: string, logger: JournalLogger, options: { onStorageError?: (message: string) => void } = {}) {
+  constructor(
+    path: string,
+    logger: JournalLogger,
+    options: { onStorageError?: (message: string) => void; connection?: () => QueryClientContract } = {}
+  ) {
     this.path = path
     this.#logger = logger
     this.#onStorageError = options.onStorageError ?? (() => {})
+    this.#connection = options.connection ?? (() => db.connection())
   }
 
   get databaseDown(): boolean {
@@ -176,7 +182,7 @@ export class LogJournal {
   }
 
   async #commit(entries: JournalEntry[]) {
-    await db.transaction(async (trx) => {
+    await this.#connection().transaction(async (trx) => {
       for (const entry of entries) await applyEntry(trx, entry)
     })
   }
