@@ -42,7 +42,7 @@ await app.start(async () => {
 
   async function makeStation(slug: string) {
     const station = await Station.create({ name: slug, slug, timezone: 'Europe/Brussels', active: true, isDefault: false })
-    await station.related('outputs').create({ type: 'file', mount: '/dev/null', format: 'mp3', bitrate: 128, active: true })
+    await station.related('outputs').create({ type: 'file', mount: 'bench-%H%M%S.mp3', format: 'mp3', bitrate: 128, active: true })
     const rotation = await station.related('programs').create({ title: 'Rotation', slug: 'rotation', active: true })
     await rotation.related('stream').create({ begin: null, end: null, delay: 0 })
     return { station, rotation }

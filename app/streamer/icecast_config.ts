@@ -33,10 +33,6 @@ export function xml(value: string | number): string {
   return String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 }
 
-/** A mount name Icecast and the generated XML can take: one absolute path of safe characters. */
-export function validMount(mount: string): boolean {
-  return /^\/[A-Za-z0-9._~-][A-Za-z0-9._~/-]*$/.test(mount) && !mount.includes('..') && !mount.endsWith('-fallback')
-}
 
 /** The `<mount>` sections of a set of outputs: each mount and its fallback. */
 export function mountSections(mounts: IcecastMount[]): string {

@@ -3,9 +3,9 @@
 | the fallback sources and `doctor`.
 */
 import { StreamerConfigException } from '#exceptions/domain'
-import Output from '#models/output'
+import Output, { isMountName } from '#models/output'
 import Station from '#models/station'
-import { validMount, type IcecastMount } from '#streamer/icecast_config'
+import type { IcecastMount } from '#streamer/icecast_config'
 
 export interface StationMount extends IcecastMount {
   outputId: number
@@ -28,7 +28,7 @@ export async function icecastMounts(options: { stations?: string[]; port?: numbe
   for (const output of outputs) {
     if (!output.station.active || (options.stations?.length && !options.stations.includes(output.station.slug))) continue
     if (!output.host || !output.port || !output.mount || !output.password) continue
-    if (!validMount(output.mount)) {
+    if (!isMountName(output.mount)) {
       throw new StreamerConfigException(`station "${output.station.slug}": output ${output.id} has an invalid mount "${output.mount}" (an absolute path of letters, digits, . _ ~ - and /)`)
     }
     mounts.push({

@@ -6,11 +6,11 @@
 */
 import { execFile } from 'node:child_process'
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
-import { dirname, isAbsolute, join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import antenneConfig from '#config/antenne'
 import { StreamerConfigException } from '#exceptions/domain'
-import Output from '#models/output'
+import Output, { isRecordingName } from '#models/output'
 import Program from '#models/program'
 import Sound from '#models/sound'
 import Station from '#models/station'
@@ -144,8 +144,12 @@ function outputSettings(station: Station, output: Output): ScriptOutput {
   const id = `output_${output.id}`
   const encoder = encoderFor(output)
   if (output.type === 'file') {
-    const pattern = output.mount || `${station.slug}-%Y%m%d-%H%M%S.${output.format}`
-    return { id, type: 'file', encoder, path: isAbsolute(pattern) ? pattern : join(stationPaths(station).dir, 'recordings', pattern) }
+    const name = output.mount || `${station.slug}-%Y%m%d-%H%M%S.${output.format === 'mp3' ? 'mp3' : 'ogg'}`
+    // Checked again here: a row written around the model must not reach Liquidsoap either.
+    if (!isRecordingName(name)) {
+      throw new StreamerConfigException(`station "${station.slug}": file output ${output.id} is "${name}", not a file name inside the recordings folder`)
+    }
+    return { id, type: 'file', encoder, path: join(stationPaths(station).dir, 'recordings', name) }
   }
   if (!output.host || !output.port || !output.mount || !output.password) {
     throw new StreamerConfigException(
@@ -230,7 +234,8 @@ export interface ConfigResult {
 /** Renders, checks and installs a station's script and playlists. */
 export async function writeStationConfig(station: Station): Promise<ConfigResult> {
   const paths = stationPaths(station)
-  await mkdir(paths.dir, { recursive: true })
+  // File outputs record into recordings/ (see isRecordingName).
+  await mkdir(join(paths.dir, 'recordings'), { recursive: true })
   const playlists = await stationPlaylists(station)
   const script = await renderScript(await scriptData(station, playlists))
   // Playlists first: the script refers to them, and --check opens them.

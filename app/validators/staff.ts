@@ -7,6 +7,7 @@ import { FREQUENCIES } from '#scheduling/recurrence'
 import { USER_ROLES } from '#models/user'
 import { OUTPUT_FORMATS, OUTPUT_TYPES } from '#models/output'
 import { calendarDate, checkbox, clockTime, slug, zone } from '#validators/rules'
+import { outputMount } from '#validators/output_rules'
 import { EVENT_LEVELS } from '#events/event_types'
 import { parseRules } from '#events/event_filter'
 
@@ -39,7 +40,7 @@ export const outputValidator = vine.compile(
     type: vine.enum(OUTPUT_TYPES),
     host: vine.string().trim().maxLength(255).nullable().optional(),
     port: vine.number().withoutDecimals().range([1, 65535]).nullable().optional(),
-    mount: vine.string().trim().maxLength(500).nullable().optional(),
+    mount: outputMount().nullable().optional(),
     password: vine.string().maxLength(200).nullable().optional(),
     adminUser: vine.string().trim().maxLength(100).nullable().optional(),
     adminPassword: vine.string().maxLength(255).nullable().optional(),

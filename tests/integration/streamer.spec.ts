@@ -330,7 +330,7 @@ test.group('Streamer: dead air', (group) => {
   group.setup(async () => {
     await rm(dir, { recursive: true, force: true })
     station = await Station.create({ name: 'Silent', slug: `silent-${Date.now()}`, timezone: 'Europe/Brussels', path: dir, active: true, isDefault: false })
-    await station.related('outputs').create({ type: 'file', mount: join(dir, 'air.mp3'), format: 'mp3', bitrate: 64, active: true })
+    await station.related('outputs').create({ type: 'file', mount: 'air.mp3', format: 'mp3', bitrate: 64, active: true })
     streamer = new Streamer({ config: true, run: true, monitor: false, delay: 200, timeout: 20 }, new MemoryLogger())
     await streamer.configure([station])
     try {

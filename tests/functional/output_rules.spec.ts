@@ -1,0 +1,54 @@
+import { test } from '@japa/runner'
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import db from '@adonisjs/lucid/services/db'
+import app from '@adonisjs/core/services/app'
+import testUtils from '@adonisjs/core/services/test_utils'
+import Output, { isMountName, isRecordingName } from '#models/output'
+import { StationFactory } from '#database/factories/programme_factories'
+import { UserFactory } from '#database/factories/user_factory'
+import { stationPaths, writeStationConfig } from '#streamer/station_config'
+
+test.group('File outputs write inside the station folder only', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('a recording is a file name with strftime codes; a mount is an absolute path; neither takes .. or control characters', ({ assert }) => {
+    for (const name of ['live.mp3', 'demo-%Y%m%d-%H%M%S.ogg', 'a+b_c.opus']) assert.isTrue(isRecordingName(name), name)
+    for (const name of ['/etc/cron.d/antenne', '../station.liq', 'a/b.mp3', '..mp3', '', 'a\nb', '.hidden', 'x'.repeat(201)]) assert.isFalse(isRecordingName(name), name)
+    for (const mount of ['/demo.mp3', '/a/b.ogg', '/live']) assert.isTrue(isMountName(mount), mount)
+    for (const mount of ['demo.mp3', '/../x', '/demo-fallback.mp3', '/a b', '/x<y>']) assert.isFalse(isMountName(mount), mount)
+  })
+
+  test('a manager posting a file output to an absolute path is refused beside the field, and nothing is saved', async ({ client, assert }) => {
+    const station = await StationFactory.create()
+    const manager = await UserFactory.apply('manager').create()
+    await manager.related('stations').attach([station.id])
+    const response = await client
+      .post(`/staff/stations/${station.id}/outputs`)
+      .form({ _form: 'output-new', type: 'file', mount: '/etc/cron.d/antenne', format: 'mp3', bitrate: '128', active: 'on' })
+      .withCsrfToken()
+      .loginAs(manager)
+      .header('referer', `/staff/stations/${station.id}`)
+      .redirects(0)
+    assert.properties(response.flashMessages().inputErrorsBag, ['mount'])
+    assert.lengthOf(await db.from('outputs').where('station_id', station.id), 0)
+  })
+
+  test('the model refuses such an output whoever saves it, and the renderer refuses a row written around the model', async ({ assert }) => {
+    const station = await StationFactory.merge({ path: app.makePath(`tmp/test/output-rules-${Date.now()}`) }).create()
+    await assert.rejects(() => Output.create({ stationId: station.id, type: 'file', mount: '../../../../etc/cron.d/x', format: 'mp3', bitrate: 128, active: true }), /E_INVALID_RECORD|file name inside/)
+    assert.lengthOf(await db.from('outputs').where('station_id', station.id), 0)
+    await db.table('outputs').insert({ station_id: station.id, type: 'file', mount: '/etc/cron.d/antenne', format: 'mp3', bitrate: 128, active: true })
+    await assert.rejects(() => writeStationConfig(station), /not a file name inside the recordings folder/)
+    assert.isFalse(existsSync(stationPaths(station).script))
+  })
+
+  test('a valid recording name is written inside the station\'s recordings folder', async ({ assert }) => {
+    const station = await StationFactory.merge({ path: app.makePath(`tmp/test/output-rules-${Date.now()}`) }).create()
+    await station.related('outputs').create({ type: 'file', mount: 'air-%Y%m%d.mp3', format: 'mp3', bitrate: 64, active: true })
+    const { script } = await writeStationConfig(station)
+    assert.include(await readFile(script, 'utf8'), JSON.stringify(join(station.workingDir, 'recordings', 'air-%Y%m%d.mp3')))
+    assert.isTrue(existsSync(join(station.workingDir, 'recordings')))
+  })
+})
