@@ -61,8 +61,8 @@ const antenneConfig = {
     liquidsoap: env.get('ANTENNE_LIQUIDSOAP_BIN', 'liquidsoap'),
     /** Loudness the per-sound gain aims at, in LUFS (EBU R128 says -23; streams often use -16). */
     loudnessTarget: env.get('ANTENNE_LOUDNESS_TARGET', -16),
-    /** Where live sources may connect from: 0.0.0.0 for a studio on the network. */
-    harborBind: env.get('ANTENNE_HARBOR_BIND', '0.0.0.0'),
+    /** The address the live input listens on: loopback unless a studio on the network needs 0.0.0.0. */
+    harborBind: env.get('ANTENNE_HARBOR_BIND', '127.0.0.1'),
     /** Seconds ahead of a start at which the monitor cues a diffusion in the dealer. */
     cueLead: 10,
     /** Seconds the dealer gate opens early so that the first frame lands on the start (measured on 2.1.3). */

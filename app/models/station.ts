@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon'
+import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { BaseModel, beforeSave, column, hasMany, scope } from '@adonisjs/lucid/orm'
 import type { HasMany } from '@adonisjs/lucid/types/relations'
@@ -88,5 +89,19 @@ export default class Station extends BaseModel {
     if (!isValidZone(station.timezone)) {
       throw new InvalidRecordException(`station "${station.slug}": invalid time zone "${station.timezone}"`)
     }
+    // A live input gets a password nobody has to invent; a short one is refused (it guards the air).
+    if (station.harborPort !== null && station.harborPort !== undefined && !station.harborPassword) {
+      station.harborPassword = generateHarborPassword()
+    }
+    if (station.$dirty.harborPassword && station.harborPassword && station.harborPassword.length < HARBOR_PASSWORD_MIN) {
+      throw new InvalidRecordException(`station "${station.slug}": the live input's password needs ${HARBOR_PASSWORD_MIN} characters at least`)
+    }
   }
+}
+
+export const HARBOR_PASSWORD_MIN = 16
+
+/** 24 characters of base64url from 18 random bytes. */
+export function generateHarborPassword(): string {
+  return randomBytes(18).toString('base64url')
 }

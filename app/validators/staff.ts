@@ -26,7 +26,7 @@ export const stationValidator = vine.compile(
     hosts: vine.string().trim().maxLength(500).nullable().optional(),
     path: vine.string().trim().maxLength(500).nullable().optional(),
     harborPort: vine.number().withoutDecimals().range([1024, 65535]).nullable().optional(),
-    harborPassword: vine.string().maxLength(200).nullable().optional(),
+    harborPassword: vine.string().minLength(16).maxLength(200).nullable().optional(),
     radiovisTopic: vine.string().trim().maxLength(255).regex(/^\/topic\/[\w./-]+$/).nullable().optional(),
     radiovisText: vine.string().trim().maxLength(128).nullable().optional(),
     radiovisImage: vine.string().trim().maxLength(1000).url({ require_protocol: true }).nullable().optional(),

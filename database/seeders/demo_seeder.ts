@@ -47,8 +47,8 @@ export default class DemoSeeder extends BaseSeeder {
       timezone: ZONE,
       isDefault: true,
       active: true,
+      // The live input's password is generated (see Station); the seeder prints it.
       harborPort: 8005,
-      harborPassword: 'livehackme',
     })
     await station.related('outputs').create({
       type: 'icecast',
@@ -116,6 +116,7 @@ export default class DemoSeeder extends BaseSeeder {
     // Dated archives are the episodes' podcasts.
     await Sound.query().whereNotNull('episode_id').update({ is_public: true })
     console.log(`Demo station ready: ${station.workingDir}, sounds in ${rotation.soundsDir}/..`)
+    console.log(`Live input: a source client connects to 127.0.0.1:${station.harborPort}, mount /live, password ${station.harborPassword}`)
     await this.staff()
     await this.operations()
   }

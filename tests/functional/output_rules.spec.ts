@@ -52,3 +52,38 @@ test.group('File outputs write inside the station folder only', (group) => {
     assert.isTrue(existsSync(join(station.workingDir, 'recordings')))
   })
 })
+
+test.group('The live input', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('a station with a live input gets a generated password of 16+ characters; a short one is refused by the model and the form', async ({ client, assert }) => {
+    const station = await StationFactory.merge({ harborPort: 8099 }).create()
+    assert.isAtLeast(station.harborPassword!.length, 16)
+    const before = station.harborPassword
+    station.harborPassword = 'short'
+    await assert.rejects(() => station.save(), /16 characters at least/)
+    await station.refresh()
+    assert.equal(station.harborPassword, before)
+
+    const admin = await UserFactory.apply('admin').create()
+    const response = await client
+      .post(`/staff/stations/${station.id}`)
+      .form({ name: station.name, slug: station.slug, timezone: station.timezone, harborPort: '8099', harborPassword: '1234567', active: 'on' })
+      .withCsrfToken()
+      .loginAs(admin)
+      .header('referer', `/staff/stations/${station.id}`)
+      .redirects(0)
+    assert.properties(response.flashMessages().inputErrorsBag, ['harborPassword'])
+    await station.refresh()
+    assert.equal(station.harborPassword, before)
+  })
+
+  test('the live input listens on loopback unless configured', async ({ assert }) => {
+    const { default: antenneConfig } = await import('#config/antenne')
+    assert.equal(antenneConfig.streamer.harborBind, '127.0.0.1')
+    const station = await StationFactory.merge({ harborPort: 8098, path: app.makePath(`tmp/test/harbor-${Date.now()}`) }).create()
+    await station.related('outputs').create({ type: 'file', mount: 'x.mp3', format: 'mp3', bitrate: 64, active: true })
+    const { script } = await writeStationConfig(station)
+    assert.include(await readFile(script, 'utf8'), 'settings.harbor.bind_addrs.set(["127.0.0.1"])')
+  })
+})
