@@ -15,9 +15,15 @@ import antenneConfig from '#config/antenne'
 import { sqlDateTime } from '#models/columns'
 import { EVENT_TYPES, type AntenneEvent, type EventType } from '#events/event_types'
 import { formatAway } from '#health/database_outage'
+import { isUnavailable } from '#streamer/log_journal'
 
 /** Events kept in memory at most while neither the database nor the disk takes them. */
 const MEMORY_LIMIT = 100_000
+
+/** An event as a row of the events table. */
+function eventRow(e: AntenneEvent) {
+  return { type: e.type, station: e.station, level: e.level, occurred_at: sqlDateTime(DateTime.fromISO(e.at)), payload: JSON.stringify(e.payload) }
+}
 
 function alive(pid: number) {
   try {
@@ -85,36 +91,24 @@ export class EventOutbox {
     const batch = this.#pending
     this.#pending = []
     this.#writing = batch.length
+    let backlog: AntenneEvent[] = []
     try {
-      const backlog = this.#spooled ? await this.#readSpool() : []
-      const rows = [...backlog, ...batch].map((e) => ({
-        type: e.type,
-        station: e.station,
-        level: e.level,
-        occurred_at: sqlDateTime(DateTime.fromISO(e.at)),
-        payload: JSON.stringify(e.payload),
-      }))
+      backlog = this.#spooled ? await this.#readSpool() : []
+      const rows = [...backlog, ...batch].map(eventRow)
       if (rows.length) {
         await this.#connection().transaction(async (trx) => {
           for (let i = 0; i < rows.length; i += 200) await trx.table('events').multiInsert(rows.slice(i, i + 200))
         })
       }
-      if (backlog.length) {
-        await rm(this.#spool, { force: true })
-        this.#spooled = false
-        const away = this.#spoolingSince === null ? '' : `database back after ${formatAway(Date.now() - this.#spoolingSince)}; `
-        logger.info(`events: ${away}${backlog.length} spooled event(s) written`)
-      }
-      this.#spoolingSince = null
+      await this.#backlogWritten(backlog.length)
     } catch (error) {
-      // A quiet process still replays its spool: try again in a while.
-      if (!this.#retry) {
-        this.#retry = setTimeout(() => {
-          this.#retry = null
-          void this.flush()
-        }, 10_000)
-        this.#retry.unref()
+      if (!isUnavailable(error)) {
+        // The database answers but refuses something: write the rest, set the refused aside.
+        const written = await this.#writeOneByOne([...backlog, ...batch])
+        if (written) await this.#backlogWritten(backlog.length)
+        return
       }
+      this.#retryLater()
       if (batch.length) {
         if (this.#spoolingSince === null && !this.#spooled) logger.warn(`events: database unavailable (${(error as Error).message.split('\n')[0]}); spooling to ${this.#spool}`)
         this.#spoolingSince ??= Date.now()
@@ -123,6 +117,56 @@ export class EventOutbox {
     } finally {
       this.#writing = 0
     }
+  }
+
+  /** A quiet process still replays its spool: try again in a while. */
+  #retryLater() {
+    if (this.#retry) return
+    this.#retry = setTimeout(() => {
+      this.#retry = null
+      void this.flush()
+    }, 10_000)
+    this.#retry.unref()
+  }
+
+  async #backlogWritten(count: number) {
+    if (count) {
+      await rm(this.#spool, { force: true })
+      this.#spooled = false
+      const away = this.#spoolingSince === null ? '' : `database back after ${formatAway(Date.now() - this.#spoolingSince)}; `
+      logger.info(`events: ${away}${count} spooled event(s) written`)
+    }
+    this.#spoolingSince = null
+  }
+
+  /**
+   * One event at a time, after a batch the database refused (like the log
+   * journal): the good ones are written, each refused one goes to
+   * `<spool>.rejected` with the reason, so that one bad event is not retried
+   * for ever. False when the database went away meanwhile (the rest waits).
+   */
+  async #writeOneByOne(events: AntenneEvent[]): Promise<boolean> {
+    for (const [index, event] of events.entries()) {
+      try {
+        await this.#connection().table('events').insert(eventRow(event))
+      } catch (error) {
+        if (isUnavailable(error)) {
+          // Those not written yet wait in memory, in order (the spool is rewritten from them later).
+          this.#pending = [...events.slice(index), ...this.#pending]
+          await rm(this.#spool, { force: true })
+          this.#spooled = false
+          this.#retryLater()
+          return false
+        }
+        const reason = (error as Error).message.split('\n')[0]
+        logger.error(`events: an event refused by the database (${reason}) is kept in ${this.#spool}.rejected`)
+        await mkdir(this.#spoolDir, { recursive: true }).catch(() => {})
+        await appendFile(`${this.#spool}.rejected`, JSON.stringify({ ...event, reason }) + '\n', { mode: 0o640 }).catch((writeError) => {
+          logger.error(`events: and it cannot be kept (${(writeError as Error).message}): ${JSON.stringify(event).slice(0, 500)}`)
+        })
+      }
+    }
+    return true
   }
 
   /**

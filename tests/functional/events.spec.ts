@@ -118,6 +118,26 @@ test.group('Events: the outbox', (group) => {
     }
   })
 
+  test('an event the database refuses is set aside with the reason; the others are written and nothing is retried for ever', async ({ assert }) => {
+    const spool = mkdtempSync(join(tmpdir(), 'antenne-spool-'))
+    const slug = `st-${++serial}`
+    // An orphan spool with a line the events table refuses (no level: NOT NULL).
+    const good = (type: string, i: number) => JSON.stringify({ type, station: slug, level: 'info', at: `2027-01-01T00:00:0${i}.000Z`, payload: {} })
+    const bad = JSON.stringify({ type: 'output_down', station: slug, level: null, at: '2027-01-01T00:00:01.000Z', payload: {} })
+    writeFileSync(join(spool, '999999998.jsonl'), [good('output_down', 0), bad, good('output_up', 2)].join('\n') + '\n')
+    const box = new EventOutbox(spool)
+    await box.adoptOrphanSpools()
+    assert.deepEqual((await Event.query().where('station', slug).orderBy('id')).map((e) => e.type), ['output_down', 'output_up'])
+    assert.isFalse(box.hasBacklog)
+    const rejected = readFileSync(`${box.spoolPath}.rejected`, 'utf8').trim().split('\n').map((line) => JSON.parse(line))
+    assert.lengthOf(rejected, 1)
+    assert.equal(rejected[0].level, null)
+    assert.match(rejected[0].reason, /null|NOT NULL|cannot be null/i)
+    // Emitting again writes the new event only: the refused one is not tried again.
+    await emitMany(box, slug, ['streamer_started'])
+    assert.deepEqual((await Event.query().where('station', slug).orderBy('id')).map((e) => e.type), ['output_down', 'output_up', 'streamer_started'])
+  })
+
   test('the spool of a process that died is adopted and written by the next', async ({ assert }) => {
     const spool = mkdtempSync(join(tmpdir(), 'antenne-spool-'))
     const slug = `st-${++serial}`
