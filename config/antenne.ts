@@ -17,6 +17,18 @@ const antenneConfig = {
   /** Sound folders of the programs: <programsDir>/<program slug>/{archives,excerpts}. */
   programsDir: folder(env.get('ANTENNE_PROGRAMS_DIR', 'tmp/programs')),
 
+  /** Sounds uploaded in the CMS. */
+  uploads: {
+    /** Where a file is received (private: 0700) before it is checked and moved into its program's folder. */
+    stagingDir: folder(env.get('ANTENNE_UPLOADS_DIR', 'tmp/uploads')),
+    /** Largest file, in bytes (a two-hour WAV is about 1.4 GB). */
+    maxBytes: env.get('ANTENNE_UPLOAD_MAX_BYTES', 2 * 1024 ** 3),
+    /** What a station's sounds may take on disk, in bytes. */
+    stationQuotaBytes: env.get('ANTENNE_STATION_QUOTA_BYTES', 50 * 1024 ** 3),
+    /** Longest sound, in seconds. */
+    maxDurationSeconds: env.get('ANTENNE_UPLOAD_MAX_SECONDS', 6 * 3600),
+  },
+
   /** Default title of generated episodes (Aircox's AIRCOX_EPISODE_TITLE). */
   episodeTitle: '{program} – {date}',
 

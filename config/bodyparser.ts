@@ -13,11 +13,13 @@ const bodyParserConfig = defineConfig({
     ],
   },
   multipart: {
-    // Only the CMS's upload forms take files: other routes never spool a body to disk.
-    autoProcess: ['/staff/programs/:id/sounds', '/staff/:kind/:id/tracks.csv'],
+    // No route's multipart body is read here: the two upload routes read their own after
+    // the session, the role and the CSRF token are checked (app/staff/upload_staging.ts),
+    // so a guest's body is never spooled to disk.
+    autoProcess: false,
     convertEmptyStringsToNull: true,
     processManually: [],
-    // A two-hour WAV is about 1.4 GB. Put a body limit in the reverse proxy too (for these two paths only).
+    // The upload routes set their own limit (ANTENNE_UPLOAD_MAX_BYTES); put one in the reverse proxy too.
     limit: '2gb',
     types: ['multipart/form-data'],
   },

@@ -16,16 +16,18 @@ export function validated<Schema extends SchemaTypes>(ctx: HttpContext, validato
 
 /**
  * Runs a domain action; a rule it breaks (an overlap, an invalid schedule)
- * goes back to the form as a message instead of an error page.
+ * goes back to the form as a message instead of an error page. True when it
+ * failed (the redirect back is set: `return failed || ...`), null when done.
  */
-export async function attempt(ctx: HttpContext, action: () => Promise<unknown>, done: string) {
+export async function attempt(ctx: HttpContext, action: () => Promise<unknown>, done: string): Promise<true | null> {
   try {
     await action()
   } catch (error) {
     if (!(error instanceof InvalidRecordException)) throw error
     ctx.session.flashAll()
     ctx.session.flash('problem', error.message)
-    return ctx.response.redirect().back()
+    ctx.response.redirect().back()
+    return true
   }
   ctx.session.flash('notice', done)
   return null

@@ -3,7 +3,10 @@ import Program from '#models/program'
 import Sound from '#models/sound'
 import Episode from '#models/episode'
 import Track from '#models/track'
-import { soundUploadValidator, soundValidator } from '#validators/staff'
+import { soundValidator } from '#validators/staff'
+import { soundUploadValidator } from '#validators/uploads'
+import antenneConfig from '#config/antenne'
+import { discard, receiveFile } from '#staff/upload_staging'
 import { storeUploadedSound } from '#staff/sound_upload'
 import { formatTimestamp } from '#staff/tracklist_editor'
 import { audioMimeType } from '#library/sound_file_name'
@@ -28,14 +31,23 @@ export default class SoundsController {
     return view.render('pages/staff/sounds/index', { program, sounds })
   }
 
-  /** Saves the upload into the program's folder; the library reads and measures it at once. */
+  /**
+   * Receives the upload once the host may add sounds to this program (the
+   * body is not read before), checks and stores it; the library process
+   * reads and measures it in the background.
+   */
   async store(ctx: HttpContext) {
     const program = await Program.findOrFail(ctx.params.id)
     ctx.access.authorize(ctx.access.hostsProgram(program), 'the sounds of this program')
-    const { file, type } = await validated(ctx, soundUploadValidator, { file: ctx.request.file('file'), type: ctx.request.input('type') })
-    let sound: Sound | null = null
-    const failed = await attempt(ctx, async () => (sound = await storeUploadedSound(program, file, type)), ctx.i18n.t('staff.sounds.uploaded'))
-    return failed ?? ctx.response.redirect(`/staff/sounds/${sound!.id}`)
+    const staged = await receiveFile(ctx.request, 'file', antenneConfig.uploads.maxBytes)
+    try {
+      const { file, type } = await validated(ctx, soundUploadValidator, { file: staged ?? undefined, type: ctx.request.input('type') })
+      let sound: Sound | null = null
+      const failed = await attempt(ctx, async () => (sound = await storeUploadedSound(program, file, type)), ctx.i18n.t('staff.sounds.uploaded'))
+      return failed ?? ctx.response.redirect(`/staff/sounds/${sound!.id}`)
+    } finally {
+      await discard(staged)
+    }
   }
 
   async show({ view, params, access }: HttpContext) {

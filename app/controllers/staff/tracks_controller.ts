@@ -1,11 +1,16 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { readFile } from 'node:fs/promises'
-import { tracklistCsvValidator, tracklistValidator } from '#validators/staff'
+import { tracklistValidator } from '#validators/staff'
+import { tracklistCsvValidator } from '#validators/uploads'
+import { discard, receiveFile } from '#staff/upload_staging'
 import { trackRows, tracklistOwner } from '#staff/tracklist_editor'
 import { saveTracklist, type TrackRow } from '#library/tracklist_import'
 import { parseTracklistCsv } from '#library/tracklist_csv'
 import { InvalidArgumentException } from '#exceptions/domain'
-import { validated } from '#controllers/staff/form'
+import { attempt, validated } from '#controllers/staff/form'
+
+/** A tracklist CSV of a few thousand rows is far below this. */
+const CSV_MAX_BYTES = 1024 * 1024
 
 /**
  * The rows of the tracklist form, in their order: each row has a `position`
@@ -30,9 +35,9 @@ export default class TracksController {
     const { owner, key } = await tracklistOwner(ctx.params.kind, ctx.params.id)
     ctx.access.authorize(ctx.access.hostsProgram(owner.program), 'this tracklist')
     const { tracks } = await validated(ctx, tracklistValidator, tracklistRows(ctx.request.body()))
-    await saveTracklist(key, trackRows(tracks))
-    ctx.session.flash('notice', ctx.i18n.t('staff.tracks.saved', { count: tracks.length }))
-    return ctx.response.redirect().back()
+    // A timestamp after the end of the sound comes back as the form's message.
+    const failed = await attempt(ctx, () => saveTracklist(key, trackRows(tracks)), ctx.i18n.t('staff.tracks.saved', { count: tracks.length }))
+    return failed ?? ctx.response.redirect().back()
   }
 
   /**
@@ -42,17 +47,19 @@ export default class TracksController {
   async csv(ctx: HttpContext) {
     const { owner, key } = await tracklistOwner(ctx.params.kind, ctx.params.id)
     ctx.access.authorize(ctx.access.hostsProgram(owner.program), 'this tracklist')
-    const { csv } = await validated(ctx, tracklistCsvValidator, { csv: ctx.request.file('csv') })
+    const staged = await receiveFile(ctx.request, 'csv', CSV_MAX_BYTES)
     let tracks: TrackRow[]
     try {
-      tracks = parseTracklistCsv(await readFile(csv.tmpPath!, 'utf8'))
+      const { csv } = await validated(ctx, tracklistCsvValidator, { csv: staged ?? undefined })
+      tracks = parseTracklistCsv(await readFile(csv.path, 'utf8'))
     } catch (error) {
       if (!(error instanceof InvalidArgumentException)) throw error
       ctx.session.flash('problem', error.message)
       return ctx.response.redirect().back()
+    } finally {
+      await discard(staged)
     }
-    await saveTracklist(key, tracks)
-    ctx.session.flash('notice', ctx.i18n.t('staff.tracks.saved', { count: tracks.length }))
-    return ctx.response.redirect().back()
+    const failed = await attempt(ctx, () => saveTracklist(key, tracks), ctx.i18n.t('staff.tracks.saved', { count: tracks.length }))
+    return failed ?? ctx.response.redirect().back()
   }
 }
