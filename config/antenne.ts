@@ -14,7 +14,7 @@ const antenneConfig = {
   /** Working folders of the stations (station.liq, playlists, sockets) when a station has no path. */
   stationsDir: folder(env.get('ANTENNE_STATIONS_DIR', 'tmp/stations')),
 
-  /** Sound folders of the programs: <programsDir>/<program slug>/{archives,excerpts}. */
+  /** Sound folders of the programs: <programsDir>/<station slug>/<program slug>/{archives,excerpts}. */
   programsDir: folder(env.get('ANTENNE_PROGRAMS_DIR', 'tmp/programs')),
 
   /** Sounds uploaded in the CMS. */
@@ -107,7 +107,11 @@ const antenneConfig = {
     retentionDays: env.get('ANTENNE_EVENTS_RETENTION_DAYS', 30),
   },
 
-  /** The public address of the web site, for links sent elsewhere (RadioVIS slides, webhooks). */
+  /**
+   * The public address of the web site, for links sent elsewhere (RSS, iCal,
+   * RadioVIS slides, webhooks), never the request's Host; in production the
+   * only host name served besides the stations' hosts (public_host_middleware).
+   */
   publicUrl: env.get('ANTENNE_PUBLIC_URL') ?? `http://${env.get('HOST', '127.0.0.1')}:${env.get('PORT', 3333)}`,
 
   /** RadioVIS now playing through RabbitMQ (STOMP plugin or a RadioVIS server in front). */

@@ -231,8 +231,19 @@ export class SoundLibrary {
       return []
     })
     for (const entry of entries) {
-      if (entry.isDirectory() && !entry.name.startsWith('.') && !folders.has(join(root, entry.name))) {
-        this.#warn(`${join(root, entry.name)}: no program has this folder (slug "${entry.name}"); not scanned`)
+      if (!entry.isDirectory() || entry.name.startsWith('.')) continue
+      const dir = join(root, entry.name)
+      if (folders.has(dir)) continue
+      // A station's folder holds its programs' folders (<station slug>/<program slug>).
+      const programs = [...folders.keys()].filter((folder) => folder.startsWith(dir + sep))
+      if (!programs.length) {
+        this.#warn(`${dir}: no program has this folder (slug "${entry.name}"); not scanned`)
+        continue
+      }
+      for (const inner of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+        if (inner.isDirectory() && !inner.name.startsWith('.') && !folders.has(join(dir, inner.name))) {
+          this.#warn(`${join(dir, inner.name)}: no program of this station has this folder (slug "${inner.name}"); not scanned`)
+        }
       }
     }
   }

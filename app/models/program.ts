@@ -1,10 +1,10 @@
 import { DateTime } from 'luxon'
-import { join } from 'node:path'
-import { BaseModel, belongsTo, column, hasMany, hasOne, scope } from '@adonisjs/lucid/orm'
+import { isAbsolute, join } from 'node:path'
+import { BaseModel, beforeCreate, beforeSave, belongsTo, column, hasMany, hasOne, scope } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany, HasOne } from '@adonisjs/lucid/types/relations'
 import antenneConfig from '#config/antenne'
 import { booleanColumn, utcInstant } from '#models/columns'
-import { NotFoundException } from '#exceptions/domain'
+import { InvalidRecordException, NotFoundException } from '#exceptions/domain'
 import Station from '#models/station'
 import Stream from '#models/stream'
 import Schedule from '#models/schedule'
@@ -63,9 +63,38 @@ export default class Program extends BaseModel {
   @hasMany(() => Sound)
   declare sounds: HasMany<typeof Sound>
 
-  /** The program's sound folder: <programs dir>/<slug> unless set. */
+  /**
+   * The program's sound folder: `path` inside the programs folder
+   * (`<station slug>/<program slug>`, set at creation), or an absolute path.
+   * Slugs are unique per station only: without the station's name, two
+   * stations' programs would share a folder, and one could put sounds on the
+   * other's air.
+   */
   get soundsDir(): string {
-    return this.path || join(antenneConfig.programsDir, this.slug)
+    if (!this.path) return join(antenneConfig.programsDir, this.slug)
+    return isAbsolute(this.path) ? this.path : join(antenneConfig.programsDir, this.path)
+  }
+
+  /** The queries of a hook go where the program is saved: its transaction, or its connection. */
+  #sameClient() {
+    return this.$trx ? { client: this.$trx } : { connection: this.$options?.connection }
+  }
+
+  @beforeCreate()
+  static async namespaceFolder(program: Program) {
+    if (program.path) return
+    const station = await Station.query(program.#sameClient()).where('id', program.stationId).first()
+    if (station) program.path = `${station.slug}/${program.slug}`
+  }
+
+  /** A folder is one program's: a path another program uses is refused. */
+  @beforeSave()
+  static async folderOfItsOwn(program: Program) {
+    if (!program.path || !program.$dirty.path) return
+    const query = Program.query(program.#sameClient()).where('path', program.path)
+    if (program.$isPersisted) query.whereNot('id', program.id)
+    const other = await query.first()
+    if (other) throw new InvalidRecordException(`the folder ${program.path} is already the program "${other.slug}"'s (station ${other.stationId})`)
   }
 
   get archivesDir(): string {

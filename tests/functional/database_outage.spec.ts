@@ -268,7 +268,8 @@ test.group('Database outages: one line when the database goes, one when it is ba
   test('node ace sounds --monitor: a file added during the outage is one warning, then one line when the database is back, and the file is in', async ({ assert }) => {
     const programsDir = await mkdtemp(join(tmpdir(), 'antenne-outage-programs-'))
     const program = await Program.create({ stationId: station.id, title: 'Outage Show', slug: `outage-show-${process.pid}-${serial}`, active: true }, { connection: MARIADB_CONNECTION })
-    const folder = join(programsDir, program.slug)
+    // The program's folder inside the watcher's programs folder (<station slug>/<program slug>).
+    const folder = join(programsDir, program.path!)
     await mkdir(join(folder, 'archives'), { recursive: true })
     const watcher = ace(['sounds', '--monitor'], link, { ANTENNE_PROGRAMS_DIR: programsDir })
     processes.push(watcher)
