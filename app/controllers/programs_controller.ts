@@ -37,7 +37,7 @@ export default class ProgramsController {
       .where('slug', String(ctx.params.episode))
       .preload('diffusions', (d) => d.orderBy('start'))
       .preload('tracks', (t) => t.orderBy('position'))
-      .preload('sounds', (s) => s.where('is_public', true).whereNot('type', 'removed').orderBy('path'))
+      .preload('sounds', (s) => s.withScopes((scopes) => scopes.servable()).orderBy('path'))
       .first()
     if (!episode) throw new NotFoundException(`no episode "${ctx.params.episode}"`)
     return ctx.view.render('pages/programs/episode', { program, episode })

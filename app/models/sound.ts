@@ -142,6 +142,19 @@ export default class Sound extends BaseModel {
     query.where('is_public', true)
   })
 
+  /**
+   * What the public site may serve: public, on disk, and audio as far as the
+   * library or the upload could tell (a format or a duration read from it).
+   * A text or zero-filled file named .mp3 and copied into a folder is listed
+   * in the CMS with its fault, never served as a podcast.
+   */
+  static servable = scope((query) => {
+    query
+      .where('is_public', true)
+      .whereNot('type', 'removed')
+      .where((audio) => audio.whereNotNull('codec').orWhereNotNull('duration'))
+  })
+
   static goodQuality = scope((query) => {
     query.where('is_good_quality', true)
   })

@@ -146,6 +146,16 @@ test.group('Public site', (group) => {
     assert.include(ics.text(), 'SUMMARY:Morning Talk: Tomorrow\\, live\r\n')
   })
 
+  test('a public "sound" the library could read no audio from (text named .mp3) is never served nor listed', async ({ client, assert }) => {
+    const { show } = await radio()
+    const { episode } = await airing(show, DateTime.utc().plus({ days: 2 }).startOf('hour'), 60, 'Junk')
+    // As the library records a file it found no audio in: no format, no duration.
+    const junk = await Sound.create({ programId: show.id, episodeId: episode.id, name: 'junk', path: `/srv/junk-${++serial}.mp3`, type: 'archive', isPublic: true, size: 100 })
+    ;(await client.get(`/podcasts/${junk.id}`)).assertStatus(404)
+    assert.notInclude((await client.get(`/programs/${show.slug}/podcast.rss`)).text(), `/podcasts/${junk.id}"`)
+    assert.notInclude((await client.get(`/programs/${show.slug}/${episode.slug}`)).text(), `src="/podcasts/${junk.id}"`)
+  })
+
   test('an episode page lists its airings, tracklist and podcasts', async ({ client, assert }) => {
     const { show } = await radio()
     const { episode } = await airing(show, DateTime.fromISO('2030-01-02T08:00', { zone: ZONE }), 60, 'New Year Talk')
@@ -153,7 +163,7 @@ test.group('Public site', (group) => {
       { episodeId: episode.id, position: 0, title: 'Les Ondes', artist: 'Signal Clair' },
       { episodeId: episode.id, position: 1, title: 'Night Bus', artist: 'The Relays' },
     ])
-    const podcast = await Sound.create({ programId: show.id, episodeId: episode.id, name: 'New Year Talk', path: '/srv/nyt.mp3', type: 'archive', isPublic: true })
+    const podcast = await Sound.create({ programId: show.id, episodeId: episode.id, name: 'New Year Talk', path: '/srv/nyt.mp3', type: 'archive', isPublic: true, duration: 1800 })
     await Sound.create({ programId: show.id, episodeId: episode.id, name: 'Private', path: '/srv/private.mp3', type: 'archive', isPublic: false })
     const html = (await client.get(`/programs/${show.slug}/${episode.slug}`)).text()
     assert.match(html, /Les Ondes[\s\S]*Signal Clair[\s\S]*Night Bus/)
