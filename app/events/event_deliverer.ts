@@ -17,7 +17,7 @@ import EventDelivery, { type DeliveryStatus } from '#models/event_delivery'
 import { sqlDateTime } from '#models/columns'
 import { passes } from '#events/event_filter'
 import { transportFor, type SinkTransport } from '#events/sink_transports'
-import { backoffDelay } from '#streamer/liquidsoap_supervisor'
+import { backoffDelay } from '#events/retry_backoff'
 import { DatabaseOutage } from '#health/database_outage'
 
 const LEASE_MS = 30_000
@@ -93,7 +93,7 @@ export class EventDeliverer {
         await this.#advance(sink, last, message)
         return 'failed'
       }
-      const delay = backoffDelay(attempt - 1, { first: antenneConfig.events.retryFirst, max: antenneConfig.events.retryMax, healthyAfter: 0 })
+      const delay = backoffDelay(attempt - 1, { first: antenneConfig.events.retryFirst, max: antenneConfig.events.retryMax })
       await this.#record(sink, matched, 'retry', attempt, duration, message)
       if (attempt === 1) this.#logger.warn(`events: sink "${sink.name}" (${sink.safeUrl}) failed: ${message}; retrying`)
       sink.merge({ attempts: attempt, nextAttemptAt: now.plus({ milliseconds: delay }), lastError: message })

@@ -22,20 +22,6 @@ import { afterExit, DEFAULT_RESTART_POLICY, restartDelay, type RestartPolicy, ty
 import { clearStaleLiquidsoap, processName, processRunning, terminate } from '#streamer/zombies'
 import type { StationPaths } from '#streamer/station_config'
 
-export interface BackoffPolicy {
-  /** First delay, in ms. */
-  first: number
-  /** Longest delay, in ms. */
-  max: number
-  /** A run this long (ms) counts as healthy and resets the backoff. */
-  healthyAfter: number
-}
-
-/** Delay before retry number `attempt` (0-based): doubling from `first`, capped. */
-export function backoffDelay(attempt: number, policy: { first: number; max: number; healthyAfter?: number }): number {
-  return Math.min(policy.max, policy.first * 2 ** Math.max(0, attempt))
-}
-
 export interface SupervisedStation {
   slug: string
   timezone: string

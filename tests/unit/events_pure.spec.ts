@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { backoffDelay } from '#events/retry_backoff'
 import { createHmac } from 'node:crypto'
 import { FilterSyntaxError, matchesRule, parseRules, passes } from '#events/event_filter'
 import { routingKey, signature, transportFor } from '#events/sink_transports'
@@ -98,5 +99,12 @@ test.group('RadioVIS messages', () => {
     assert.lengthOf(long![0].body, 'TEXT '.length + 128)
     assert.notInclude(long![0].body, '\n')
     assert.deepEqual(defaultMessages({ ...station, radiovisImage: null }), [{ destination: '/topic/fm/ce1/c479/09580/text', body: 'TEXT Radio Nord' }])
+  })
+})
+
+test.group('Sink retries', () => {
+  test('retries back off doubling from the first delay, capped', ({ assert }) => {
+    const policy = { first: 500, max: 30_000 }
+    assert.deepEqual([0, 1, 2, 3, 6, 7, 20].map((n) => backoffDelay(n, policy)), [500, 1000, 2000, 4000, 30_000, 30_000, 30_000])
   })
 })

@@ -2,7 +2,6 @@ import { test } from '@japa/runner'
 import { ReplyFramer, commandLine, replyError } from '#streamer/telnet'
 import { encoderFor, liq, playlistId, playlistText, requestUri, soundGain, timeWindow } from '#streamer/liquidsoap_script'
 import { airingKey, parseStatus, resumePoint } from '#streamer/on_air_status'
-import { backoffDelay } from '#streamer/liquidsoap_supervisor'
 import { afterExit, restartDelay } from '#streamer/restart_policy'
 import { tcpListenInodes, unixSocketInodes } from '#streamer/zombies'
 
@@ -133,11 +132,6 @@ test.group('On-air status', () => {
 })
 
 test.group('Supervision', () => {
-  test('retries back off doubling from the first delay, capped', ({ assert }) => {
-    const policy = { first: 500, max: 30_000 }
-    assert.deepEqual([0, 1, 2, 3, 6, 7, 20].map((n) => backoffDelay(n, policy)), [500, 1000, 2000, 4000, 30_000, 30_000, 30_000])
-  })
-
   test('a script that ran fine is restarted at once, then within 2 s however often it crashes', ({ assert }) => {
     let state = { attempt: 0, proven: true }
     const delays: number[] = []
