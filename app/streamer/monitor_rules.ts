@@ -139,10 +139,12 @@ export class MonitorRules {
 
   /** A Liquidsoap that (re)started: forget its predecessor's airings, resume the diffusion, release the rotation. */
   #newInstance(status: OnAirStatus, catalog: CatalogView, now: number, out: Outcome) {
-    if (this.instance !== null) out.notes.push({ level: 'warn', message: 'Liquidsoap restarted: resuming' })
+    if (this.instance !== null) out.notes.push({ level: 'warn', message: 'Liquidsoap restarted' })
     this.instance = status.started
     this.seen.clear()
     this.cued.clear()
+    // A new process connects its outputs in its first second: that is no output going down.
+    this.outputs = {}
     const resume = this.#resumeDiffusion(status, catalog, now)
     if (resume) out.commands.push(resume)
     // The diffusion is queued first (or there is none): then the rotation may go on air.
@@ -354,6 +356,8 @@ export class MonitorRules {
     this.live = status.live
     for (const [output, up] of Object.entries(status.outputs)) {
       const before = this.outputs[output]
+      // Not connected yet at the first look (a new process, a first tick): its first state is "up".
+      if (before === undefined && !up) continue
       if (before === true && !up) out.events.push({ type: 'output_down', at: now, payload: { output } })
       if (before === false && up) out.events.push({ type: 'output_up', at: now, payload: { output } })
       this.outputs[output] = up

@@ -168,7 +168,7 @@ test.group('Monitor rules: restarts, resume and adoption', () => {
     assert.deepInclude(resume, { purpose: 'resume', diffusionId: 1, gate: s(0), resumeAt: { index: 1, offset: 100 } })
     assert.deepEqual(resume.first, { liq_cue_in: '100.000', antenne_resume: 1 })
     assert.deepEqual(resume.sounds.map((x) => x.path), ['/part2.mp3'])
-    assert.include(restarted.observed.notes.map((n) => n.message), 'Liquidsoap restarted: resuming')
+    assert.include(restarted.observed.notes.map((n) => n.message), 'Liquidsoap restarted')
     // The resumed sound on air is not a new airing: nothing logged.
     const back = tick(monitor, view, status(s(1), { started: s(-2), active: 'dealer', rid: '1', filename: '/part2.mp3', diffusionId: 1, resumed: true, firstOnAir: s(0.5) }), s(1))
     assert.deepEqual(back.all.flatMap((o) => o.entries), [])
@@ -248,6 +248,17 @@ test.group('Monitor rules: sounds, tracks and transitions', () => {
     assert.deepEqual(tick(monitor, view, { ...silent, now: s(1) }, s(1)).concluded.commands, [])
     tick(monitor, view, status(s(2)), s(2))
     assert.deepEqual(tick(monitor, view, status(s(30), { blankSince: s(25) }), s(30)).concluded.events.map((e) => e.type), ['dead_air'])
+  })
+
+  test('a restarted Liquidsoap whose outputs are still connecting is no output going down', ({ assert }) => {
+    const monitor = rules()
+    const view = catalog([])
+    tick(monitor, view, status(s(0), { outputs: { output_1: true } }), s(0))
+    const restarted = tick(monitor, view, status(s(3), { started: s(2), outputs: { output_1: false } }), s(3)).concluded
+    assert.deepEqual(restarted.events, [])
+    const lost = tick(monitor, view, status(s(9), { started: s(2), outputs: { output_1: true } }), s(9)).concluded
+    assert.deepEqual(lost.events, [])
+    assert.deepEqual(tick(monitor, view, status(s(10), { started: s(2), outputs: { output_1: false } }), s(10)).concluded.events.map((e) => e.type), ['output_down'])
   })
 
   test('live input and outputs are told when they change, not at the first look', ({ assert }) => {
