@@ -243,7 +243,8 @@ export async function writeStationConfig(station: Station): Promise<ConfigResult
   const scriptChanged = (await readOrNull(paths.script)) !== script
   if (scriptChanged) {
     const candidate = join(paths.dir, 'station.check.liq')
-    await writeFile(candidate, script)
+    // It holds the outputs' passwords: not for other users.
+    await writeFile(candidate, script, { mode: 0o640 })
     try {
       await checkScript(candidate)
       await rename(candidate, paths.script)

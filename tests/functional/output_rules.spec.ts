@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import db from '@adonisjs/lucid/services/db'
@@ -50,6 +50,8 @@ test.group('File outputs write inside the station folder only', (group) => {
     const { script } = await writeStationConfig(station)
     assert.include(await readFile(script, 'utf8'), JSON.stringify(join(station.workingDir, 'recordings', 'air-%Y%m%d.mp3')))
     assert.isTrue(existsSync(join(station.workingDir, 'recordings')))
+    // The script holds the outputs' passwords: other users may not read it.
+    assert.equal(statSync(script).mode & 0o007, 0)
   })
 })
 
