@@ -6,8 +6,8 @@
 | are the station's own folders, to be copied by its usual file backups.
 */
 import { DateTime } from 'luxon'
-import { readdir, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises'
-import { dirname, join, relative, resolve, sep } from 'node:path'
+import { readdir, readFile, rename, rm, stat, writeFile, mkdir } from 'node:fs/promises'
+import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path'
 import db from '@adonisjs/lucid/services/db'
 import antenneConfig from '#config/antenne'
 import { InvalidArgumentException } from '#exceptions/domain'
@@ -93,62 +93,126 @@ export async function pruneBackups(dir: string, keep: number) {
   return old
 }
 
+interface StationFile {
+  /** Where it goes, checked. */
+  target: string
+  content: Buffer
+}
+
+interface BackupPlan {
+  header: Record<string, unknown>
+  counts: Record<string, number>
+  files: StationFile[]
+}
+
 /**
- * Replaces the whole database (and the station configuration files) with a
- * backup's, in one transaction: a backup that cannot be read or applied
- * leaves the database as it was.
+ * Where a backup's station file goes: `station.liq` or a playlist, inside
+ * the stations folder, or inside the folder of a station of the same backup
+ * that has a path of its own. Anything else is refused (a crafted backup
+ * must not write a script or a playlist anywhere else).
  */
-export async function restoreBackup(path: string) {
+export function stationFileTarget(file: unknown, absolute: unknown, stationsDir: string, stationPaths: string[]): string | null {
+  if (typeof file !== 'string' || !/(^|\/)(station\.liq|[^/]+\.m3u)$/.test(file) || file.includes('\0')) return null
+  if (absolute === true) {
+    if (!isAbsolute(file) || normalize(file) !== file) return null
+    return stationPaths.some((dir) => dirname(file) === resolve(dir)) ? file : null
+  }
+  if (isAbsolute(file) || file.split(/[\\/]/).some((part) => part === '..' || part === '')) return null
+  const target = resolve(stationsDir, file)
+  return target.startsWith(resolve(stationsDir) + sep) ? target : null
+}
+
+/** The first pass: every entry read and checked, nothing touched. */
+async function planRestore(path: string): Promise<BackupPlan> {
   const lines = readJsonlGzip(resolve(path))
   const first = await lines.next()
   const header = first.value as Record<string, unknown> | undefined
   if (!header || header.format !== BACKUP_FORMAT) throw new InvalidArgumentException(`${path} is not an Antenne backup`)
+  if (header.version !== 1) throw new InvalidArgumentException(`${path} is a backup of version ${JSON.stringify(header.version)}; this Antenne reads version 1`)
   const ours = await migrations()
-  const theirs = (header.migrations as string[]) ?? []
+  const theirs = Array.isArray(header.migrations) ? (header.migrations as unknown[]).map(String) : []
   const newer = theirs.filter((m) => !ours.includes(m))
   if (newer.length) throw new InvalidArgumentException(`${path} comes from a newer Antenne (migrations ${newer.join(', ')}): upgrade first`)
-
   const counts: Record<string, number> = {}
-  const files: Array<{ file: string; absolute: boolean; content: string }> = []
+  const stationPaths: string[] = []
+  const files: Array<{ file: unknown; absolute: unknown; content: unknown }> = []
+  let n = 1
+  for await (const line of lines) {
+    n++
+    if (typeof line !== 'object' || line === null) throw new InvalidArgumentException(`${path}, entry ${n}: not an object`)
+    if ('file' in line) {
+      files.push(line as { file: unknown; absolute: unknown; content: unknown })
+      continue
+    }
+    const table = String((line as { table?: unknown }).table)
+    const row = (line as { row?: unknown }).row
+    if (!(TABLES as readonly string[]).includes(table)) throw new InvalidArgumentException(`${path}, entry ${n}: unknown table "${table}"`)
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new InvalidArgumentException(`${path}, entry ${n}: a row of ${table} that is not an object`)
+    if (table === 'stations' && typeof (row as { path?: unknown }).path === 'string') stationPaths.push((row as { path: string }).path)
+    counts[table] = (counts[table] ?? 0) + 1
+  }
+  const checked: StationFile[] = []
+  for (const entry of files) {
+    const target = stationFileTarget(entry.file, entry.absolute, antenneConfig.stationsDir, stationPaths)
+    if (!target) throw new InvalidArgumentException(`${path}: not a station configuration file inside a station's folder: ${JSON.stringify(entry.file)}`)
+    if (typeof entry.content !== 'string') throw new InvalidArgumentException(`${path}: ${entry.file} has no content`)
+    checked.push({ target, content: Buffer.from(entry.content, 'base64') })
+  }
+  return { header, counts, files: checked }
+}
+
+/**
+ * Replaces the whole database and the station configuration files with a
+ * backup's, all or nothing: every entry is checked first (tables, rows,
+ * file paths, versions); the files are written beside their places, the
+ * database is replaced in one transaction, and only then are the files put
+ * in place. A backup that cannot be read, checked or applied changes nothing.
+ */
+export async function restoreBackup(path: string) {
+  const plan = await planRestore(path)
+  const staged: Array<{ temporary: string; target: string }> = []
   const client = db.connection()
   const mysql = client.dialect.name === 'mysql'
-  await client.transaction(async (trx) => {
-    // References are restored in order, except rows pointing at later rows of their own table (reruns).
-    if (mysql) await trx.rawQuery('SET FOREIGN_KEY_CHECKS = 0')
-    else await trx.rawQuery('PRAGMA defer_foreign_keys = ON')
-    try {
-      for (const table of [...TABLES].reverse()) await trx.from(table).delete()
-      let batch: Array<Record<string, unknown>> = []
-      let batchTable = ''
-      const flush = async () => {
-        if (batch.length) await trx.table(batchTable).multiInsert(batch)
-        batch = []
-      }
-      for await (const line of lines) {
-        if (line.file) {
-          files.push(line as { file: string; absolute: boolean; content: string })
-          continue
-        }
-        const table = String(line.table)
-        if (!(TABLES as readonly string[]).includes(table)) throw new InvalidArgumentException(`${path}: unknown table "${table}"`)
-        if (table !== batchTable || batch.length >= 500) {
-          await flush()
-          batchTable = table
-        }
-        batch.push(line.row)
-        counts[table] = (counts[table] ?? 0) + 1
-      }
-      await flush()
-    } finally {
-      if (mysql) await trx.rawQuery('SET FOREIGN_KEY_CHECKS = 1')
+  try {
+    for (const file of plan.files) {
+      await mkdir(dirname(file.target), { recursive: true })
+      const temporary = `${file.target}.restore-${process.pid}`
+      staged.push({ temporary, target: file.target })
+      // station.liq holds the Icecast source passwords: not for other users.
+      await writeFile(temporary, file.content, { mode: 0o640 })
     }
-  })
-  for (const { file, absolute, content } of files) {
-    if (!/(^|\/)(station\.liq|[^/]+\.m3u)$/.test(file)) throw new InvalidArgumentException(`${path}: not a station configuration file: ${file}`)
-    const target = absolute ? file : join(antenneConfig.stationsDir, file)
-    if (!absolute && !resolve(target).startsWith(resolve(antenneConfig.stationsDir) + sep)) throw new InvalidArgumentException(`${path}: a file outside the stations folder: ${file}`)
-    await mkdir(dirname(target), { recursive: true })
-    await writeFile(target, Buffer.from(content, 'base64'))
+    await client.transaction(async (trx) => {
+      // References are restored in order, except rows pointing at later rows of their own table (reruns).
+      if (mysql) await trx.rawQuery('SET FOREIGN_KEY_CHECKS = 0')
+      else await trx.rawQuery('PRAGMA defer_foreign_keys = ON')
+      try {
+        for (const table of [...TABLES].reverse()) await trx.from(table).delete()
+        let batch: Array<Record<string, unknown>> = []
+        let batchTable = ''
+        const flush = async () => {
+          if (batch.length) await trx.table(batchTable).multiInsert(batch)
+          batch = []
+        }
+        const lines = readJsonlGzip(resolve(path))
+        await lines.next()
+        for await (const line of lines) {
+          if ('file' in line) continue
+          const table = String(line.table)
+          if (table !== batchTable || batch.length >= 500) {
+            await flush()
+            batchTable = table
+          }
+          batch.push(line.row)
+        }
+        await flush()
+      } finally {
+        if (mysql) await trx.rawQuery('SET FOREIGN_KEY_CHECKS = 1')
+      }
+    })
+  } catch (error) {
+    await Promise.all(staged.map(({ temporary }) => rm(temporary, { force: true })))
+    throw error
   }
-  return { counts, files: files.length, created: String(header.created) }
+  for (const { temporary, target } of staged) await rename(temporary, target)
+  return { counts: plan.counts, files: plan.files.length, created: String(plan.header.created) }
 }

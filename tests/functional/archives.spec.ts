@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import { mkdtempSync, readdirSync, writeFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs'
-import { gzipSync } from 'node:zlib'
+import { gunzipSync, gzipSync } from 'node:zlib'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import db from '@adonisjs/lucid/services/db'
@@ -14,7 +14,7 @@ import Station from '#models/station'
 import { ProgramFactory, StationFactory } from '#database/factories/programme_factories'
 import { LogArchiver, archivePath } from '#archives/log_archiver'
 import { readJsonlGzip } from '#archives/jsonl_gzip'
-import { createBackup, restoreBackup } from '#archives/backup'
+import { createBackup, restoreBackup, stationFileTarget } from '#archives/backup'
 import LogsArchive from '#commands/logs_archive'
 import Restore from '#commands/restore'
 import { runCommand } from '#tests/helpers'
@@ -138,9 +138,55 @@ test.group('node ace backup and restore', (group) => {
     const dir = mkdtempSync(join(tmpdir(), 'antenne-backups-'))
     writeFileSync(join(dir, 'fake.backup.gz'), gzipSync('{"format":"something-else"}\n'))
     await assert.rejects(() => restoreBackup(join(dir, 'fake.backup.gz')), /is not an Antenne backup/)
-    writeFileSync(join(dir, 'bad.backup.gz'), gzipSync(`{"format":"antenne-backup","migrations":[]}\n{"table":"stations","row":{"id":1}}\n{"table":"nope","row":{}}\n`))
+    writeFileSync(join(dir, 'bad.backup.gz'), gzipSync(`{"format":"antenne-backup","version":1,"migrations":[]}\n{"table":"stations","row":{"id":1}}\n{"table":"nope","row":{}}\n`))
     await assert.rejects(() => restoreBackup(join(dir, 'bad.backup.gz')), /unknown table "nope"/)
     assert.exists(await Station.find(station.id))
     void db
+  })
+
+  test('a crafted backup (a bad file entry after good rows, a script outside the stations) changes nothing: database and files stay', async ({ assert }) => {
+    const station = await StationFactory.merge({ slug: `crafted-${++serial}-${Date.now()}` }).create()
+    const script = stationPaths(station).script
+    mkdirSync(stationPaths(station).dir, { recursive: true })
+    writeFileSync(script, '# before\n')
+    const dir = mkdtempSync(join(tmpdir(), 'antenne-backups-'))
+    const good = await createBackup(dir, 5, DateTime.fromISO('2026-12-01T00:00:00Z'))
+    const after = await Station.create({ name: 'After', slug: `after-${++serial}`, timezone: ZONE, active: true, isDefault: false })
+    const outside = join(mkdtempSync(join(tmpdir(), 'antenne-outside-')), 'station.liq')
+    const content = Buffer.from('# evil\n').toString('base64')
+    const lines = gunzipSync(readFileSync(good.path)).toString('utf8')
+    const crafted = [
+      `{"file":"../../outside/station.liq","absolute":false,"content":"${content}"}`,
+      `{"file":${JSON.stringify(outside)},"absolute":true,"content":"${content}"}`,
+      `{"file":"${station.slug}/notes.txt","absolute":false,"content":"${content}"}`,
+      `{"file":"${station.slug}/station.liq","absolute":false,"content":"${content}"}\n{"file":"${station.slug}/x.m3u","absolute":false}`,
+    ]
+    for (const [i, line] of crafted.entries()) {
+      const path = join(dir, `crafted-${i}.backup.gz`)
+      writeFileSync(path, gzipSync(lines + line + '\n'))
+      await assert.rejects(() => restoreBackup(path), /not a station configuration file|has no content/)
+    }
+    // A row the database refuses, after the files were staged: the transaction and the staged files are undone.
+    const refusedRow = join(dir, 'refused-row.backup.gz')
+    writeFileSync(refusedRow, gzipSync(lines + '{"table":"stations","row":{"no_such_column":1}}\n'))
+    await assert.rejects(() => restoreBackup(refusedRow))
+    // Nothing changed: the station made after the backup is there, the script is as it was, nothing written outside.
+    assert.exists(await Station.find(after.id))
+    assert.equal(readFileSync(script, 'utf8'), '# before\n')
+    assert.isFalse(existsSync(outside))
+    assert.deepEqual(readdirSync(stationPaths(station).dir).filter((name) => name.includes('.restore-')), [])
+    const newer = join(dir, 'newer.backup.gz')
+    writeFileSync(newer, gzipSync(`{"format":"antenne-backup","version":2,"migrations":[]}\n`))
+    await assert.rejects(() => restoreBackup(newer), /version 2/)
+  })
+
+  test('station files go inside the stations folder, or inside the folder of a station of the backup', ({ assert }) => {
+    const root = '/srv/antenne/stations'
+    assert.equal(stationFileTarget('demo/station.liq', false, root, []), '/srv/antenne/stations/demo/station.liq')
+    assert.equal(stationFileTarget('demo/rotation.m3u', false, root, []), '/srv/antenne/stations/demo/rotation.m3u')
+    assert.equal(stationFileTarget('/radio/studio/station.liq', true, root, ['/radio/studio']), '/radio/studio/station.liq')
+    for (const [file, absolute] of [['../etc/station.liq', false], ['demo/../../x.m3u', false], ['/etc/cron.d/station.liq', true], ['/radio/studio/../x.m3u', true], ['demo/notes.txt', false], ['/abs/station.liq', false], [42, false], ['demo//station.liq', false]] as const) {
+      assert.isNull(stationFileTarget(file, absolute, root, ['/radio/studio']), String(file))
+    }
   })
 })
