@@ -20,6 +20,8 @@ export default defineConfig({
     () => import('@adonisjs/static/static_provider'),
     () => import('@adonisjs/lucid/database_provider'),
     () => import('@adonisjs/auth/auth_provider'),
+    () => import('@adonisjs/limiter/limiter_provider'),
+    () => import('@adonisjs/redis/redis_provider'),
     () => import('@adonisjs/i18n/i18n_provider'),
     () => import('@adonisjs/transmit/transmit_provider'),
   ],
@@ -74,5 +76,10 @@ export default defineConfig({
     { pattern: 'resources/**/*.liq', reloadServer: false },
     { pattern: 'resources/public/**', reloadServer: false },
     { pattern: 'resources/lang/**', reloadServer: false },
+    // What the compiled build needs at run time besides its JavaScript.
+    { pattern: 'resources/systemd/**', reloadServer: false },
+    { pattern: 'resources/passwords/**', reloadServer: false },
+    { pattern: 'bin/icecast', reloadServer: false },
+    { pattern: '.env.example', reloadServer: false },
   ],
 })

@@ -7,6 +7,13 @@ import 'reflect-metadata'
 import { Ignitor, prettyPrintError } from '@adonisjs/core'
 import { configure, processCLIArgs, run } from '@japa/runner'
 
+/*
+| Whatever this process creates (the SQLite database, backups, archives, the
+| events spool, station scripts) is not for other users of the machine: no
+| bit for "others", none to write for the group (issue 12, #4).
+*/
+process.umask(0o027)
+
 const APP_ROOT = new URL('../', import.meta.url)
 
 const IMPORTER = (filePath: string) => {

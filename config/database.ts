@@ -2,7 +2,7 @@ import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import logger from '@adonisjs/core/services/logger'
 import { defineConfig } from '@adonisjs/lucid'
-import { mkdirSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync } from 'node:fs'
 import { dirname, isAbsolute } from 'node:path'
 
 /*
@@ -14,9 +14,18 @@ const sqlitePath = (() => {
   const configured = env.get('SQLITE_PATH', 'tmp/antenne.sqlite3')
   const path = isAbsolute(configured) ? configured : app.makePath(configured)
   // A fresh clone has no tmp/ folder content: create the folder on demand.
-  mkdirSync(dirname(path), { recursive: true })
+  mkdirSync(dirname(path), { recursive: true, mode: 0o750 })
   return path
 })()
+
+/**
+ * The database holds password hashes and Icecast passwords: only its owner
+ * reads it (issue 12, #4), a file from before this rule included. The -wal
+ * and -shm files hold the same pages.
+ */
+function ownerOnly(database: string) {
+  for (const file of [database, `${database}-wal`, `${database}-shm`]) if (existsSync(file)) chmodSync(file, 0o600)
+}
 
 const migrations = { naturalSort: true, paths: ['database/migrations'] }
 
@@ -51,6 +60,7 @@ const dbConfig = defineConfig({
           connection.pragma('foreign_keys = ON')
           connection.pragma('journal_mode = WAL')
           connection.pragma('busy_timeout = 5000')
+          if (!connection.memory) ownerOnly(connection.name)
           done(null, connection)
         },
       },

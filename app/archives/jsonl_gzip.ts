@@ -18,6 +18,14 @@ export function portable(value: unknown): unknown {
   return value
 }
 
+/**
+ * Backups and archives hold the whole database (password hashes, Icecast
+ * passwords) or its logs: only the owner reads them (issue 12, #4), whatever
+ * the umask of the process that writes them.
+ */
+export const ARCHIVE_FILE_MODE = 0o600
+export const ARCHIVE_FOLDER_MODE = 0o750
+
 export class JsonlGzipWriter {
   readonly #temporary: string
   readonly #gzip = createGzip({ level: 6 })
@@ -26,13 +34,13 @@ export class JsonlGzipWriter {
 
   constructor(readonly path: string) {
     this.#temporary = `${path}.${process.pid}.partial`
-    this.#out = createWriteStream(this.#temporary)
+    this.#out = createWriteStream(this.#temporary, { mode: ARCHIVE_FILE_MODE })
     this.#gzip.pipe(this.#out)
     this.#done = once(this.#out, 'close')
   }
 
   static async create(path: string) {
-    await mkdir(dirname(path), { recursive: true })
+    await mkdir(dirname(path), { recursive: true, mode: ARCHIVE_FOLDER_MODE })
     return new JsonlGzipWriter(path)
   }
 
@@ -45,6 +53,8 @@ export class JsonlGzipWriter {
     this.#gzip.end()
     await this.#done
     const handle = await open(this.#temporary, 'r')
+    // A partial file left by an earlier run kept its old mode when reopened.
+    await handle.chmod(ARCHIVE_FILE_MODE)
     await handle.sync()
     await handle.close()
     await rename(this.#temporary, this.path)

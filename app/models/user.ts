@@ -36,6 +36,10 @@ export default class User extends compose(BaseModel, AuthFinder) {
   @column()
   declare role: UserRole
 
+  /** Raised to end every session of the account (app/staff/staff_sessions.ts). */
+  @column({ serializeAs: null })
+  declare sessionVersion: number
+
   @column.dateTime({ ...utcInstant, autoCreate: true })
   declare createdAt: DateTime
 

@@ -6,6 +6,7 @@ import Program from '#models/program'
 import { userCreateValidator, userUpdateValidator } from '#validators/staff'
 import { validated } from '#controllers/staff/form'
 import { pageNumber } from '#controllers/pagination'
+import { endSessionsOf, revokeApiTokensOf } from '#staff/staff_sessions'
 
 /** Staff accounts: the admin's alone. */
 export default class UsersController {
@@ -54,6 +55,7 @@ export default class UsersController {
       ctx.session.flash('problem', ctx.i18n.t('staff.users.keep_admin'))
       return ctx.response.redirect().back()
     }
+    const roleChanged = input.role !== account.role
     await db.transaction(async (trx) => {
       account.useTransaction(trx)
       account.merge({ ...input, fullName: input.fullName ?? null })
@@ -62,6 +64,11 @@ export default class UsersController {
       await account.related('stations').sync(stationIds ?? [])
       await account.related('programs').sync(programIds ?? [])
     })
+    // Whoever holds an old session, a thief included, logs in again; a stolen
+    // API token does not outlive the password it was made with (the form
+    // says so). Issue 12, #5.
+    if (password) await revokeApiTokensOf(account)
+    if (password || roleChanged) await endSessionsOf(account, ctx)
     ctx.session.flash('notice', ctx.i18n.t('staff.saved'))
     return ctx.response.redirect().back()
   }
@@ -74,6 +81,7 @@ export default class UsersController {
       return response.redirect().back()
     }
     await account.delete()
+    await endSessionsOf(account)
     session.flash('notice', i18n.t('staff.deleted'))
     return response.redirect('/staff/users')
   }
