@@ -2,6 +2,7 @@ import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { Secret } from '@adonisjs/core/helpers'
 import { defineConfig } from '@adonisjs/core/http'
+import proxyAddr from 'proxy-addr'
 
 /**
  * The app key encrypts cookies and signed URLs. Keep it secret.
@@ -15,8 +16,21 @@ export const appKey = new Secret(
       : 'antenne-development-key-not-secret')
 )
 
+/**
+ * Addresses whose X-Forwarded-For/-Host/-Proto are believed: the reverse
+ * proxy in front of Antenne (ANTENNE_TRUSTED_PROXIES, a comma list of
+ * addresses, CIDRs or proxy-addr's names such as `loopback`). None by
+ * default, so that a local user cannot pose as another client or host; the
+ * framework's own default trusts loopback.
+ */
+export const trustedProxies = (env.get('ANTENNE_TRUSTED_PROXIES') ?? '')
+  .split(',')
+  .map((entry) => entry.trim())
+  .filter(Boolean)
+
 export const http = defineConfig({
   generateRequestId: true,
+  trustProxy: proxyAddr.compile(trustedProxies),
   allowMethodSpoofing: false,
   useAsyncLocalStorage: false,
   cookie: {

@@ -155,5 +155,5 @@ router
   .prefix('/staff')
   .as('staff')
 
-// Server-sent events: now playing is pushed on `now_playing/<station slug>`.
-transmit.registerRoutes()
+// Server-sent events: now playing is pushed on `now_playing/<station slug>`. Their input is checked first.
+transmit.registerRoutes((route) => route.use(middleware.transmitInput()))

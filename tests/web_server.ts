@@ -27,11 +27,11 @@ export interface WebServer {
   stop(ms?: number): Promise<void>
 }
 
-/** Starts bin/server.ts; resolves once it listens (Adonis tells its parent over IPC). */
-export async function startWebServer(port: number): Promise<WebServer> {
+/** Starts bin/server.ts; resolves once it listens (Adonis tells its parent over IPC). `env` overrides, e.g. NODE_ENV=production. */
+export async function startWebServer(port: number, env: Record<string, string> = {}): Promise<WebServer> {
   const child = spawn(process.execPath, ['--import=ts-node-maintained/register/esm', 'bin/server.ts'], {
     cwd: app.makePath(),
-    env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port) },
+    env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   })
   let output = ''

@@ -8,17 +8,18 @@ import { audioMimeType } from '#library/sound_file_name'
 import { renderCalendar } from '#feeds/calendar'
 import { renderPodcastFeed } from '#feeds/podcast_feed'
 import { episodeUrl } from '#on_air/on_air_log'
+import { publicOrigin } from '#feeds/public_origin'
+import antenneConfig from '#config/antenne'
 
 export default class FeedsController {
   /** RSS podcast feed of a program (`/programs/SLUG/podcast.rss`). */
   async podcast({ params, request, response, station, i18n }: HttpContext) {
     if (!station) throw new NotFoundException('no station yet')
     const program = await Program.findPublicOrFail(station, String(params.program))
-    const origin = `${request.protocol()}://${request.host()}`
+    const origin = publicOrigin(antenneConfig.publicUrl, request.hostname(), station.hosts)
     const sounds = await Sound.query()
       .where('program_id', program.id)
-      .where('is_public', true)
-      .whereNot('type', 'removed')
+      .withScopes((s) => s.servable())
       .whereNotNull('episode_id')
       .preload('episode')
       .orderBy('id', 'desc')
@@ -26,7 +27,7 @@ export default class FeedsController {
     const xml = renderPodcastFeed(
       { title: `${program.title} – ${station.name}`, link: `${origin}/programs/${program.slug}`, description: program.description ?? program.title, language: i18n.locale },
       sounds.map((sound) => ({
-        guid: `sound-${sound.id}@${request.host()}`,
+        guid: `sound-${sound.id}@${new URL(origin).host}`,
         title: sound.episode.title,
         link: origin + episodeUrl(program.slug, sound.episode.slug),
         date: (sound.mtime ?? sound.createdAt).toJSDate(),
@@ -41,7 +42,7 @@ export default class FeedsController {
   async calendar({ request, response, station }: HttpContext) {
     if (!station) throw new NotFoundException('no station yet')
     const now = DateTime.utc()
-    const origin = `${request.protocol()}://${request.host()}`
+    const origin = publicOrigin(antenneConfig.publicUrl, request.hostname(), station.hosts)
     const diffusions = await Diffusion.query()
       .withScopes((s) => {
         s.station(station)
@@ -53,7 +54,7 @@ export default class FeedsController {
     const ics = renderCalendar(
       station.name,
       diffusions.map((d) => ({
-        uid: `diffusion-${d.id}@${request.host()}`,
+        uid: `diffusion-${d.id}@${new URL(origin).host}`,
         start: d.start.toJSDate(),
         end: d.end.toJSDate(),
         summary: `${d.program.title}: ${d.episode.title}`,

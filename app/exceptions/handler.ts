@@ -3,20 +3,25 @@ import { HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 import i18nManager from '@adonisjs/i18n/services/main'
 
+/**
+ * The debug page (stack, request headers and cookies) only while developing
+ * and testing: a missing or misspelt NODE_ENV counts as production.
+ */
+const debugging = app.inDev || app.inTest
+
 export default class HttpExceptionHandler extends ExceptionHandler {
-  /** Stack traces only while developing. */
-  protected debug = !app.inProduction
+  protected debug = debugging
 
   /** Bad input and missing pages are the visitor's business, not the log's. */
   protected ignoreStatuses = [400, 401, 403, 404, 422]
 
-  /** A friendly 404 page always; a friendly 500 page in production (the debug page while developing). */
+  /** A friendly 404 page always; a friendly 500 page unless debugging. */
   protected renderStatusPages = true
 
   protected statusPages: Record<StatusPageRange, StatusPageRenderer> = {
     '403': (_, ctx) => this.#page(ctx, 'pages/errors/forbidden'),
     '404': (_, ctx) => this.#page(ctx, 'pages/errors/not_found'),
-    ...(app.inProduction ? { '500..599': ((_, ctx) => this.#page(ctx, 'pages/errors/server_error')) as StatusPageRenderer } : {}),
+    ...(debugging ? {} : { '500..599': ((_, ctx) => this.#page(ctx, 'pages/errors/server_error')) as StatusPageRenderer }),
   }
 
   /** An unknown route runs no route middleware: the page still needs its language. */
@@ -32,7 +37,7 @@ export default class HttpExceptionHandler extends ExceptionHandler {
       const status = e.status ?? 500
       return ctx.response.status(status).json({
         error: e.code ?? 'E_INTERNAL',
-        message: status >= 500 && app.inProduction ? 'internal error' : e.message,
+        message: status >= 500 && !debugging ? 'internal error' : e.message,
         ...(e.messages ? { errors: e.messages } : {}),
       })
     }

@@ -20,6 +20,8 @@ const ZONE = 'Europe/Brussels'
 let serial = 0
 let browser: Browser
 let page: Page
+/** What the Content Security Policy blocked on the page of the current test. */
+let violations: string[] = []
 
 async function defaultStation() {
   return StationFactory.merge({ isDefault: true, timezone: ZONE, name: 'Radio Campus Test' }).create()
@@ -42,10 +44,16 @@ test.group('In a browser', (group) => {
     page = await context.newPage()
     // The CMS asks before destructive actions: say yes.
     page.on('dialog', (dialog) => void dialog.accept())
+    // The pages run under a Content Security Policy (config/shield.ts): anything it blocks fails the test.
+    violations = []
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text())
+    })
     const rollback = await testUtils.db().withGlobalTransaction()
     return async () => {
       await context.close()
       await rollback()
+      if (violations.length) throw new Error(`blocked by the Content Security Policy:\n${violations.join('\n')}`)
     }
   })
 
@@ -135,6 +143,24 @@ test.group('In a browser', (group) => {
     } finally {
       broadcaster.stop()
     }
+  })
+
+  test('the pages\' own scripts run under the Content Security Policy, a script injected into the page does not', async ({ assert }) => {
+    await defaultStation()
+    const response = await page.goto(`${baseUrl()}/`)
+    assert.include(response!.headers()['content-security-policy'], `script-src 'self' 'nonce-`)
+    await page.waitForFunction(() => (window as any).antenneNowPlayingReady === true, undefined, { timeout: 10_000 })
+    const ran = await page.evaluate(async () => {
+      const script = document.createElement('script')
+      script.textContent = 'window.injected = true'
+      document.body.append(script)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      return (window as any).injected === true
+    })
+    assert.isFalse(ran)
+    assert.lengthOf(violations, 1)
+    assert.match(violations[0], /script-src/)
+    violations = []
   })
 
   test('the week timetable shows the station zone’s hours', async ({ assert }) => {
