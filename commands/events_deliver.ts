@@ -5,7 +5,7 @@ import { EventDeliverer } from '#events/event_deliverer'
 import { events } from '#events/event_outbox'
 import { loadSinksFile } from '#events/sinks_file'
 import { RadioVisPublisher } from '#events/radiovis'
-import { commandFailureLines } from '#exceptions/command_failure'
+import { commandFailureLines, terminateCommand } from '#exceptions/command_failure'
 import { InvalidArgumentException } from '#exceptions/domain'
 
 export default class EventsDeliver extends BaseCommand {
@@ -40,7 +40,7 @@ export default class EventsDeliver extends BaseCommand {
         const outcomes = await deliverer.deliverAll()
         for (const [name, outcome] of outcomes) this.logger.info(`${name}: ${outcome}`)
         await deliverer.stop()
-        return await this.terminate()
+        return await terminateCommand(this)
       }
       deliverer.start(this.interval)
       if (antenneConfig.radiovis.url) {
@@ -55,7 +55,7 @@ export default class EventsDeliver extends BaseCommand {
         clearInterval(prune)
         await deliverer.stop()
         await radiovis?.stop()
-        await this.terminate()
+        await terminateCommand(this)
       }
       process.once('SIGTERM', () => void stop('SIGTERM'))
       process.once('SIGINT', () => void stop('SIGINT'))
@@ -63,7 +63,7 @@ export default class EventsDeliver extends BaseCommand {
       this.exitCode = 1
       for (const line of commandFailureLines('events:deliver', error)) this.logger.error(line)
       await deliverer.stop()
-      await this.terminate()
+      await terminateCommand(this)
     }
   }
 }

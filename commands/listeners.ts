@@ -2,7 +2,7 @@ import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import antenneConfig from '#config/antenne'
 import { ListenerCollector } from '#stats/listener_collector'
-import { commandFailureLines } from '#exceptions/command_failure'
+import { commandFailureLines, terminateCommand } from '#exceptions/command_failure'
 import { InvalidArgumentException } from '#exceptions/domain'
 
 export default class Listeners extends BaseCommand {
@@ -36,7 +36,7 @@ export default class Listeners extends BaseCommand {
         const report = await collector.collect()
         this.logger.info(`${report.samples} samples, ${report.sessionsOpened} sessions opened, ${report.sessionsClosed} closed, ${report.failures} failures`)
         if (report.failures) this.exitCode = 1
-        return await this.terminate()
+        return await terminateCommand(this)
       }
       collector.start(this.interval * 1000)
       const prune = setInterval(() => void collector.prune().catch((e) => this.logger.warning(`listeners: prune failed: ${e.message}`)), 24 * 3600_000)
@@ -45,14 +45,14 @@ export default class Listeners extends BaseCommand {
         this.logger.info(`${signal}: stopping`)
         clearInterval(prune)
         await collector.stop()
-        await this.terminate()
+        await terminateCommand(this)
       }
       process.once('SIGTERM', () => void stop('SIGTERM'))
       process.once('SIGINT', () => void stop('SIGINT'))
     } catch (error) {
       this.exitCode = 1
       for (const line of commandFailureLines('listeners', error)) this.logger.error(line)
-      await this.terminate()
+      await terminateCommand(this)
     }
   }
 }

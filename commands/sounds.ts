@@ -2,7 +2,7 @@ import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import antenneConfig from '#config/antenne'
 import Program from '#models/program'
-import { commandFailureLines } from '#exceptions/command_failure'
+import { commandFailureLines, terminateCommand } from '#exceptions/command_failure'
 import { InvalidArgumentException } from '#exceptions/domain'
 import { ProgressBar } from '#library/progress_bar'
 import { SoundLibrary, type QualitySummary, type ScanSummary } from '#library/sound_library'
@@ -73,7 +73,7 @@ export default class Sounds extends BaseCommand {
       this.exitCode = 1
       for (const line of commandFailureLines('sounds', error)) this.logger.error(line)
     }
-    await this.terminate()
+    await terminateCommand(this)
   }
 
   private async programIds(): Promise<number[] | undefined> {
@@ -96,7 +96,7 @@ export default class Sounds extends BaseCommand {
     const stop = async (signal: string) => {
       this.logger.info(`${signal}: stopping the watcher`)
       await watcher.stop()
-      await this.terminate()
+      await terminateCommand(this)
     }
     process.once('SIGTERM', () => void stop('SIGTERM'))
     process.once('SIGINT', () => void stop('SIGINT'))

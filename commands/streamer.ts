@@ -1,6 +1,6 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
-import { commandFailureLines } from '#exceptions/command_failure'
+import { commandFailureLines, terminateCommand } from '#exceptions/command_failure'
 import { InvalidArgumentException } from '#exceptions/domain'
 import { Streamer } from '#streamer/streamer'
 
@@ -54,12 +54,12 @@ export default class StreamerCommand extends BaseCommand {
           this.logger.info(`${result.script}: ${result.scriptChanged ? 'written and checked' : 'unchanged'}, ${result.playlists.length} playlist(s)`)
         }
       }
-      if (!this.runLiquidsoap && !this.monitor) return await this.terminate()
+      if (!this.runLiquidsoap && !this.monitor) return await terminateCommand(this)
 
       const stop = async (signal: string) => {
         this.logger.info(`${signal}: stopping the monitors and Liquidsoap`)
         await streamer?.stop()
-        await this.terminate()
+        await terminateCommand(this)
       }
       process.once('SIGTERM', () => void stop('SIGTERM'))
       process.once('SIGINT', () => void stop('SIGINT'))
@@ -68,7 +68,7 @@ export default class StreamerCommand extends BaseCommand {
     } catch (error) {
       this.fail(error)
       await streamer?.stop()
-      await this.terminate()
+      await terminateCommand(this)
     }
   }
 

@@ -35,7 +35,7 @@ export default class UsersCreate extends BaseCommand {
   async run() {
     try {
       // The password comes from the environment (scripts) or the prompt; never from argv, which `ps` shows.
-      const password = process.env.ANTENNE_PASSWORD ?? (await this.prompt.secure('Password (10 characters at least)'))
+      const password = process.env.ANTENNE_PASSWORD ?? (await this.prompt.secure('Password (12 characters at least, not a common one)'))
       const stationIds = await this.ids('stations', this.station)
       const programIds = await this.ids('programs', this.program)
       // Imported here: the validators use vine.file, which the app's VineJS provider adds at boot.

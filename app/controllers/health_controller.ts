@@ -1,13 +1,20 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { runHealthChecks } from '#health/health_checks'
+import { runHealthChecks, type HealthCheck } from '#health/health_checks'
 
 /**
  * The checks of `node ace doctor` as JSON, for load balancers and systemd
  * watchdogs: 200 when all pass, 503 otherwise.
  */
 export default class HealthController {
-  async handle({ response }: HttpContext) {
-    const checks = await runHealthChecks()
+  async handle({ response, logger }: HttpContext) {
+    let checks: HealthCheck[]
+    try {
+      checks = await runHealthChecks()
+    } catch (error) {
+      // A watchdog reads JSON and a status code, never an error page.
+      logger.error({ err: error }, 'health checks failed')
+      checks = [{ name: 'health', ok: false, detail: `the checks could not run: ${(error as Error).message}`, fix: 'node ace doctor (its output, and the server log)' }]
+    }
     const ok = checks.every((check) => check.ok)
     return response.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'fail', checks })
   }

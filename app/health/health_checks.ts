@@ -80,9 +80,11 @@ async function databaseChecks(): Promise<HealthCheck[]> {
   const pending = files.filter((file) => !applied.has(file))
   return [
     pass('database', `${connection} reachable`),
-    pending.length
-      ? fail('migrations', `${pending.length} not run (first: ${pending[0]})`, 'node ace migration:run --force')
-      : pass('migrations', `${files.length} run`),
+    !applied.size && files.length
+      ? fail('migrations', 'not run', 'node ace migration:run --force')
+      : pending.length
+        ? fail('migrations', `${pending.length} not run (first: ${pending[0]})`, 'node ace migration:run --force')
+        : pass('migrations', `${files.length} run`),
   ]
 }
 
@@ -240,9 +242,14 @@ export async function runHealthChecks(settings: HealthSettings = antenneConfig.h
   const checks = await databaseChecks()
   const databaseUp = checks[0].ok
   if (databaseUp) {
-    checks.push(...(await stationChecks(settings)))
-    // Without the events tables the migrations check already fails, with its fix.
-    checks.push(...(await outboxChecks(settings).catch(() => [])))
+    // Tables the migrations have not made yet (a database never migrated, or
+    // an upgrade not finished) fail the migrations check, with its fix; any
+    // other error is a failing line of its own, never a crash of the walk.
+    const migrated = checks[1].ok
+    const unreadable = (name: string) => (error: Error) =>
+      migrated ? [fail(name, `cannot be read: ${error.message}`, 'read the error above; node ace doctor again once it is fixed')] : []
+    checks.push(...(await stationChecks(settings).catch(unreadable('stations'))))
+    checks.push(...(await outboxChecks(settings).catch(unreadable('events'))))
   }
   checks.push(await diskCheck('disk: programs', antenneConfig.programsDir, settings))
   checks.push(await diskCheck('disk: stations', antenneConfig.stationsDir, settings))

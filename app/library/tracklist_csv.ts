@@ -2,9 +2,11 @@
 | Aircox's tracklist CSV: `artist;title;minutes;seconds;tags;info`, `;` as
 | delimiter, `"` as quote (doubled inside a quoted field), `#` comments and
 | blank lines skipped, a BOM tolerated. Minutes and seconds give the track's
-| timestamp in the sound; both empty means no timestamp.
+| timestamp in the sound; both empty means no timestamp, and at most 24 h
+| (app/library/track_timestamp.ts).
 */
 import { InvalidArgumentException } from '#exceptions/domain'
+import { MAX_TRACK_TIMESTAMP, timestampProblem } from '#library/track_timestamp'
 
 export interface TracklistRow {
   /** 1-based line in the file, for error messages. */
@@ -70,11 +72,15 @@ export function parseTracklistCsv(text: string): TracklistRow[] {
     const m = count(minutes, 'minutes', line)
     const s = count(seconds, 'seconds', line)
     if (s !== null && s >= 60 && m !== null) throw new InvalidArgumentException(`line ${line}: seconds must be under 60, not ${s}`)
+    const timestamp = m === null && s === null ? null : (m ?? 0) * 60 + (s ?? 0)
+    // The sound's own duration is checked where the tracks are stored (replaceTracklist).
+    const problem = timestampProblem([{ line, title, timestamp }], MAX_TRACK_TIMESTAMP)
+    if (problem) throw new InvalidArgumentException(problem)
     rows.push({
       line,
       artist: artist || null,
       title,
-      timestamp: m === null && s === null ? null : (m ?? 0) * 60 + (s ?? 0),
+      timestamp,
       tags: tags || null,
       info: info || null,
     })

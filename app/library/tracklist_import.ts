@@ -10,7 +10,8 @@ import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Sound from '#models/sound'
 import { sqlDateTime } from '#models/columns'
-import { InvalidArgumentException } from '#exceptions/domain'
+import { InvalidArgumentException, InvalidRecordException } from '#exceptions/domain'
+import { timestampLimit, timestampProblem } from '#library/track_timestamp'
 import { touchChangeStamp } from '#streamer/change_stamp'
 import { parseTracklistCsv } from '#library/tracklist_csv'
 import { isSoundFile } from '#library/sound_file_name'
@@ -28,9 +29,17 @@ export interface TrackRow {
   info: string | null
 }
 
-/** Deletes the owner's tracks and inserts `rows` in their order (position from 0, as in Aircox). */
+/**
+ * Deletes the owner's tracks and inserts `rows` in their order (position from
+ * 0, as in Aircox). Every path to the tracks table (the CMS form and CSV, the
+ * API, tracks:import, the library scan) comes here, so this is where the
+ * timestamps are bounded: a row out of bounds throws before anything changes.
+ */
 export async function replaceTracklist(trx: TransactionClientContract, owner: TracklistOwner, rows: TrackRow[]) {
   const [column, id] = 'episodeId' in owner ? ['episode_id', owner.episodeId] : ['sound_id', owner.soundId]
+  const sound = 'soundId' in owner ? await trx.from('sounds').where('id', owner.soundId).select('duration').first() : null
+  const problem = timestampProblem(rows, timestampLimit(sound?.duration === null || sound?.duration === undefined ? null : Number(sound.duration)))
+  if (problem) throw new InvalidRecordException(problem)
   const now = sqlDateTime(DateTime.utc())
   await trx.from('tracks').where(column, id).delete()
   const inserts = rows.map((row, position) => ({

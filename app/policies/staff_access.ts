@@ -3,7 +3,8 @@
 | - admin: everything, stations and users included;
 | - manager: the programs, schedules, diffusions and outputs of its stations
 |   (and everything a host may do on their programs);
-| - host: the episodes, sounds and tracks of its own programs.
+| - host: the episodes, sounds and tracks of its own programs (not the
+|   stations pages).
 */
 import db from '@adonisjs/lucid/services/db'
 import type { ModelQueryBuilderContract } from '@adonisjs/lucid/types/model'
@@ -55,6 +56,14 @@ export class StaffAccess {
   /** Episodes, sounds and tracks: the program's hosts, and its managers. */
   hostsProgram(program: ProgramRef) {
     return this.managesProgram(program) || this.programIds.has(program.id)
+  }
+
+  /**
+   * The stations pages: admins and managers. A host works on programs only;
+   * a station's outputs, harbor and paths are none of their business.
+   */
+  get seesStations() {
+    return this.isAdmin || this.isManager
   }
 
   /** Can create programs somewhere. */

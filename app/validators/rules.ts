@@ -4,6 +4,8 @@
 */
 import vine from '@vinejs/vine'
 import { isValidDate, isValidTime, isValidZone } from '#scheduling/recurrence'
+import { MAX_TRACK_TIMESTAMP } from '#library/track_timestamp'
+import { MIN_PASSWORD_LENGTH, passwordProblem, type PasswordProblem } from '#staff/password_policy'
 
 const zoneRule = vine.createRule((value, _, field) => {
   if (typeof value === 'string' && !isValidZone(value)) field.report('The {{ field }} field must be an IANA time zone, such as Europe/Brussels', 'zone', field)
@@ -15,6 +17,26 @@ const timeRule = vine.createRule((value, _, field) => {
   if (typeof value === 'string' && !isValidTime(value)) field.report('The {{ field }} field must be a time (HH:MM)', 'clockTime', field)
 })
 
+const trackTimestampRule = vine.createRule((value, _, field) => {
+  if (typeof value !== 'string') return
+  const seconds = value.split(':').reduce((total, part) => total * 60 + Number(part), 0)
+  if (seconds > MAX_TRACK_TIMESTAMP) field.report('The {{ field }} field must be a time in the sound, at most 24:00:00', 'trackTimestamp', field)
+})
+
+const PASSWORD_MESSAGES: Record<PasswordProblem, string> = {
+  passwordLength: `The {{ field }} field must have at least ${MIN_PASSWORD_LENGTH} characters`,
+  passwordOneKind: 'The {{ field }} must not be only digits or only symbols',
+  passwordRepeated: 'The {{ field }} must not be one character or a few repeated',
+  passwordCommon: 'This {{ field }} is too common: choose another one',
+  passwordEmail: 'The {{ field }} must not contain the email address',
+}
+const passwordRule = vine.createRule((value, _, field) => {
+  if (typeof value !== 'string') return
+  const email = (field.parent as Record<string, unknown> | undefined)?.email
+  const problem = passwordProblem(value, typeof email === 'string' ? email : null)
+  if (problem) field.report(PASSWORD_MESSAGES[problem], problem, field)
+})
+
 export const zone = () => vine.string().trim().use(zoneRule())
 export const calendarDate = () => vine.string().trim().use(dateRule())
 export const clockTime = () => vine.string().trim().use(timeRule())
@@ -22,3 +44,13 @@ export const clockTime = () => vine.string().trim().use(timeRule())
 export const slug = () => vine.string().trim().toLowerCase().maxLength(100).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)
 /** An HTML checkbox: "on" when ticked, absent when not. */
 export const checkbox = () => vine.boolean().optional()
+/**
+ * Where a track starts in its sound: seconds, m:ss or h:mm:ss, whole seconds
+ * up to 24 h. The sound's own duration bounds it further where the tracks are
+ * stored (replaceTracklist), which knows the sound.
+ */
+export const trackTimestamp = () =>
+  vine.string().trim().regex(/^(\d{1,6}|\d{1,5}:[0-5]\d|\d{1,3}:[0-5]\d:[0-5]\d)$/).use(trackTimestampRule())
+
+/** A staff password, as app/staff/password_policy.ts wants it (its email a sibling field). */
+export const password = () => vine.string().minLength(MIN_PASSWORD_LENGTH).maxLength(200).use(passwordRule())

@@ -264,23 +264,24 @@ test.group('tracks:import and sounds: the commands', (group) => {
     const sound = await soundAt(join(archives, 'show.mp3'))
     const csv = join(archives, 'show.csv')
 
-    await writeFile(csv, '\uFEFFA;One;0;0;;\nB;Two;1;30;rock,live;"encore; twice"\n')
+    // The sound lasts 2 s: its tracks start inside it.
+    await writeFile(csv, '\uFEFFA;One;0;0;;\nB;Two;0;1;rock,live;"encore; twice"\n')
     let result = await runCommand(TracksImport, [csv])
     assert.equal(result.exitCode, 0)
     assert.include(result.output, `2 tracks imported into sound ${sound.id}`)
     const rows = async () => (await Track.query().where('sound_id', sound.id).orderBy('position')).map((t) => [t.title, t.timestamp, t.tags, t.info])
-    assert.deepEqual(await rows(), [['One', 0, null, null], ['Two', 90, 'rock,live', 'encore; twice']])
+    assert.deepEqual(await rows(), [['One', 0, null, null], ['Two', 1, 'rock,live', 'encore; twice']])
 
     await writeFile(csv, 'A;One;0;0;;\n# fine\nB;Two;x;30;;\n')
     result = await runCommand(TracksImport, [csv])
     assert.equal(result.exitCode, 1)
     assert.include(result.output, 'E_INVALID_ARGUMENT: line 3: minutes must be a whole number, not "x"')
-    assert.deepEqual(await rows(), [['One', 0, null, null], ['Two', 90, 'rock,live', 'encore; twice']])
+    assert.deepEqual(await rows(), [['One', 0, null, null], ['Two', 1, 'rock,live', 'encore; twice']])
 
-    await writeFile(join(dir, 'elsewhere.csv'), 'C;Three;0;5;;\n')
+    await writeFile(join(dir, 'elsewhere.csv'), 'C;Three;0;2;;\n')
     result = await runCommand(TracksImport, [join(dir, 'elsewhere.csv'), '--sound', String(sound.id)])
     assert.equal(result.exitCode, 0)
-    assert.deepEqual(await rows(), [['Three', 5, null, null]])
+    assert.deepEqual(await rows(), [['Three', 2, null, null]])
   })
 
   test('tracks:import refuses {why}')

@@ -130,7 +130,7 @@ test.group('Staff CMS: roles', (group) => {
     assert.deepEqual(user.programs.map((p) => p.id), [talk.id])
     const short = await client.post('/staff/users').form({ email: 'x@example.org', role: 'host', password: 'short' }).withCsrfToken().loginAs(admin).header('referer', '/staff/users/create').redirects(0)
     short.assertStatus(302)
-    short.assertFlashMessage('inputErrorsBag', { password: ['The password field must have at least 10 characters'] })
+    short.assertFlashMessage('inputErrorsBag', { password: ['The password field must have at least 12 characters'] })
     const demote = await client.post(`/staff/users/${admin.id}`).form({ email: admin.email, role: 'host', 'stationIds[]': [String(north.id)] }).withCsrfToken().loginAs(admin).redirects(0)
     demote.assertStatus(302)
     assert.equal((await User.findOrFail(admin.id)).role, 'admin')

@@ -5,9 +5,10 @@ import Output from '#models/output'
 import { outputValidator, stationValidator } from '#validators/staff'
 import { attempt, validated } from '#controllers/staff/form'
 
-/** Stations are the admin's; a station's outputs are its managers' too. */
+/** Stations are the admin's; a station's outputs are its managers' too; hosts see none of it. */
 export default class StationsController {
   async index({ view, access }: HttpContext) {
+    access.authorize(access.seesStations, 'the stations')
     const stations = await access.visibleStations()
     for (const station of stations) await station.load('outputs')
     return view.render('pages/staff/stations/index', { stations })
@@ -27,6 +28,7 @@ export default class StationsController {
   }
 
   async show({ view, params, access }: HttpContext) {
+    access.authorize(access.seesStations, 'the stations')
     const station = await Station.query().where('id', params.id).preload('outputs').firstOrFail()
     access.authorize(access.managesStation(station.id), 'this station')
     return view.render('pages/staff/stations/form', { station })
