@@ -7,6 +7,9 @@ import server from '@adonisjs/core/services/server'
 server.errorHandler(() => import('#exceptions/handler'))
 
 server.use([
+  () => import('#middleware/public_host_middleware'),
+  () => import('#middleware/hsts_middleware'),
+  () => import('#middleware/health_middleware'),
   () => import('#middleware/container_bindings_middleware'),
   () => import('@adonisjs/static/static_middleware'),
 ])
@@ -24,4 +27,5 @@ export const middleware = router.named({
   auth: () => import('#middleware/auth_middleware'),
   guest: () => import('#middleware/guest_middleware'),
   staff: () => import('#middleware/staff_middleware'),
+  transmitInput: () => import('#middleware/transmit_input_middleware'),
 })

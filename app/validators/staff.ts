@@ -6,7 +6,7 @@ import vine from '@vinejs/vine'
 import { FREQUENCIES } from '#scheduling/recurrence'
 import { USER_ROLES } from '#models/user'
 import { OUTPUT_FORMATS, OUTPUT_TYPES } from '#models/output'
-import { calendarDate, checkbox, clockTime, slug, zone } from '#validators/rules'
+import { calendarDate, checkbox, clockTime, password, slug, trackTimestamp, zone } from '#validators/rules'
 import { outputMount } from '#validators/output_rules'
 import { EVENT_LEVELS } from '#events/event_types'
 import { parseRules } from '#events/event_filter'
@@ -115,9 +115,6 @@ export const soundUploadValidator = vine.compile(
   })
 )
 
-/** A timestamp in a sound: seconds, m:ss or h:mm:ss. */
-const timestamp = () => vine.string().trim().regex(/^(\d+|\d+:[0-5]\d|\d+:[0-5]\d:[0-5]\d)$/)
-
 export const tracklistValidator = vine.compile(
   vine.object({
     tracks: vine
@@ -126,7 +123,7 @@ export const tracklistValidator = vine.compile(
           title: vine.string().trim().minLength(1).maxLength(200),
           artist: vine.string().trim().maxLength(200).nullable().optional(),
           album: vine.string().trim().maxLength(200).nullable().optional(),
-          timestamp: timestamp().nullable().optional(),
+          timestamp: trackTimestamp().nullable().optional(),
           tags: vine.string().trim().maxLength(200).nullable().optional(),
           info: vine.string().trim().maxLength(500).nullable().optional(),
         })
@@ -150,11 +147,11 @@ const userFields = {
 }
 
 export const userCreateValidator = vine.compile(
-  vine.object({ ...userFields, password: vine.string().minLength(10).maxLength(200) })
+  vine.object({ ...userFields, password: password() })
 )
 
 export const userUpdateValidator = vine.compile(
-  vine.object({ ...userFields, password: vine.string().minLength(10).maxLength(200).nullable().optional() })
+  vine.object({ ...userFields, password: password().nullable().optional() })
 )
 
 export const tokenValidator = vine.compile(
