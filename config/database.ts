@@ -13,8 +13,9 @@ import { dirname, isAbsolute } from 'node:path'
 const sqlitePath = (() => {
   const configured = env.get('SQLITE_PATH', 'tmp/antenne.sqlite3')
   const path = isAbsolute(configured) ? configured : app.makePath(configured)
-  // A fresh clone has no tmp/ folder content: create the folder on demand.
-  mkdirSync(dirname(path), { recursive: true, mode: 0o750 })
+  // A fresh clone has no tmp/ folder content: create the folder on demand (only for SQLite:
+  // a production install on MariaDB may not write into its own folder).
+  if (env.get('DB_CONNECTION', 'sqlite') === 'sqlite') mkdirSync(dirname(path), { recursive: true, mode: 0o750 })
   return path
 })()
 

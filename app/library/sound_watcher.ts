@@ -56,7 +56,7 @@ export class SoundWatcher {
     const roots = [resolve(this.#options.programsDir), ...[...folders.keys()].filter((dir) => !dir.startsWith(resolve(this.#options.programsDir)))]
     this.#watcher = chokidar.watch(roots, {
       ignoreInitial: true,
-      depth: 2,
+      depth: 3,
       ignored: (path) => /(^|\/)\.[^/]+$/.test(path),
     })
     this.#watcher.on('all', (_event, path) => this.#touched(path))

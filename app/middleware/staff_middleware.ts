@@ -6,6 +6,8 @@ import { StaffAccess } from '#policies/staff_access'
 export default class StaffMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
     ctx.access = await StaffAccess.of(ctx.auth.getUserOrFail())
+    // Staff pages are the user's own: never kept by the browser (Back after logout shows nothing).
+    ctx.response.header('cache-control', 'no-store')
     if ('view' in ctx) ctx.view.share({ access: ctx.access, user: ctx.access.user })
     return next()
   }

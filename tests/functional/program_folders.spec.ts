@@ -11,6 +11,8 @@ import Sound from '#models/sound'
 import { StationFactory } from '#database/factories/programme_factories'
 import { UserFactory } from '#database/factories/user_factory'
 import { namespaceProgramFolders } from '#library/program_folders'
+import { SoundLibrary } from '#library/sound_library'
+import { SoundWatcher } from '#library/sound_watcher'
 
 let serial = 0
 
@@ -78,5 +80,30 @@ test.group('Program folders are namespaced by station', (group) => {
     assert.equal((await db.from('programs').where('id', secondId).firstOrFail()).path, `${b.slug}/${slug}`)
     // Run again: nothing left to do.
     assert.deepEqual((await namespaceProgramFolders(db.connection(), root)).filter((m) => m.programId === firstId || m.programId === secondId), [])
+  })
+
+  test('the library watcher sees a file copied into a station\'s program folder (two levels down) within seconds', async ({ assert }) => {
+    const station = await StationFactory.create()
+    const program = await Program.create({ stationId: station.id, title: 'Watched', slug: `watched-${++serial}-${Date.now()}`, active: true })
+    mkdirSync(program.archivesDir, { recursive: true })
+    const quiet = { info: () => {}, warn: () => {} }
+    const watcher = new SoundWatcher(SoundLibrary.configured(quiet, { workers: 1 }), {
+      programsDir: antenneConfig.programsDir, settle: 300, rescanInterval: 3600_000, checkQuality: false, debounce: 100, logger: quiet,
+    })
+    await watcher.start()
+    try {
+      const file = join(program.archivesDir, 'dropped.wav')
+      execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-y', file])
+      const until = Date.now() + 15_000
+      let sound: Sound | null = null
+      while (!sound && Date.now() < until) {
+        sound = await Sound.findBy('path', file)
+        if (!sound) await new Promise((r) => setTimeout(r, 100))
+      }
+      assert.isNotNull(sound, 'the watcher did not read the file copied into the folder')
+      assert.equal(sound!.programId, program.id)
+    } finally {
+      await watcher.stop()
+    }
   })
 })

@@ -70,6 +70,15 @@ test.group('Staff CMS: logging in', (group) => {
     assert.property(response.flashMessages().errorsBag, 'E_BAD_CSRF_TOKEN')
   })
 
+  test('staff pages are never kept by the browser: Back after logout shows nothing', async ({ client, assert }) => {
+    const admin = await UserFactory.apply('admin').create()
+    for (const url of ['/staff', '/staff/programs', '/staff/users']) {
+      const page = await client.get(url).loginAs(admin)
+      page.assertStatus(200)
+      assert.equal(page.header('cache-control'), 'no-store', url)
+    }
+  })
+
   test('passwords are stored hashed', async ({ assert }) => {
     const user = await UserFactory.create()
     const stored = await User.findOrFail(user.id)
