@@ -1,5 +1,7 @@
 import app from '@adonisjs/core/services/app'
 import type { BaseCommand } from '@adonisjs/core/ace'
+import { existsSync } from 'node:fs'
+import db from '@adonisjs/lucid/services/db'
 import Diffusions from '#commands/diffusions'
 
 /**
@@ -29,4 +31,17 @@ export function within<T>(ms: number, what: string, promise: Promise<T>): Promis
     promise.finally(() => clearTimeout(timer)),
     new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms))),
   ])
+}
+
+/** The tables of an SQLite file, none when the file was never created (read on a connection of its own). */
+let probes = 0
+export async function tablesIn(file: string): Promise<string[]> {
+  if (!existsSync(file)) return []
+  const name = `probe-${++probes}`
+  db.manager.add(name, { client: 'better-sqlite3', connection: { filename: file }, useNullAsDefault: true })
+  try {
+    return (await db.connection(name).from('sqlite_master').where('type', 'table').select('name')).map((row: { name: string }) => row.name)
+  } finally {
+    await db.manager.close(name, true)
+  }
 }

@@ -1,11 +1,10 @@
 import { test } from '@japa/runner'
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import db from '@adonisjs/lucid/services/db'
 import app from '@adonisjs/core/services/app'
+import { tablesIn } from '#tests/helpers'
 
 /**
  * Runs `node ace <args>` as its own process, the way systemd or an operator
@@ -19,18 +18,6 @@ function ace(args: string[], env: Record<string, string> = {}) {
   })
 }
 
-/** The tables of an SQLite file, none when the file was never created. */
-let probes = 0
-async function tablesIn(file: string): Promise<string[]> {
-  if (!existsSync(file)) return []
-  const name = `probe-${++probes}`
-  db.manager.add(name, { client: 'better-sqlite3', connection: { filename: file }, useNullAsDefault: true })
-  try {
-    return (await db.connection(name).from('sqlite_master').where('type', 'table').select('name')).map((row: { name: string }) => row.name)
-  } finally {
-    await db.manager.close(name, true)
-  }
-}
 
 const errorLines = (out: string) => out.split('\n').filter((line) => /\bE_[A-Z_]+: /.test(line))
 

@@ -4,22 +4,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import db from '@adonisjs/lucid/services/db'
 import app from '@adonisjs/core/services/app'
+import { tablesIn } from '#tests/helpers'
 import { freePort, startWebServer } from '#tests/web_server'
 
 const run = promisify(execFile)
 
-let probes = 0
-async function tablesIn(file: string): Promise<string[]> {
-  const name = `probe-${++probes}`
-  db.manager.add(name, { client: 'better-sqlite3', connection: { filename: file }, useNullAsDefault: true })
-  try {
-    return (await db.connection(name).from('sqlite_master').where('type', 'table').select('name')).map((row: { name: string }) => row.name)
-  } finally {
-    await db.manager.close(name, true)
-  }
-}
 
 /** A database nobody migrated: an SQLite file with no table at all. */
 async function emptyDatabase() {
