@@ -1,11 +1,11 @@
 import { test } from '@japa/runner'
+import type { Group } from '@japa/runner/core'
 import db from '@adonisjs/lucid/services/db'
 import encryption from '@adonisjs/core/services/encryption'
 import User from '#models/user'
 import { UserFactory } from '#database/factories/user_factory'
 import { freePort, startWebServer, type WebServer } from '#tests/web_server'
 import { StaffBrowser } from '#tests/staff_browser'
-import { Socket } from 'node:net'
 
 /*
 | Issue 12, #4, #5 and #6, tried as the attacker did: against the real web
@@ -43,9 +43,10 @@ async function sessionsOf(user: User) {
   return db.from('sessions').where('user_id', String(user.id))
 }
 
-test.group('Staff sessions live on the server (issue 12, #4 and #5)', (group) => {
+/** A group's own web server with these stores; its users, their sessions and the login counters go with it. */
+function serveWith(group: Group, stores: { SESSION_DRIVER: string; LIMITER_STORE: string }) {
   group.setup(async () => {
-    server = await startWebServer(await freePort(), { SESSION_DRIVER: 'database', LIMITER_STORE: 'database' })
+    server = await startWebServer(await freePort(), stores)
     return async () => {
       await server.stop()
       for (const user of users.splice(0)) {
@@ -55,6 +56,10 @@ test.group('Staff sessions live on the server (issue 12, #4 and #5)', (group) =>
       await db.from('rate_limits').where('key', 'like', '%login_%').delete()
     }
   })
+}
+
+test.group('Staff sessions live on the server (issue 12, #4 and #5)', (group) => {
+  serveWith(group, { SESSION_DRIVER: 'database', LIMITER_STORE: 'database' })
 
   test('a cookie copied before logout is refused after it, and its session row is gone', async ({ assert }) => {
     const admin = await staff('admin')
@@ -167,16 +172,7 @@ test.group('Staff sessions live on the server (issue 12, #4 and #5)', (group) =>
 })
 
 test.group('Login throttling (issue 12, #6)', (group) => {
-  group.setup(async () => {
-    server = await startWebServer(await freePort(), { SESSION_DRIVER: 'database', LIMITER_STORE: 'database' })
-    return async () => {
-      await server.stop()
-      for (const user of users.splice(0)) {
-        await db.from('sessions').where('user_id', String(user.id)).delete()
-        await User.query().where('id', user.id).delete()
-      }
-    }
-  })
+  serveWith(group, { SESSION_DRIVER: 'database', LIMITER_STORE: 'database' })
   // Each test starts with no counter: the server's address is the same for all of them.
   const clearCounters = async () => {
     await db.from('rate_limits').where('key', 'like', '%login_%').delete()
@@ -229,28 +225,9 @@ test.group('Login throttling (issue 12, #6)', (group) => {
   })
 })
 
-/** Redis is optional: its group runs where one answers on 127.0.0.1:6379. */
-const redisAnswers = await new Promise<boolean>((resolve) => {
-  const socket = new Socket()
-  socket.setTimeout(500)
-  const answer = (up: boolean) => {
-    socket.destroy()
-    resolve(up)
-  }
-  socket.once('connect', () => answer(true)).once('error', () => answer(false)).once('timeout', () => answer(false))
-  socket.connect(6379, '127.0.0.1')
-})
-
-test.group('Staff sessions in Redis (SESSION_DRIVER=redis, optional)', (group) => {
-  group.setup(async () => {
-    if (redisAnswers) server = await startWebServer(await freePort(), { SESSION_DRIVER: 'redis', LIMITER_STORE: 'database' })
-  })
-  group.teardown(async () => {
-    if (!redisAnswers) return
-    await server.stop()
-    for (const user of users.splice(0)) await User.query().where('id', user.id).delete()
-    await db.from('rate_limits').where('key', 'like', '%login_%').delete()
-  })
+/** Redis is the optional store of several web hosts; `npm test` starts the local one (bin/test-all). */
+test.group('Staff sessions in Redis (SESSION_DRIVER=redis)', (group) => {
+  serveWith(group, { SESSION_DRIVER: 'redis', LIMITER_STORE: 'database' })
 
   test('a cookie copied before logout is refused after it; a password reset ends the other sessions of the user', async ({ assert }) => {
     const admin = await staff('admin')
@@ -267,5 +244,5 @@ test.group('Staff sessions in Redis (SESSION_DRIVER=redis, optional)', (group) =
     assert.equal(await land(victim, '/staff'), '302 /staff/login')
     assert.equal(await land(desk, '/staff/users'), 200)
     await desk.post('/staff/logout', {}, '/staff')
-  }).skip(!redisAnswers, 'no Redis on 127.0.0.1:6379')
+  })
 })
