@@ -44,8 +44,9 @@ export async function fallbackAudio(dir: string, target: Pick<FallbackTarget, 'f
   const bitrate = Math.round(target.bitrate)
   const name = `fallback-${target.format}-${bitrate}${source ? '-custom' : ''}.${target.format === 'mp3' ? 'mp3' : 'ogg'}`
   const path = join(dir, name)
-  if (source && (await stat(path).catch(() => null)) && (await stat(path)).mtimeMs >= (await stat(source)).mtimeMs) return path
-  if (!source && (await stat(path).catch(() => null))) return path
+  // Encoded already, and after the station's own audio last changed.
+  const encoded = await stat(path).catch(() => null)
+  if (encoded && (!source || encoded.mtimeMs >= (await stat(source)).mtimeMs)) return path
   await mkdir(dirname(path), { recursive: true })
   const rate = target.format === 'opus' ? 48000 : 44100
   const input = source ? ['-i', source] : ['-f', 'lavfi', '-i', `anullsrc=r=${rate}:cl=stereo`, '-t', String(SILENCE_SECONDS)]

@@ -19,7 +19,7 @@ import antenneConfig from '#config/antenne'
 import { LogTail } from '#streamer/log_tail'
 import { StationControl } from '#streamer/station_control'
 import { afterExit, DEFAULT_RESTART_POLICY, restartDelay, type RestartPolicy, type RestartState } from '#streamer/restart_policy'
-import { clearStaleLiquidsoap, processName, processRunning, terminate } from '#streamer/zombies'
+import { clearStaleLiquidsoap, isAlive, processName, terminate } from '#streamer/zombies'
 import type { StationPaths } from '#streamer/station_config'
 
 export interface SupervisedStation {
@@ -101,7 +101,7 @@ export class LiquidsoapSupervisor extends EventEmitter {
 
   get running(): boolean {
     if (this.#child) return this.#child.exitCode === null && this.#child.signalCode === null
-    return this.#pid !== null && processRunning(this.#pid)
+    return this.#pid !== null && isAlive(this.#pid)
   }
 
   get #runPath() {
@@ -132,7 +132,7 @@ export class LiquidsoapSupervisor extends EventEmitter {
     } catch {
       return false
     }
-    if (!Number.isInteger(record.pid) || !processRunning(record.pid) || (await processName(record.pid)) !== 'liquidsoap') return false
+    if (!Number.isInteger(record.pid) || !isAlive(record.pid) || (await processName(record.pid)) !== 'liquidsoap') return false
     const script = sha256(await readFile(this.paths.script).catch(() => ''))
     const slug = this.station.slug
     if (record.script !== script) {
@@ -163,7 +163,7 @@ export class LiquidsoapSupervisor extends EventEmitter {
   /** An adopted process is not our child: its end is seen by polling. */
   #watchAdopted(pid: number) {
     this.#watch = setInterval(() => {
-      if (processRunning(pid)) return
+      if (isAlive(pid)) return
       clearInterval(this.#watch!)
       this.#watch = null
       if (this.#pid === pid) this.#onExit(null, null)

@@ -131,7 +131,7 @@ export class Streamer {
     return (await icecastMounts({ stations: [station.slug] })).map(
       (mount) =>
         new FallbackSource(
-          { host: mount.host, port: mount.port, mount: mount.mount, password: mount.password, format: mount.format, bitrate: mount.bitrate, name: station.name },
+          { ...mount, name: station.name },
           () => fallbackAudio(dir, mount, source),
           { info: (m) => this.#logger.info(`[${station.slug}] ${m}`), warn: (m) => this.#logger.warn(`[${station.slug}] ${m}`) }
         )

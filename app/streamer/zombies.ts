@@ -79,8 +79,6 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-export const processRunning = isAlive
-
 async function waitGone(pid: number, ms: number) {
   const until = Date.now() + ms
   while (isAlive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 50))
