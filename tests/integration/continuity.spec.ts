@@ -137,6 +137,8 @@ test.group('On air, always: listeners stay connected through every fault', (grou
   }
 
   group.setup(async () => {
+    // A run that failed in its set-up may have left the small disk mounted.
+    await run('umount', ['-l', stationDir]).catch(() => {})
     await rm(dir, { recursive: true, force: true })
     await mkdir(join(dir, 'audio'), { recursive: true })
     await mkdir(stationDir, { recursive: true })
