@@ -33,7 +33,6 @@ export default defineConfig({
     public: 'resources/public',
   },
 
-
   preloads: [
     () => import('#start/time'),
     () => import('#start/events'),

@@ -30,7 +30,9 @@ export async function benchWorkspace(name: string) {
   return work
 }
 const importer = (filePath: string) =>
-  filePath.startsWith('./') || filePath.startsWith('../') ? import(new URL(filePath, APP_ROOT).href) : import(filePath)
+  filePath.startsWith('./') || filePath.startsWith('../')
+    ? import(new URL(filePath, APP_ROOT).href)
+    : import(filePath)
 
 export async function bootApp() {
   const app = new Ignitor(APP_ROOT, { importer }).createApp('console')

@@ -39,7 +39,8 @@ const MIN_GAP_MS = 150
 const work = await benchWorkspace('bench-continuity')
 const app = await bootApp()
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? NaN
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? NaN
 const seconds = (ms: number) => (ms / 1000).toFixed(2)
 
 await app.start(async () => {
@@ -57,15 +58,47 @@ await app.start(async () => {
   await ace.exec('migration:fresh', ['--force'])
   const audio = (name: string) => join(work, 'audio', name)
   await mkdir(join(work, 'audio'), { recursive: true })
-  await Promise.all([1, 2, 3].map((i) => makeMusic(audio(`r${i}.mp3`), 25, i, { title: `Rotation ${i}`, artist: 'Bench' })))
+  await Promise.all(
+    [1, 2, 3].map((i) =>
+      makeMusic(audio(`r${i}.mp3`), 25, i, { title: `Rotation ${i}`, artist: 'Bench' })
+    )
+  )
   await makeMusic(audio('show.mp3'), 40, 5, { title: 'Show', artist: 'Bench' })
 
-  const station = await Station.create({ name: 'Bench', slug: 'bench', timezone: 'Europe/Brussels', active: true, isDefault: false })
-  await station.related('outputs').create({ type: 'icecast', host: '127.0.0.1', port: PORT, mount: MOUNT, password: PASSWORD, format: 'mp3', bitrate: 128, active: true })
-  const rotation = await station.related('programs').create({ title: 'Rotation', slug: 'rotation', active: true })
+  const station = await Station.create({
+    name: 'Bench',
+    slug: 'bench',
+    timezone: 'Europe/Brussels',
+    active: true,
+    isDefault: false,
+  })
+  await station.related('outputs').create({
+    type: 'icecast',
+    host: '127.0.0.1',
+    port: PORT,
+    mount: MOUNT,
+    password: PASSWORD,
+    format: 'mp3',
+    bitrate: 128,
+    active: true,
+  })
+  const rotation = await station
+    .related('programs')
+    .create({ title: 'Rotation', slug: 'rotation', active: true })
   await rotation.related('stream').create({ begin: null, end: null, delay: 0 })
-  for (const i of [1, 2, 3]) await Sound.create({ programId: rotation.id, name: `r${i}.mp3`, path: audio(`r${i}.mp3`), type: 'archive', duration: 25, isPublic: true, isGoodQuality: true })
-  const show = await station.related('programs').create({ title: 'Show', slug: 'show', active: true })
+  for (const i of [1, 2, 3])
+    await Sound.create({
+      programId: rotation.id,
+      name: `r${i}.mp3`,
+      path: audio(`r${i}.mp3`),
+      type: 'archive',
+      duration: 25,
+      isPublic: true,
+      isGoodQuality: true,
+    })
+  const show = await station
+    .related('programs')
+    .create({ title: 'Show', slug: 'show', active: true })
 
   // The plan: kill i at t0 + 20 s + i × interval; even kills land 12 s into a diffusion.
   const t0 = Date.now() + 25_000
@@ -74,24 +107,54 @@ await app.start(async () => {
   for (const [i, at] of killAt.entries()) {
     if (i % 2) continue
     const start = DateTime.fromMillis(at - 12_000, { zone: 'utc' }).startOf('second')
-    const episode = await Episode.create({ programId: show.id, title: `Show ${i}`, slug: `show-${i}` })
+    const episode = await Episode.create({
+      programId: show.id,
+      title: `Show ${i}`,
+      slug: `show-${i}`,
+    })
     await copyFile(audio('show.mp3'), audio(`show-${i}.mp3`))
-    await Sound.create({ programId: show.id, episodeId: episode.id, name: `show-${i}.mp3`, path: audio(`show-${i}.mp3`), type: 'archive', duration: 40, isPublic: false })
-    diffusionIds.push((await Diffusion.create({ episodeId: episode.id, programId: show.id, type: 'on_air', start, end: start.plus({ seconds: 45 }) })).id)
+    await Sound.create({
+      programId: show.id,
+      episodeId: episode.id,
+      name: `show-${i}.mp3`,
+      path: audio(`show-${i}.mp3`),
+      type: 'archive',
+      duration: 40,
+      isPublic: false,
+    })
+    diffusionIds.push(
+      (
+        await Diffusion.create({
+          episodeId: episode.id,
+          programId: show.id,
+          type: 'on_air',
+          start,
+          end: start.plus({ seconds: 45 }),
+        })
+      ).id
+    )
   }
 
-  await run('bash', [join(root, 'bin/icecast'), String(PORT), PASSWORD], { cwd: root, env: process.env })
+  await run('bash', [join(root, 'bin/icecast'), String(PORT), PASSWORD], {
+    cwd: root,
+    env: process.env,
+  })
   let streamer: ChildProcess
   const startStreamer = () => {
-    streamer = spawn(process.execPath, ['ace', 'streamer', '--config', '--run', '--monitor', '--station', 'bench', '--delay', '250'], {
-      cwd: root,
-      env: process.env,
-      stdio: 'ignore',
-    })
+    streamer = spawn(
+      process.execPath,
+      ['ace', 'streamer', '--config', '--run', '--monitor', '--station', 'bench', '--delay', '250'],
+      {
+        cwd: root,
+        env: process.env,
+        stdio: 'ignore',
+      }
+    )
   }
   startStreamer()
   const paths = stationPaths(station)
-  const liquidsoapPid = async () => Number((await readFile(paths.pid, 'utf8').catch(() => '0')).trim())
+  const liquidsoapPid = async () =>
+    Number((await readFile(paths.pid, 'utf8').catch(() => '0')).trim())
 
   // The listener: one HTTP response, decoded as it comes.
   let disconnects = 0
@@ -99,41 +162,62 @@ await app.start(async () => {
   let silentRun = 0
   const silences: Array<{ at: number; ms: number }> = []
   const positionAt: Array<{ wall: number; sample: number }> = []
-  const decoder = spawn('ffmpeg', ['-nostdin', '-loglevel', 'quiet', '-f', 'mp3', '-i', 'pipe:0', '-f', 's16le', '-ac', '1', '-ar', String(RATE), 'pipe:1'])
+  const decoder = spawn('ffmpeg', [
+    '-nostdin',
+    '-loglevel',
+    'quiet',
+    '-f',
+    'mp3',
+    '-i',
+    'pipe:0',
+    '-f',
+    's16le',
+    '-ac',
+    '1',
+    '-ar',
+    String(RATE),
+    'pipe:1',
+  ])
   let carry = Buffer.alloc(0)
   decoder.stdout.on('data', (chunk: Buffer) => {
     carry = Buffer.concat([carry, chunk])
     const blocks = Math.floor(carry.length / (BLOCK * 2))
     for (let b = 0; b < blocks; b++) {
       let peak = 0
-      for (let i = 0; i < BLOCK; i++) peak = Math.max(peak, Math.abs(carry.readInt16LE((b * BLOCK + i) * 2)))
+      for (let i = 0; i < BLOCK; i++)
+        peak = Math.max(peak, Math.abs(carry.readInt16LE((b * BLOCK + i) * 2)))
       samples += BLOCK
       if (peak < SILENT) silentRun += BLOCK
       else {
-        if ((silentRun / RATE) * 1000 >= MIN_GAP_MS) silences.push({ at: samples - silentRun - BLOCK, ms: (silentRun / RATE) * 1000 })
+        if ((silentRun / RATE) * 1000 >= MIN_GAP_MS)
+          silences.push({ at: samples - silentRun - BLOCK, ms: (silentRun / RATE) * 1000 })
         silentRun = 0
       }
     }
     carry = carry.subarray(blocks * BLOCK * 2)
   })
   const listen = () =>
-    http.get({ host: '127.0.0.1', port: PORT, path: MOUNT }, (response) => {
-      if (response.statusCode !== 200) {
-        response.resume()
-        setTimeout(listen, 200)
-        return
-      }
-      response.on('data', (chunk) => decoder.stdin.write(chunk))
-      response.on('end', () => {
-        disconnects++
-        setTimeout(listen, 200)
+    http
+      .get({ host: '127.0.0.1', port: PORT, path: MOUNT }, (response) => {
+        if (response.statusCode !== 200) {
+          response.resume()
+          setTimeout(listen, 200)
+          return
+        }
+        response.on('data', (chunk) => decoder.stdin.write(chunk))
+        response.on('end', () => {
+          disconnects++
+          setTimeout(listen, 200)
+        })
       })
-    }).on('error', () => setTimeout(listen, 200))
+      .on('error', () => setTimeout(listen, 200))
   const track = setInterval(() => positionAt.push({ wall: Date.now(), sample: samples }), 50)
 
   // Wait for the station, then the listener.
   for (;;) {
-    const status = await fetch(`http://127.0.0.1:${PORT}/status-json.xsl`).then((r) => r.text()).catch(() => '')
+    const status = await fetch(`http://127.0.0.1:${PORT}/status-json.xsl`)
+      .then((r) => r.text())
+      .catch(() => '')
     if (status.includes(MOUNT)) break
     await sleep(200)
   }
@@ -143,10 +227,15 @@ await app.start(async () => {
   /** The longest silence heard after a fault at `wall` (within 10 s of stream). */
   const gapAfter = (wall: number) => {
     const from = sampleAt(wall) - 2 * RATE
-    return Math.max(0, ...silences.filter((s) => s.at >= from && s.at <= from + 12 * RATE).map((s) => s.ms))
+    return Math.max(
+      0,
+      ...silences.filter((s) => s.at >= from && s.at <= from + 12 * RATE).map((s) => s.ms)
+    )
   }
 
-  console.log(`bench:continuity — ${KILLS} kills of Liquidsoap ${INTERVAL / 1000} s apart (${diffusionIds.length} during a diffusion), then ${RESTARTS} streamer restarts`)
+  console.log(
+    `bench:continuity — ${KILLS} kills of Liquidsoap ${INTERVAL / 1000} s apart (${diffusionIds.length} during a diffusion), then ${RESTARTS} streamer restarts`
+  )
   const liquidsoapKills: number[] = []
   for (const at of killAt) {
     await sleep(Math.max(0, at - Date.now()))
@@ -168,12 +257,19 @@ await app.start(async () => {
   // Figures.
   const gaps = liquidsoapKills.map(gapAfter)
   const restartGaps = restarts.map(gapAfter)
-  const events = await db.from('events').where('station', 'bench').whereIn('type', ['streamer_restarted', 'streamer_started'])
-  const startups = events.map((e) => JSON.parse(e.payload).startup_ms).filter((v) => typeof v === 'number')
+  const events = await db
+    .from('events')
+    .where('station', 'bench')
+    .whereIn('type', ['streamer_restarted', 'streamer_started'])
+  const startups = events
+    .map((e) => JSON.parse(e.payload).startup_ms)
+    .filter((v) => typeof v === 'number')
   const adopted = events.filter((e) => JSON.parse(e.payload).adopted).length
   const logs = await db.from('logs').where('station_id', station.id).orderBy('id')
   const at = (value: unknown) => fromSqlDateTime(value)!.toMillis()
-  const keys = logs.filter((l) => l.sound_id || l.track_id).map((l) => `${l.sound_id ?? ''}/${l.track_id ?? ''}@${at(l.date)}`)
+  const keys = logs
+    .filter((l) => l.sound_id || l.track_id)
+    .map((l) => `${l.sound_id ?? ''}/${l.track_id ?? ''}@${at(l.date)}`)
   const doubled = keys.length - new Set(keys).size
   const diffusions = await db.from('diffusions').whereIn('id', diffusionIds)
   const late: number[] = []
@@ -184,15 +280,27 @@ await app.start(async () => {
     if (starts.length > 1) console.log(`  diffusion ${diffusion.id}: ${starts.length} start rows`)
     if (starts[0]) late.push(at(starts[0].date) - at(diffusion.start))
   }
-  const doubledStarts = diffusions.reduce((n, d) => n + Math.max(0, logs.filter((l) => l.type === 'start' && l.diffusion_id === d.id).length - 1), 0)
+  const doubledStarts = diffusions.reduce(
+    (n, d) =>
+      n + Math.max(0, logs.filter((l) => l.type === 'start' && l.diffusion_id === d.id).length - 1),
+    0
+  )
 
   console.log(`listener disconnects: ${disconnects} (goal 0)`)
   console.log(`audio gap per Liquidsoap kill (s): ${gaps.map(seconds).join(' ')}`)
-  console.log(`  min ${seconds(Math.min(...gaps))}, median ${seconds(median(gaps))}, max ${seconds(Math.max(...gaps))} (goal median <= 3, max <= 5)`)
-  console.log(`Liquidsoap spawn to socket (the floor, s): median ${seconds(median(startups))}, max ${seconds(Math.max(...startups))} over ${startups.length} starts`)
-  console.log(`audio gap per streamer restart (s): ${restartGaps.map(seconds).join(' ')}; adopted ${adopted} of ${RESTARTS} (goal 0 s, all adopted)`)
+  console.log(
+    `  min ${seconds(Math.min(...gaps))}, median ${seconds(median(gaps))}, max ${seconds(Math.max(...gaps))} (goal median <= 3, max <= 5)`
+  )
+  console.log(
+    `Liquidsoap spawn to socket (the floor, s): median ${seconds(median(startups))}, max ${seconds(Math.max(...startups))} over ${startups.length} starts`
+  )
+  console.log(
+    `audio gap per streamer restart (s): ${restartGaps.map(seconds).join(' ')}; adopted ${adopted} of ${RESTARTS} (goal 0 s, all adopted)`
+  )
   console.log(`diffusion start offsets (ms): ${late.join(' ')}`)
-  console.log(`log rows doubled: ${doubled + doubledStarts}; diffusions without a start row: ${missing} (goal 0)`)
+  console.log(
+    `log rows doubled: ${doubled + doubledStarts}; diffusions without a start row: ${missing} (goal 0)`
+  )
 
   clearInterval(track)
   streamer!.kill('SIGTERM')

@@ -16,7 +16,10 @@ const work = await benchWorkspace('bench-events')
 process.env.ANTENNE_EVENTS_SPOOL = join(work, 'spool')
 const app = await bootApp()
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[
+    Math.min(values.length - 1, Math.floor((p / 100) * values.length))
+  ]
 
 await app.start(async () => {
   const { default: ace } = await import('@adonisjs/core/services/ace')
@@ -29,15 +32,20 @@ await app.start(async () => {
   console.log('1. Emitting (what the caller pays; the write happens after)')
   const N = 100_000
   let started = performance.now()
-  for (let i = 0; i < N; i++) events.emit('track_on_air', 'bench', { track_id: i, title: `Song ${i}` })
+  for (let i = 0; i < N; i++)
+    events.emit('track_on_air', 'bench', { track_id: i, title: `Song ${i}` })
   const emitMs = performance.now() - started
-  console.log(`   ${((emitMs * 1000) / N).toFixed(2)} µs per emit (${N.toLocaleString('en')} events)`)
+  console.log(
+    `   ${((emitMs * 1000) / N).toFixed(2)} µs per emit (${N.toLocaleString('en')} events)`
+  )
 
   started = performance.now()
   await events.flush()
   const flushMs = performance.now() - started
   console.log('\n2. The outbox (SQLite)')
-  console.log(`   ${Math.round(N / (flushMs / 1000)).toLocaleString('en')} events written per second`)
+  console.log(
+    `   ${Math.round(N / (flushMs / 1000)).toLocaleString('en')} events written per second`
+  )
 
   // A webhook receiver that notes when each event arrives.
   const arrivals = new Map<number, number>()
@@ -54,7 +62,21 @@ await app.start(async () => {
   const port = (receiver.address() as { port: number }).port
   const quiet = { info: () => {}, warn: () => {}, error: () => {} }
   const sink = (name: string, url: string) =>
-    outboxEnd().then((cursor) => EventSink.create({ name, url, key: 'bench-key', minLevel: 'debug', timeoutMs: 2000, maxAttempts: 1000, batchSize: 500, active: true, fromFile: false, cursor, attempts: 0 }))
+    outboxEnd().then((cursor) =>
+      EventSink.create({
+        name,
+        url,
+        key: 'bench-key',
+        minLevel: 'debug',
+        timeoutMs: 2000,
+        maxAttempts: 1000,
+        batchSize: 500,
+        active: true,
+        fromFile: false,
+        cursor,
+        attempts: 0,
+      })
+    )
 
   console.log('\n3. Delivery to a signed webhook')
   await sink('hook', `http://127.0.0.1:${port}/hook`)
@@ -64,7 +86,9 @@ await app.start(async () => {
   await events.flush()
   started = performance.now()
   while (arrivals.size < M) await deliverer.deliverAll()
-  console.log(`   ${Math.round(M / ((performance.now() - started) / 1000)).toLocaleString('en')} events per second (batches of 500)`)
+  console.log(
+    `   ${Math.round(M / ((performance.now() - started) / 1000)).toLocaleString('en')} events per second (batches of 500)`
+  )
 
   deliverer.start(100)
   const delays: number[] = []
@@ -75,7 +99,9 @@ await app.start(async () => {
     delays.push(arrivals.get(n)! - sent)
     await new Promise((r) => setTimeout(r, 37))
   }
-  console.log(`   emit to receipt, one event at a time: median ${percentile(delays, 50).toFixed(0)} ms, p95 ${percentile(delays, 95).toFixed(0)} ms, max ${Math.max(...delays).toFixed(0)} ms (polled every 100 ms)`)
+  console.log(
+    `   emit to receipt, one event at a time: median ${percentile(delays, 50).toFixed(0)} ms, p95 ${percentile(delays, 95).toFixed(0)} ms, max ${Math.max(...delays).toFixed(0)} ms (polled every 100 ms)`
+  )
   await deliverer.stop()
 
   console.log('\n4. A dead webhook beside a log sink')
@@ -90,12 +116,15 @@ await app.start(async () => {
     await events.flush()
     const target = await outboxEnd()
     const sent = performance.now()
-    while (Number((await EventSink.findOrFail(logSink.id)).cursor) < target) await new Promise((r) => setTimeout(r, 5))
+    while (Number((await EventSink.findOrFail(logSink.id)).cursor) < target)
+      await new Promise((r) => setTimeout(r, 5))
     fileDelays.push(performance.now() - sent)
   }
   await both.stop()
   const dead = await EventSink.findByOrFail('name', 'dead')
-  console.log(`   log sink: median ${percentile(fileDelays, 50).toFixed(0)} ms, max ${Math.max(...fileDelays).toFixed(0)} ms after the write; the dead one: ${dead.attempts} failed attempts, "${dead.lastError}"`)
+  console.log(
+    `   log sink: median ${percentile(fileDelays, 50).toFixed(0)} ms, max ${Math.max(...fileDelays).toFixed(0)} ms after the write; the dead one: ${dead.attempts} failed attempts, "${dead.lastError}"`
+  )
   receiver.close()
 })
 await app.terminate()

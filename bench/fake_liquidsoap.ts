@@ -20,7 +20,23 @@ for (const path of process.argv.slice(2)) {
           const line = buffer.slice(0, end).trim()
           buffer = buffer.slice(end + 1)
           const body = line.startsWith('station.status')
-            ? JSON.stringify({ started, now: Date.now() / 1000, active: 'music', rid: '1', source: 'rotation', uri: '/bench/a.mp3', filename: '/bench/a.mp3', first_on_air: started + 1, diffusion: '', resumed: '', remaining: 100.0, dealer_queue: 0, dealer_gate: 0.0, live: false, outputs: [['output_1', true]] })
+            ? JSON.stringify({
+                started,
+                now: Date.now() / 1000,
+                active: 'music',
+                rid: '1',
+                source: 'rotation',
+                uri: '/bench/a.mp3',
+                filename: '/bench/a.mp3',
+                first_on_air: started + 1,
+                diffusion: '',
+                resumed: '',
+                remaining: 100.0,
+                dealer_queue: 0,
+                dealer_gate: 0.0,
+                live: false,
+                outputs: [['output_1', true]],
+              })
             : 'OK'
           socket.write(`${body}\r\nEND\r\n`)
         }

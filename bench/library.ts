@@ -47,8 +47,23 @@ async function templates(seconds: number) {
     for (const seed of [0, 1]) {
       const path = join(dir, `t${seed}-${seconds}.${extension}`)
       await run('ffmpeg', [
-        '-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=${330 + seed * 110}:duration=${seconds}`,
-        '-af', 'volume=3', '-ac', '2', ...codec, '-metadata', `title=Template ${seed}`, '-metadata', 'artist=Bench', path,
+        '-v',
+        'error',
+        '-y',
+        '-f',
+        'lavfi',
+        '-i',
+        `sine=frequency=${330 + seed * 110}:duration=${seconds}`,
+        '-af',
+        'volume=3',
+        '-ac',
+        '2',
+        ...codec,
+        '-metadata',
+        `title=Template ${seed}`,
+        '-metadata',
+        'artist=Bench',
+        path,
       ])
       made.push(path)
     }
@@ -65,10 +80,15 @@ await app.start(async () => {
   await ace.exec('migration:run', ['--force'])
 
   const cores = availableParallelism()
-  const station = await Station.create({ name: 'Bench', slug: 'bench', timezone: 'Europe/Brussels', active: true, isDefault: false })
+  const station = await Station.create({
+    name: 'Bench',
+    slug: 'bench',
+    timezone: 'Europe/Brussels',
+    active: true,
+    isDefault: false,
+  })
   const quiet = { info: () => {}, warn: (m: string) => console.warn(m) }
-  const library = (workers: number) =>
-    SoundLibrary.configured(quiet, { workers })
+  const library = (workers: number) => SoundLibrary.configured(quiet, { workers })
 
   console.log(`Library bench on ${cores} cores (Node ${process.versions.node})\n`)
   const shorts = await templates(1)
@@ -77,7 +97,11 @@ await app.start(async () => {
   for (const count of [1000, 10_000]) {
     const programs = []
     for (let p = 0; p < 10; p++) {
-      programs.push(await station.related('programs').create({ title: `P${count}-${p}`, slug: `p${count}-${p}`, active: true }))
+      programs.push(
+        await station
+          .related('programs')
+          .create({ title: `P${count}-${p}`, slug: `p${count}-${p}`, active: true })
+      )
     }
     const ids = programs.map((p) => p.id)
     const pending: Array<Promise<void>> = []
@@ -102,9 +126,15 @@ await app.start(async () => {
 
   console.log('\n2. Loudness and quality analysis (one worker), 30 min of audio in 6 formats')
   const longs = (await templates(150)).slice()
-  const program = await station.related('programs').create({ title: 'Long', slug: 'long', active: true })
+  const program = await station
+    .related('programs')
+    .create({ title: 'Long', slug: 'long', active: true })
   await mkdir(program.archivesDir, { recursive: true })
-  for (const [i, template] of longs.entries()) await copyFile(template, join(program.archivesDir, `long_${i}${template.slice(template.lastIndexOf('.'))}`))
+  for (const [i, template] of longs.entries())
+    await copyFile(
+      template,
+      join(program.archivesDir, `long_${i}${template.slice(template.lastIndexOf('.'))}`)
+    )
   const lib = library(1)
   await lib.scan([program.id])
   let before = await cpuSeconds()
@@ -118,10 +148,15 @@ await app.start(async () => {
   before = await cpuSeconds()
   for (const file of files) spawnSync('loudgain', ['-q', '-s', 's', '-O', file])
   cpu = (await cpuSeconds()) - before
-  console.log(`   loudgain (loudness, true peak, range):          ${(quality.audioSeconds / cpu).toFixed(0)}x real time per core`)
+  console.log(
+    `   loudgain (loudness, true peak, range):          ${(quality.audioSeconds / cpu).toFixed(0)}x real time per core`
+  )
   before = await cpuSeconds()
-  for (const file of files) spawnSync('ffmpeg', ['-nostats', '-i', file, '-af', 'ebur128=peak=true', '-f', 'null', '-'])
+  for (const file of files)
+    spawnSync('ffmpeg', ['-nostats', '-i', file, '-af', 'ebur128=peak=true', '-f', 'null', '-'])
   cpu = (await cpuSeconds()) - before
-  console.log(`   ffmpeg ebur128=peak=true (loudness, true peak): ${(quality.audioSeconds / cpu).toFixed(0)}x real time per core`)
+  console.log(
+    `   ffmpeg ebur128=peak=true (loudness, true peak): ${(quality.audioSeconds / cpu).toFixed(0)}x real time per core`
+  )
 })
 await app.terminate()

@@ -36,14 +36,33 @@ await app.start(async () => {
 
   await ace.exec('migration:fresh', ['--force'])
   let queries = 0
-  db.connection().getWriteClient().on('query', () => queries++)
+  db.connection()
+    .getWriteClient()
+    .on('query', () => queries++)
   const quiet = { info: () => {}, warn: () => {}, error: (m: string) => console.error(m) }
-  const pct = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length - 1) * p))]
+  const pct = (values: number[], p: number) =>
+    [...values].sort((a, b) => a - b)[
+      Math.min(values.length - 1, Math.floor((values.length - 1) * p))
+    ]
 
   async function makeStation(slug: string) {
-    const station = await Station.create({ name: slug, slug, timezone: 'Europe/Brussels', active: true, isDefault: false })
-    await station.related('outputs').create({ type: 'file', mount: 'bench-%H%M%S.mp3', format: 'mp3', bitrate: 128, active: true })
-    const rotation = await station.related('programs').create({ title: 'Rotation', slug: 'rotation', active: true })
+    const station = await Station.create({
+      name: slug,
+      slug,
+      timezone: 'Europe/Brussels',
+      active: true,
+      isDefault: false,
+    })
+    await station.related('outputs').create({
+      type: 'file',
+      mount: 'bench-%H%M%S.mp3',
+      format: 'mp3',
+      bitrate: 128,
+      active: true,
+    })
+    const rotation = await station
+      .related('programs')
+      .create({ title: 'Rotation', slug: 'rotation', active: true })
     await rotation.related('stream').create({ begin: null, end: null, delay: 0 })
     return { station, rotation }
   }
@@ -70,24 +89,64 @@ await app.start(async () => {
   // ---- 1. start offsets on a real Liquidsoap -------------------------------
   const { station, rotation } = await makeStation('bench-real')
   const audio = join(work, 'audio')
-  const filler = await makeMusic(join(audio, 'filler.mp3'), 30, 1, { title: 'Filler', artist: 'Bench' })
-  await Sound.create({ programId: rotation.id, name: 'filler', path: filler, type: 'archive', duration: 30, isPublic: true, isGoodQuality: true })
-  const show = await station.related('programs').create({ title: 'Show', slug: 'show', active: true })
+  const filler = await makeMusic(join(audio, 'filler.mp3'), 30, 1, {
+    title: 'Filler',
+    artist: 'Bench',
+  })
+  await Sound.create({
+    programId: rotation.id,
+    name: 'filler',
+    path: filler,
+    type: 'archive',
+    duration: 30,
+    isPublic: true,
+    isGoodQuality: true,
+  })
+  const show = await station
+    .related('programs')
+    .create({ title: 'Show', slug: 'show', active: true })
   const count = 20
   const first = DateTime.utc().plus({ seconds: 20 }).startOf('second')
-  const files = await Promise.all(Array.from({ length: count }, (_, i) => makeMusic(join(audio, `show-${i}.mp3`), 2.5, i + 2, { title: `Show ${i}`, artist: 'Bench' })))
+  const files = await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      makeMusic(join(audio, `show-${i}.mp3`), 2.5, i + 2, { title: `Show ${i}`, artist: 'Bench' })
+    )
+  )
   for (const [i, path] of files.entries()) {
-    const episode = await Episode.create({ programId: show.id, title: `Show ${i}`, slug: `show-${i}` })
-    await Sound.create({ programId: show.id, episodeId: episode.id, name: `show-${i}`, path, type: 'archive', duration: 2.5, isPublic: true })
+    const episode = await Episode.create({
+      programId: show.id,
+      title: `Show ${i}`,
+      slug: `show-${i}`,
+    })
+    await Sound.create({
+      programId: show.id,
+      episodeId: episode.id,
+      name: `show-${i}`,
+      path,
+      type: 'archive',
+      duration: 2.5,
+      isPublic: true,
+    })
     const start = first.plus({ seconds: i * 4 })
-    await Diffusion.create({ episodeId: episode.id, programId: show.id, type: 'on_air', start, end: start.plus({ seconds: 3 }) })
+    await Diffusion.create({
+      episodeId: episode.id,
+      programId: show.id,
+      type: 'on_air',
+      start,
+      end: start.plus({ seconds: 3 }),
+    })
   }
   await writeStationConfig(station)
-  const streamer = new Streamer({ config: true, run: true, monitor: true, delay: 1000, timeout: 20 }, quiet)
+  const streamer = new Streamer(
+    { config: true, run: true, monitor: true, delay: 1000, timeout: 20 },
+    quiet
+  )
   const startedAt = Date.now()
   await streamer.start([station])
   const real = measure([streamer.runtimes[0].monitor!])
-  console.log(`Liquidsoap up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; playing ${count} diffusions from ${first.toISO()} (about ${Math.round((first.toMillis() + count * 4000 - Date.now()) / 1000)} s)`)
+  console.log(
+    `Liquidsoap up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; playing ${count} diffusions from ${first.toISO()} (about ${Math.round((first.toMillis() + count * 4000 - Date.now()) / 1000)} s)`
+  )
   await new Promise((r) => setTimeout(r, first.toMillis() + count * 4000 + 3000 - Date.now()))
   const cpuBefore = real.cpu()
   const ticksBefore = real.perTick.length
@@ -96,27 +155,64 @@ await app.start(async () => {
   const steadyCpu = real.cpu() - cpuBefore
   await streamer.stop()
 
-  const starts = await db.from('logs').where('type', 'start').where('station_id', station.id).select('diffusion_id', 'date')
-  const diffusions = await Diffusion.query().whereIn('id', starts.map((s) => s.diffusion_id))
+  const starts = await db
+    .from('logs')
+    .where('type', 'start')
+    .where('station_id', station.id)
+    .select('diffusion_id', 'date')
+  const diffusions = await Diffusion.query().whereIn(
+    'id',
+    starts.map((s) => s.diffusion_id)
+  )
   const offsets = starts.map((s) => {
     const scheduled = diffusions.find((d) => d.id === s.diffusion_id)!.start.toMillis()
     return DateTime.fromSQL(String(s.date), { zone: 'utc' }).toMillis() - scheduled
   })
-  const cancelled = await db.from('logs').where('type', 'cancel').where('station_id', station.id).count('* as n').first()
-  console.log(`\nStart offsets, real Liquidsoap: ${offsets.length} of ${count} diffusions started, ${cancelled?.n ?? 0} cancelled`)
-  console.log(`  median ${pct(offsets, 0.5)} ms, p95 ${pct(offsets, 0.95)} ms, max ${Math.max(...offsets.map(Math.abs))} ms (absolute); all: ${offsets.join(' ')}`)
+  const cancelled = await db
+    .from('logs')
+    .where('type', 'cancel')
+    .where('station_id', station.id)
+    .count('* as n')
+    .first()
+  console.log(
+    `\nStart offsets, real Liquidsoap: ${offsets.length} of ${count} diffusions started, ${cancelled?.n ?? 0} cancelled`
+  )
+  console.log(
+    `  median ${pct(offsets, 0.5)} ms, p95 ${pct(offsets, 0.95)} ms, max ${Math.max(...offsets.map(Math.abs))} ms (absolute); all: ${offsets.join(' ')}`
+  )
   console.log(`\nMonitor cost, 1 station, real Liquidsoap, steady (10 s after the last diffusion):`)
-  console.log(`  ${steadyTicks.length} ticks, ${(steadyCpu / steadyTicks.length).toFixed(3)} ms CPU per tick, queries per tick: max ${Math.max(...steadyTicks)}, total ${steadyTicks.reduce((a, b) => a + b, 0)}`)
-  console.log(`  whole run: ${real.perTick.length} ticks, ${real.perTick.reduce((a, b) => a + b, 0)} queries (catalog loads and log writes), ${real.perTick.filter((q) => q === 0).length} ticks with none`)
+  console.log(
+    `  ${steadyTicks.length} ticks, ${(steadyCpu / steadyTicks.length).toFixed(3)} ms CPU per tick, queries per tick: max ${Math.max(...steadyTicks)}, total ${steadyTicks.reduce((a, b) => a + b, 0)}`
+  )
+  console.log(
+    `  whole run: ${real.perTick.length} ticks, ${real.perTick.reduce((a, b) => a + b, 0)} queries (catalog loads and log writes), ${real.perTick.filter((q) => q === 0).length} ticks with none`
+  )
 
   // ---- 2. many stations on simulated peers ---------------------------------
   for (const n of [20, 100]) {
     const stations = []
     for (let i = 0; i < n; i++) stations.push((await makeStation(`bench-${n}-${i}`)).station)
     for (const s of stations) await mkdir(stationPaths(s).dir, { recursive: true })
-    const peer = spawn(process.execPath, ['--import=ts-node-maintained/register/esm', join(root, 'bench/fake_liquidsoap.ts'), ...stations.map((s) => stationPaths(s).socket)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+    const peer = spawn(
+      process.execPath,
+      [
+        '--import=ts-node-maintained/register/esm',
+        join(root, 'bench/fake_liquidsoap.ts'),
+        ...stations.map((s) => stationPaths(s).socket),
+      ],
+      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] }
+    )
     await new Promise((resolve) => peer.stdout!.once('data', resolve))
-    const monitors = stations.map((s) => new StationMonitor(s, new LiquidsoapClient({ path: stationPaths(s).socket }), new LogJournal(stationPaths(s).journal, quiet), quiet, { cancelTimeout: 20 }))
+    const monitors = stations.map(
+      (s) =>
+        new StationMonitor(
+          s,
+          new LiquidsoapClient({ path: stationPaths(s).socket }),
+          new LogJournal(stationPaths(s).journal, quiet),
+          quiet,
+          { cancelTimeout: 20 }
+        )
+    )
     const m = measure(monitors)
     // Warm-up: each monitor loads its catalog and playlists once.
     for (let t = 0; t < 3; t++) await Promise.all(monitors.map((monitor) => monitor.tick()))
@@ -132,9 +228,13 @@ await app.start(async () => {
     const elapsed = Date.now() - t0
     const processCpu = process.cpuUsage(wall0)
     const steady = m.perTick.slice(from)
-    console.log(`\nMonitor cost, ${n} stations, simulated peers, 1 tick per second for ${seconds} s:`)
+    console.log(
+      `\nMonitor cost, ${n} stations, simulated peers, 1 tick per second for ${seconds} s:`
+    )
     const processMs = (processCpu.user + processCpu.system) / 1000
-    console.log(`  ${steady.length} ticks, ${(processMs / steady.length).toFixed(3)} ms of process CPU per station tick, process CPU ${(((processCpu.user + processCpu.system) / 1000 / elapsed) * 100).toFixed(2)} % of one core; queries per steady tick: max ${Math.max(...steady)}, total ${steady.reduce((a, b) => a + b, 0)}`)
+    console.log(
+      `  ${steady.length} ticks, ${(processMs / steady.length).toFixed(3)} ms of process CPU per station tick, process CPU ${(((processCpu.user + processCpu.system) / 1000 / elapsed) * 100).toFixed(2)} % of one core; queries per steady tick: max ${Math.max(...steady)}, total ${steady.reduce((a, b) => a + b, 0)}`
+    )
     for (const monitor of monitors) await monitor.client.close()
     peer.kill()
   }

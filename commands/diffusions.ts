@@ -8,9 +8,10 @@ import { InvalidArgumentException } from '#exceptions/domain'
 
 export default class Diffusions extends BaseCommand {
   static commandName = 'diffusions'
-  static description = 'Generate episodes and diffusions from the schedules, list conflicts, clean old ones'
+  static description =
+    'Generate episodes and diffusions from the schedules, list conflicts, clean old ones'
   static help = [
-    'Generate this month (in each station\'s zone):   {{ binaryName }} diffusions --update',
+    "Generate this month (in each station's zone):   {{ binaryName }} diffusions --update",
     'Next month, one station, without writing:        {{ binaryName }} diffusions --update --next-month --station demo --dry-run',
     'List diffusions waiting for a decision:          {{ binaryName }} diffusions --conflicts',
     'Delete unconfirmed diffusions of past months:    {{ binaryName }} diffusions --clean',
@@ -21,13 +22,18 @@ export default class Diffusions extends BaseCommand {
   @flags.boolean({ alias: 'u', description: 'Create the episodes and diffusions of the month' })
   declare update: boolean
 
-  @flags.string({ description: 'The month to generate, YYYY-MM (default: this month in each station\'s zone)' })
+  @flags.string({
+    description: "The month to generate, YYYY-MM (default: this month in each station's zone)",
+  })
   declare month?: string
 
   @flags.boolean({ description: 'Generate the month after this one' })
   declare nextMonth: boolean
 
-  @flags.array({ alias: 's', description: 'A station slug (repeatable; default: every active station)' })
+  @flags.array({
+    alias: 's',
+    description: 'A station slug (repeatable; default: every active station)',
+  })
   declare station?: string[]
 
   @flags.boolean({ description: 'Print what --update would create and write nothing' })
@@ -42,7 +48,9 @@ export default class Diffusions extends BaseCommand {
   async run() {
     try {
       if (!this.update && !this.clean && !this.conflicts) {
-        throw new InvalidArgumentException('nothing to do: pass --update, --clean or --conflicts (see --help)')
+        throw new InvalidArgumentException(
+          'nothing to do: pass --update, --clean or --conflicts (see --help)'
+        )
       }
       const month = this.parsedMonth()
       if (this.clean) await this.runClean()
@@ -59,7 +67,10 @@ export default class Diffusions extends BaseCommand {
     }
     if (this.month === undefined) return undefined
     const month = parseMonth(this.month)
-    if (!month) throw new InvalidArgumentException(`invalid --month "${this.month}": expected YYYY-MM, e.g. 2026-11`)
+    if (!month)
+      throw new InvalidArgumentException(
+        `invalid --month "${this.month}": expected YYYY-MM, e.g. 2026-11`
+      )
     return month
   }
 
@@ -73,7 +84,10 @@ export default class Diffusions extends BaseCommand {
     this.reportConflicts(plans)
     if (this.dryRun) {
       this.printPlan(plans)
-      this.printSummary(plans.map((plan) => generator.summarize(plan)), 'would create (dry run: nothing written)')
+      this.printSummary(
+        plans.map((plan) => generator.summarize(plan)),
+        'would create (dry run: nothing written)'
+      )
       return
     }
     this.printSummary(await generator.apply(plans), 'diffusions --update')
@@ -123,7 +137,9 @@ export default class Diffusions extends BaseCommand {
 
   private printPlan(plans: StationPlan[]) {
     for (const plan of plans) {
-      const table = this.ui.table().head(['Station', 'Program', 'Start (local)', 'End', 'Type', 'Rerun'])
+      const table = this.ui
+        .table()
+        .head(['Station', 'Program', 'Start (local)', 'End', 'Type', 'Rerun'])
       for (const d of [...plan.diffusions].sort((a, b) => +a.start - +b.start)) {
         const start = d.start.setZone(plan.station.timezone)
         table.row([
@@ -140,11 +156,21 @@ export default class Diffusions extends BaseCommand {
   }
 
   private printSummary(
-    rows: { station: string; month: string; created: number; reruns: number; existing: number; moved: number; conflicts: number }[],
+    rows: {
+      station: string
+      month: string
+      created: number
+      reruns: number
+      existing: number
+      moved: number
+      conflicts: number
+    }[],
     title: string
   ) {
     this.logger.info(title)
-    const table = this.ui.table().head(['Station', 'Month', 'Created', 'Reruns', 'Existing', 'Moved', 'Conflicts'])
+    const table = this.ui
+      .table()
+      .head(['Station', 'Month', 'Created', 'Reruns', 'Existing', 'Moved', 'Conflicts'])
     for (const row of rows) {
       table.row([
         row.station,

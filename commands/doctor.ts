@@ -5,8 +5,11 @@ import { runHealthChecks } from '#health/health_checks'
 
 export default class Doctor extends BaseCommand {
   static commandName = 'doctor'
-  static description = 'Check the install: database, migrations, each station\'s Liquidsoap and Icecast, disk, memory, load'
-  static help = ['One line per check, with the fix to try; exit code 1 when something fails (GET /health gives the same as JSON).']
+  static description =
+    "Check the install: database, migrations, each station's Liquidsoap and Icecast, disk, memory, load"
+  static help = [
+    'One line per check, with the fix to try; exit code 1 when something fails (GET /health gives the same as JSON).',
+  ]
   static options: CommandOptions = { startApp: true }
 
   async run() {
@@ -14,7 +17,10 @@ export default class Doctor extends BaseCommand {
       const checks = await runHealthChecks()
       for (const check of checks) {
         if (check.ok) this.logger.log(`${this.colors.green('✔')} ${check.name}: ${check.detail}`)
-        else this.logger.log(`${this.colors.red('✖')} ${check.name}: ${check.detail}\n    fix: ${check.fix}`)
+        else
+          this.logger.log(
+            `${this.colors.red('✖')} ${check.name}: ${check.detail}\n    fix: ${check.fix}`
+          )
       }
       const failed = checks.filter((check) => !check.ok).length
       if (failed) {

@@ -10,7 +10,8 @@ import { InvalidArgumentException } from '#exceptions/domain'
 
 export default class EventsDeliver extends BaseCommand {
   static commandName = 'events:deliver'
-  static description = 'Deliver events to their sinks (log, webhooks, RabbitMQ) and publish RadioVIS, until stopped'
+  static description =
+    'Deliver events to their sinks (log, webhooks, RabbitMQ) and publish RadioVIS, until stopped'
   static help = [
     'Runs beside the streamer (systemd: node ace streamer:unit --service events). Sinks are made in the',
     'CMS (/staff/events) or listed in ANTENNE_EVENT_SINKS_FILE; RadioVIS runs when ANTENNE_RADIOVIS_URL is set.',
@@ -22,18 +23,28 @@ export default class EventsDeliver extends BaseCommand {
   @flags.boolean({ description: 'One delivery pass, then exit (cron, tests)' })
   declare once?: boolean
 
-  @flags.number({ description: 'Milliseconds between passes', default: antenneConfig.events.pollInterval })
+  @flags.number({
+    description: 'Milliseconds between passes',
+    default: antenneConfig.events.pollInterval,
+  })
   declare interval: number
 
   async run() {
-    const logger = { info: (m: string) => this.logger.info(m), warn: (m: string) => this.logger.warning(m), error: (m: string) => this.logger.error(m) }
+    const logger = {
+      info: (m: string) => this.logger.info(m),
+      warn: (m: string) => this.logger.warning(m),
+      error: (m: string) => this.logger.error(m),
+    }
     const deliverer = new EventDeliverer(logger)
     let radiovis: RadioVisPublisher | null = null
     try {
-      if (!Number.isInteger(this.interval) || this.interval < 50) throw new InvalidArgumentException(`invalid --interval "${this.interval}": 50 ms or more`)
+      if (!Number.isInteger(this.interval) || this.interval < 50)
+        throw new InvalidArgumentException(`invalid --interval "${this.interval}": 50 ms or more`)
       if (antenneConfig.events.sinksFile) {
         const { loaded, deactivated } = await loadSinksFile(antenneConfig.events.sinksFile)
-        this.logger.info(`sinks file: ${loaded} sink(s) loaded${deactivated ? `, ${deactivated} deactivated` : ''}`)
+        this.logger.info(
+          `sinks file: ${loaded} sink(s) loaded${deactivated ? `, ${deactivated} deactivated` : ''}`
+        )
       }
       await events.adoptOrphanSpools()
       if (this.once) {
@@ -44,11 +55,22 @@ export default class EventsDeliver extends BaseCommand {
       }
       deliverer.start(this.interval)
       if (antenneConfig.radiovis.url) {
-        radiovis = new RadioVisPublisher({ ...antenneConfig.radiovis, url: antenneConfig.radiovis.url, publicUrl: antenneConfig.publicUrl, logger })
+        radiovis = new RadioVisPublisher({
+          ...antenneConfig.radiovis,
+          url: antenneConfig.radiovis.url,
+          publicUrl: antenneConfig.publicUrl,
+          logger,
+        })
         radiovis.start()
         this.logger.info(`radiovis: publishing to ${antenneConfig.radiovis.exchange}`)
       }
-      const prune = setInterval(() => void deliverer.prune().catch((e) => this.logger.warning(`events: prune failed: ${e.message}`)), 3600_000)
+      const prune = setInterval(
+        () =>
+          void deliverer
+            .prune()
+            .catch((e) => this.logger.warning(`events: prune failed: ${e.message}`)),
+        3600_000
+      )
       this.logger.info(`delivering events every ${this.interval} ms`)
       const stop = async (signal: string) => {
         this.logger.info(`${signal}: stopping`)

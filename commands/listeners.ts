@@ -7,9 +7,10 @@ import { InvalidArgumentException } from '#exceptions/domain'
 
 export default class Listeners extends BaseCommand {
   static commandName = 'listeners'
-  static description = "Poll each station's Icecast for listener statistics (once, or --monitor for ever)"
+  static description =
+    "Poll each station's Icecast for listener statistics (once, or --monitor for ever)"
   static help = [
-    'Samples per mount from /status-json.xsl; sessions from /admin/listclients when the output has Icecast\'s admin account.',
+    "Samples per mount from /status-json.xsl; sessions from /admin/listclients when the output has Icecast's admin account.",
     '{{ binaryName }} listeners --monitor --interval 30      (systemd: node ace streamer:unit --service listeners)',
   ]
 
@@ -21,25 +22,42 @@ export default class Listeners extends BaseCommand {
   @flags.number({ description: 'Seconds between polls', default: antenneConfig.listeners.interval })
   declare interval: number
 
-  @flags.boolean({ description: 'Delete samples and sessions older than the retention (ANTENNE_LISTENERS_RETENTION_DAYS)' })
+  @flags.boolean({
+    description:
+      'Delete samples and sessions older than the retention (ANTENNE_LISTENERS_RETENTION_DAYS)',
+  })
   declare prune?: boolean
 
   async run() {
-    const collector = new ListenerCollector({ info: (m) => this.logger.info(m), warn: (m) => this.logger.warning(m) })
+    const collector = new ListenerCollector({
+      info: (m) => this.logger.info(m),
+      warn: (m) => this.logger.warning(m),
+    })
     try {
-      if (!Number.isFinite(this.interval) || this.interval < 1) throw new InvalidArgumentException(`invalid --interval "${this.interval}": 1 second or more`)
+      if (!Number.isFinite(this.interval) || this.interval < 1)
+        throw new InvalidArgumentException(
+          `invalid --interval "${this.interval}": 1 second or more`
+        )
       if (this.prune) {
         const pruned = await collector.prune()
         this.logger.info(`pruned ${pruned.samples} samples and ${pruned.sessions} sessions`)
       }
       if (!this.monitor) {
         const report = await collector.collect()
-        this.logger.info(`${report.samples} samples, ${report.sessionsOpened} sessions opened, ${report.sessionsClosed} closed, ${report.failures} failures`)
+        this.logger.info(
+          `${report.samples} samples, ${report.sessionsOpened} sessions opened, ${report.sessionsClosed} closed, ${report.failures} failures`
+        )
         if (report.failures) this.exitCode = 1
         return await terminateCommand(this)
       }
       collector.start(this.interval * 1000)
-      const prune = setInterval(() => void collector.prune().catch((e) => this.logger.warning(`listeners: prune failed: ${e.message}`)), 24 * 3600_000)
+      const prune = setInterval(
+        () =>
+          void collector
+            .prune()
+            .catch((e) => this.logger.warning(`listeners: prune failed: ${e.message}`)),
+        24 * 3600_000
+      )
       this.logger.info(`polling Icecast every ${this.interval} s`)
       const stop = async (signal: string) => {
         this.logger.info(`${signal}: stopping`)

@@ -6,7 +6,8 @@ import { commandFailureLines } from '#exceptions/command_failure'
 
 export default class LogsArchive extends BaseCommand {
   static commandName = 'logs:archive'
-  static description = 'Move on-air logs older than --age days to gzipped JSON lines files (or --restore them)'
+  static description =
+    'Move on-air logs older than --age days to gzipped JSON lines files (or --restore them)'
   static help = [
     'One file per station and local day: <ANTENNE_ARCHIVES_DIR>/<station>/<yyyy-mm-dd>.jsonl.gz',
     '{{ binaryName }} logs:archive --age 60                 (monthly cron: the public log keeps two months)',
@@ -34,12 +35,21 @@ export default class LogsArchive extends BaseCommand {
       const archiver = new LogArchiver(this.dir)
       if (this.restore) {
         const report = await archiver.restore(this.restore)
-        this.logger.success(`${report.inserted} log(s) restored from ${report.files} file(s); ${report.present} were there already`)
+        this.logger.success(
+          `${report.inserted} log(s) restored from ${report.files} file(s); ${report.present} were there already`
+        )
         return
       }
-      const report = await archiver.archive(this.age, { stations: this.station, dryRun: this.dryRun })
-      if (this.dryRun) this.logger.info(`${report.rows} log(s) older than ${this.age} days would be archived`)
-      else this.logger.success(`${report.rows} log(s) archived into ${report.files.length} file(s) under ${this.dir}`)
+      const report = await archiver.archive(this.age, {
+        stations: this.station,
+        dryRun: this.dryRun,
+      })
+      if (this.dryRun)
+        this.logger.info(`${report.rows} log(s) older than ${this.age} days would be archived`)
+      else
+        this.logger.success(
+          `${report.rows} log(s) archived into ${report.files.length} file(s) under ${this.dir}`
+        )
     } catch (error) {
       this.exitCode = 1
       for (const line of commandFailureLines('logs:archive', error)) this.logger.error(line)

@@ -10,7 +10,8 @@ import { SoundWatcher } from '#library/sound_watcher'
 
 export default class Sounds extends BaseCommand {
   static commandName = 'sounds'
-  static description = 'Scan and watch the program folders, and measure loudness and quality (Aircox\'s sounds_monitor)'
+  static description =
+    "Scan and watch the program folders, and measure loudness and quality (Aircox's sounds_monitor)"
   static help = [
     'Folders: <programs dir>/<program slug>/archives (archives) and /excerpts (excerpts).',
     'A name yyyymmdd[_HHhMM][_n][_]name.ext attaches the sound to the episode aired then.',
@@ -27,7 +28,11 @@ export default class Sounds extends BaseCommand {
   @flags.boolean({ alias: 'm', description: 'Watch the folders and keep the library up to date' })
   declare monitor: boolean
 
-  @flags.boolean({ alias: 'q', flagName: 'quality-check', description: 'Measure loudness and quality of the sounds not measured yet' })
+  @flags.boolean({
+    alias: 'q',
+    flagName: 'quality-check',
+    description: 'Measure loudness and quality of the sounds not measured yet',
+  })
   declare qualityCheck: boolean
 
   @flags.boolean({ description: 'With --quality-check: measure every sound again' })
@@ -36,17 +41,26 @@ export default class Sounds extends BaseCommand {
   @flags.array({ alias: 'p', description: 'A program slug (repeatable; default: every program)' })
   declare program?: string[]
 
-  @flags.number({ alias: 'w', description: 'Files read or analysed at once (default: the number of cores)' })
+  @flags.number({
+    alias: 'w',
+    description: 'Files read or analysed at once (default: the number of cores)',
+  })
   declare workers?: number
 
   async run() {
     try {
-      if (this.recheck && !this.qualityCheck) throw new InvalidArgumentException('--recheck goes with --quality-check')
+      if (this.recheck && !this.qualityCheck)
+        throw new InvalidArgumentException('--recheck goes with --quality-check')
       if (!this.scan && !this.monitor && !this.qualityCheck) {
-        throw new InvalidArgumentException('nothing to do: pass --scan, --monitor and/or --quality-check (see --help)')
+        throw new InvalidArgumentException(
+          'nothing to do: pass --scan, --monitor and/or --quality-check (see --help)'
+        )
       }
       const workers = this.workers ?? antenneConfig.library.workers
-      if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new InvalidArgumentException(`invalid --workers "${this.workers}": a whole number from 1 to 256`)
+      if (!Number.isInteger(workers) || workers < 1 || workers > 256)
+        throw new InvalidArgumentException(
+          `invalid --workers "${this.workers}": a whole number from 1 to 256`
+        )
       const programIds = await this.programIds()
 
       let progress: ProgressBar | null = null
@@ -80,12 +94,16 @@ export default class Sounds extends BaseCommand {
     if (!this.program?.length) return undefined
     const programs = await Program.query().whereIn('slug', this.program)
     const unknown = this.program.filter((slug) => !programs.some((p) => p.slug === slug))
-    if (unknown.length) throw new InvalidArgumentException(`no program with slug ${unknown.map((s) => `"${s}"`).join(', ')}`)
+    if (unknown.length)
+      throw new InvalidArgumentException(
+        `no program with slug ${unknown.map((s) => `"${s}"`).join(', ')}`
+      )
     return programs.map((p) => p.id)
   }
 
   private async watch(library: SoundLibrary, programIds: number[] | undefined) {
-    if (programIds) throw new InvalidArgumentException('--monitor watches every program: drop --program')
+    if (programIds)
+      throw new InvalidArgumentException('--monitor watches every program: drop --program')
     const watcher = new SoundWatcher(library, {
       programsDir: antenneConfig.programsDir,
       settle: antenneConfig.library.uploadSettle,
@@ -107,24 +125,39 @@ export default class Sounds extends BaseCommand {
     const table = this.ui.table()
     table.head(['Scan', 'Files'])
     const rows: Array<[string, number]> = [
-      ['seen', scan.files], ['unchanged', scan.unchanged], ['added', scan.added], ['updated', scan.updated],
-      ['moved', scan.moved], ['removed', scan.removed], ['restored', scan.restored], ['tracklists imported', scan.tracklists],
+      ['seen', scan.files],
+      ['unchanged', scan.unchanged],
+      ['added', scan.added],
+      ['updated', scan.updated],
+      ['moved', scan.moved],
+      ['removed', scan.removed],
+      ['restored', scan.restored],
+      ['tracklists imported', scan.tracklists],
       ['warnings', scan.warnings],
     ]
     for (const [label, count] of rows) table.row([label, String(count)])
     table.render()
     const rate = scan.files / Math.max(scan.seconds, 0.001)
-    this.logger.info(`scanned ${scan.files} files in ${scan.seconds.toFixed(2)} s (${rate.toFixed(0)} files/s)`)
+    this.logger.info(
+      `scanned ${scan.files} files in ${scan.seconds.toFixed(2)} s (${rate.toFixed(0)} files/s)`
+    )
   }
 
   private printQuality(quality: QualitySummary) {
     const table = this.ui.table()
     table.head(['Quality check', 'Sounds'])
-    for (const [label, count] of [['analysed', quality.analysed], ['good', quality.good], ['not good', quality.bad], ['warnings', quality.warnings]] as const) {
+    for (const [label, count] of [
+      ['analysed', quality.analysed],
+      ['good', quality.good],
+      ['not good', quality.bad],
+      ['warnings', quality.warnings],
+    ] as const) {
       table.row([label, String(count)])
     }
     table.render()
     const speed = quality.audioSeconds / Math.max(quality.seconds, 0.001)
-    this.logger.info(`measured ${(quality.audioSeconds / 60).toFixed(1)} min of audio in ${quality.seconds.toFixed(2)} s (${speed.toFixed(0)}× real time)`)
+    this.logger.info(
+      `measured ${(quality.audioSeconds / 60).toFixed(1)} min of audio in ${quality.seconds.toFixed(2)} s (${speed.toFixed(0)}× real time)`
+    )
   }
 }

@@ -15,43 +15,80 @@ export default class StreamerCommand extends BaseCommand {
 
   static options: CommandOptions = { startApp: true, staysAlive: true }
 
-  @flags.boolean({ alias: 'c', description: 'Render and check each station\'s script and playlists' })
+  @flags.boolean({
+    alias: 'c',
+    description: "Render and check each station's script and playlists",
+  })
   declare config: boolean
 
   // `run` is the command's own method name, hence another property.
-  @flags.boolean({ flagName: 'run', alias: 'r', description: 'Run Liquidsoap for each station, restarting it when it stops' })
+  @flags.boolean({
+    flagName: 'run',
+    alias: 'r',
+    description: 'Run Liquidsoap for each station, restarting it when it stops',
+  })
   declare runLiquidsoap: boolean
 
-  @flags.boolean({ alias: 'm', description: 'Monitor each station: log what goes on air, start and cancel diffusions' })
+  @flags.boolean({
+    alias: 'm',
+    description: 'Monitor each station: log what goes on air, start and cancel diffusions',
+  })
   declare monitor: boolean
 
   @flags.number({ alias: 'd', description: 'Milliseconds per monitor tick', default: 1000 })
   declare delay: number
 
-  @flags.array({ alias: 's', description: 'A station slug (repeatable; default: every active station)' })
+  @flags.array({
+    alias: 's',
+    description: 'A station slug (repeatable; default: every active station)',
+  })
   declare station?: string[]
 
-  @flags.number({ alias: 't', description: 'Minutes after its start before an unstarted diffusion is cancelled', default: 20 })
+  @flags.number({
+    alias: 't',
+    description: 'Minutes after its start before an unstarted diffusion is cancelled',
+    default: 20,
+  })
   declare timeout: number
 
   async run() {
     let streamer: Streamer | null = null
     try {
       if (!this.config && !this.runLiquidsoap && !this.monitor) {
-        throw new InvalidArgumentException('nothing to do: pass --config, --run and/or --monitor (see --help)')
+        throw new InvalidArgumentException(
+          'nothing to do: pass --config, --run and/or --monitor (see --help)'
+        )
       }
-      if (!Number.isFinite(this.delay) || this.delay < 50) throw new InvalidArgumentException(`invalid --delay "${this.delay}": milliseconds, at least 50`)
-      if (!Number.isFinite(this.timeout) || this.timeout <= 0) throw new InvalidArgumentException(`invalid --timeout "${this.timeout}": minutes, more than 0`)
+      if (!Number.isFinite(this.delay) || this.delay < 50)
+        throw new InvalidArgumentException(
+          `invalid --delay "${this.delay}": milliseconds, at least 50`
+        )
+      if (!Number.isFinite(this.timeout) || this.timeout <= 0)
+        throw new InvalidArgumentException(
+          `invalid --timeout "${this.timeout}": minutes, more than 0`
+        )
 
       const stations = await Streamer.stations(this.station)
       if (!stations.length) throw new InvalidArgumentException('no active station to stream')
       streamer = new Streamer(
-        { config: this.config, run: this.runLiquidsoap, monitor: this.monitor, delay: this.delay, timeout: this.timeout },
-        { info: (m) => this.logger.info(m), warn: (m) => this.logger.warning(m), error: (m) => this.logger.error(m) }
+        {
+          config: this.config,
+          run: this.runLiquidsoap,
+          monitor: this.monitor,
+          delay: this.delay,
+          timeout: this.timeout,
+        },
+        {
+          info: (m) => this.logger.info(m),
+          warn: (m) => this.logger.warning(m),
+          error: (m) => this.logger.error(m),
+        }
       )
       if (this.config) {
         for (const result of await streamer.configure(stations)) {
-          this.logger.info(`${result.script}: ${result.scriptChanged ? 'written and checked' : 'unchanged'}, ${result.playlists.length} playlist(s)`)
+          this.logger.info(
+            `${result.script}: ${result.scriptChanged ? 'written and checked' : 'unchanged'}, ${result.playlists.length} playlist(s)`
+          )
         }
       }
       if (!this.runLiquidsoap && !this.monitor) return await terminateCommand(this)
@@ -64,7 +101,9 @@ export default class StreamerCommand extends BaseCommand {
       process.once('SIGTERM', () => void stop('SIGTERM'))
       process.once('SIGINT', () => void stop('SIGINT'))
       await streamer.start(stations)
-      this.logger.info(`streaming ${stations.map((s) => s.slug).join(', ')}: ${[this.runLiquidsoap && 'running', this.monitor && `monitoring every ${this.delay} ms`].filter(Boolean).join(', ')}`)
+      this.logger.info(
+        `streaming ${stations.map((s) => s.slug).join(', ')}: ${[this.runLiquidsoap && 'running', this.monitor && `monitoring every ${this.delay} ms`].filter(Boolean).join(', ')}`
+      )
     } catch (error) {
       this.fail(error)
       await streamer?.stop()

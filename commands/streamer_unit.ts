@@ -13,7 +13,8 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/
 
 export default class StreamerUnit extends BaseCommand {
   static commandName = 'streamer:unit'
-  static description = 'Print the systemd unit of a service of this install: streamer, liquidsoap, sounds, events, listeners or web'
+  static description =
+    'Print the systemd unit of a service of this install: streamer, liquidsoap, sounds, events, listeners or web'
   static help = [
     'sudo sh -c "{{ binaryName }} streamer:unit --user antenne > /etc/systemd/system/antenne-streamer.service"',
     'sudo sh -c "{{ binaryName }} streamer:unit --service sounds --user antenne > /etc/systemd/system/antenne-sounds.service"',
@@ -26,23 +27,43 @@ export default class StreamerUnit extends BaseCommand {
   @flags.string({ description: 'The user the streamer runs as', default: 'antenne' })
   declare user: string
 
-  @flags.string({ description: 'Its group (default: the user\'s name)' })
+  @flags.string({ description: "Its group (default: the user's name)" })
   declare group?: string
 
-  @flags.string({ description: 'streamer (default: the on-air monitor), liquidsoap (the playout), sounds (the library watcher), events (sinks and RadioVIS), listeners (statistics) or web', default: 'streamer' })
+  @flags.string({
+    description:
+      'streamer (default: the on-air monitor), liquidsoap (the playout), sounds (the library watcher), events (sinks and RadioVIS), listeners (statistics) or web',
+    default: 'streamer',
+  })
   declare service: string
 
   async run() {
     try {
       this.refuseControlCharacters()
       const path = this.path ?? app.makePath()
-      if (!isAbsolute(path)) throw new InvalidArgumentException(`--path must be absolute, got "${path}"`)
-      if (!SERVICES.includes(this.service)) throw new InvalidArgumentException(`--service is one of ${SERVICES.join(', ')}, got "${this.service}"`)
-      const template = await readFile(app.makePath(`resources/systemd/antenne-${this.service}.service`), 'utf8')
+      if (!isAbsolute(path))
+        throw new InvalidArgumentException(`--path must be absolute, got "${path}"`)
+      if (!SERVICES.includes(this.service))
+        throw new InvalidArgumentException(
+          `--service is one of ${SERVICES.join(', ')}, got "${this.service}"`
+        )
+      const template = await readFile(
+        app.makePath(`resources/systemd/antenne-${this.service}.service`),
+        'utf8'
+      )
       // The compiled build (node ace build) runs its JavaScript; a source tree runs through the TypeScript loader.
-      const compiled = existsSync(join(path, 'bin', 'server.js')) || existsSync(app.makePath('bin', 'server.js'))
-      const server = compiled ? 'bin/server.js' : '--import=ts-node-maintained/register/esm bin/server.ts'
-      const values: Record<string, string> = { path, user: this.user, group: this.group ?? this.user, node: process.execPath, server }
+      const compiled =
+        existsSync(join(path, 'bin', 'server.js')) || existsSync(app.makePath('bin', 'server.js'))
+      const server = compiled
+        ? 'bin/server.js'
+        : '--import=ts-node-maintained/register/esm bin/server.ts'
+      const values: Record<string, string> = {
+        path,
+        user: this.user,
+        group: this.group ?? this.user,
+        node: process.execPath,
+        server,
+      }
       this.logger.log(template.replace(/\{\{ (\w+) \}\}/g, (_, key: string) => values[key]))
     } catch (error) {
       this.exitCode = 1
@@ -59,7 +80,9 @@ export default class StreamerUnit extends BaseCommand {
     const given = { path: this.path, user: this.user, group: this.group, service: this.service }
     for (const [flag, value] of Object.entries(given)) {
       if (value !== undefined && CONTROL_CHARACTER.test(value)) {
-        throw new InvalidArgumentException(`--${flag} cannot hold control characters (newline, tab...), got ${JSON.stringify(value)}`)
+        throw new InvalidArgumentException(
+          `--${flag} cannot hold control characters (newline, tab...), got ${JSON.stringify(value)}`
+        )
       }
     }
   }

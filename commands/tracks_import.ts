@@ -7,7 +7,8 @@ import { importTracklistFile } from '#library/tracklist_import'
 
 export default class TracksImport extends BaseCommand {
   static commandName = 'tracks:import'
-  static description = 'Import a CSV tracklist (artist;title;minutes;seconds;tags;info) into a sound, replacing its tracks'
+  static description =
+    'Import a CSV tracklist (artist;title;minutes;seconds;tags;info) into a sound, replacing its tracks'
   static help = [
     'The sound is the one with the same name beside the CSV (or anywhere, if only one has it):',
     '  {{ binaryName }} tracks:import tmp/programs/rotation/archives/mix_demo_session.csv',

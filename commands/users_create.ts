@@ -35,21 +35,34 @@ export default class UsersCreate extends BaseCommand {
   async run() {
     try {
       // The password comes from the environment (scripts) or the prompt; never from argv, which `ps` shows.
-      const password = process.env.ANTENNE_PASSWORD ?? (await this.prompt.secure('Password (12 characters at least, not a common one)'))
+      const password =
+        process.env.ANTENNE_PASSWORD ??
+        (await this.prompt.secure('Password (12 characters at least, not a common one)'))
       const stationIds = await this.ids('stations', this.station)
       const programIds = await this.ids('programs', this.program)
       // Imported here: the validators use vine.file, which the app's VineJS provider adds at boot.
       const { userCreateValidator } = await import('#validators/staff')
-      const input = await userCreateValidator.validate({ email: this.email, password, role: this.role, fullName: this.name ?? null })
-      if (await User.findBy('email', input.email)) throw new InvalidArgumentException(`an account with the email ${input.email} exists already`)
+      const input = await userCreateValidator.validate({
+        email: this.email,
+        password,
+        role: this.role,
+        fullName: this.name ?? null,
+      })
+      if (await User.findBy('email', input.email))
+        throw new InvalidArgumentException(
+          `an account with the email ${input.email} exists already`
+        )
       const user = await User.create(input)
       await user.related('stations').sync(stationIds)
       await user.related('programs').sync(programIds)
-      this.logger.success(`${user.role} ${user.email} created (id ${user.id}): log in at /staff/login`)
+      this.logger.success(
+        `${user.role} ${user.email} created (id ${user.id}): log in at /staff/login`
+      )
     } catch (error) {
       this.exitCode = 1
       if (error instanceof vineErrors.E_VALIDATION_ERROR) {
-        for (const m of error.messages as Array<{ message: string }>) this.logger.error(`E_INVALID_ARGUMENT: ${m.message}`)
+        for (const m of error.messages as Array<{ message: string }>)
+          this.logger.error(`E_INVALID_ARGUMENT: ${m.message}`)
         return
       }
       for (const line of commandFailureLines('users:create', error)) this.logger.error(line)
@@ -60,7 +73,10 @@ export default class UsersCreate extends BaseCommand {
     const ids: number[] = []
     for (const slug of slugs) {
       const rows = await db.from(table).where('slug', slug).select('id')
-      if (rows.length !== 1) throw new InvalidArgumentException(`${rows.length ? 'several' : 'no'} ${table.slice(0, -1)} "${slug}"`)
+      if (rows.length !== 1)
+        throw new InvalidArgumentException(
+          `${rows.length ? 'several' : 'no'} ${table.slice(0, -1)} "${slug}"`
+        )
       ids.push(Number(rows[0].id))
     }
     return ids

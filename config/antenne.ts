@@ -97,7 +97,9 @@ const antenneConfig = {
     /** Events that could not be written to the database wait here, one file per process. */
     spoolDir: folder(env.get('ANTENNE_EVENTS_SPOOL', 'tmp/events-spool')),
     /** A JSON file of sinks loaded at start, beside those of the CMS (see README). */
-    sinksFile: env.get('ANTENNE_EVENT_SINKS_FILE') ? folder(env.get('ANTENNE_EVENT_SINKS_FILE')!) : null,
+    sinksFile: env.get('ANTENNE_EVENT_SINKS_FILE')
+      ? folder(env.get('ANTENNE_EVENT_SINKS_FILE')!)
+      : null,
     /** How often the deliverer looks for new events, in ms. */
     pollInterval: 500,
     /** Retry delays: doubling from this (ms), capped. */
@@ -112,7 +114,9 @@ const antenneConfig = {
    * RadioVIS slides, webhooks), never the request's Host; in production the
    * only host name served besides the stations' hosts (public_host_middleware).
    */
-  publicUrl: env.get('ANTENNE_PUBLIC_URL') ?? `http://${env.get('HOST', '127.0.0.1')}:${env.get('PORT', 3333)}`,
+  publicUrl:
+    env.get('ANTENNE_PUBLIC_URL') ??
+    `http://${env.get('HOST', '127.0.0.1')}:${env.get('PORT', 3333)}`,
 
   /** RadioVIS now playing through RabbitMQ (STOMP plugin or a RadioVIS server in front). */
   radiovis: {

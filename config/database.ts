@@ -15,7 +15,8 @@ const sqlitePath = (() => {
   const path = isAbsolute(configured) ? configured : app.makePath(configured)
   // A fresh clone has no tmp/ folder content: create the folder on demand (only for SQLite:
   // a production install on MariaDB may not write into its own folder).
-  if (env.get('DB_CONNECTION', 'sqlite') === 'sqlite') mkdirSync(dirname(path), { recursive: true, mode: 0o750 })
+  if (env.get('DB_CONNECTION', 'sqlite') === 'sqlite')
+    mkdirSync(dirname(path), { recursive: true, mode: 0o750 })
   return path
 })()
 
@@ -25,7 +26,8 @@ const sqlitePath = (() => {
  * and -shm files hold the same pages.
  */
 function ownerOnly(database: string) {
-  for (const file of [database, `${database}-wal`, `${database}-shm`]) if (existsSync(file)) chmodSync(file, 0o600)
+  for (const file of [database, `${database}-wal`, `${database}-shm`])
+    if (existsSync(file)) chmodSync(file, 0o600)
 }
 
 const migrations = { naturalSort: true, paths: ['database/migrations'] }
@@ -39,7 +41,8 @@ const migrations = { naturalSort: true, paths: ['database/migrations'] }
 const poolNoise = /^(Acquire connection error|Connection Error):/
 const quietPool = {
   log: {
-    warn: (message: string) => (poolNoise.test(message) ? logger.debug(message) : logger.warn(message)),
+    warn: (message: string) =>
+      poolNoise.test(message) ? logger.debug(message) : logger.warn(message),
     error: (message: string) => logger.error(message),
     deprecate: (message: string) => logger.info(message),
     debug: (message: string) => logger.debug(message),

@@ -21,7 +21,12 @@ const sessionConfig = defineConfig({
   age: '8h',
   // Secure when the site is served over HTTPS (its public address says so): a plain-http demo
   // in production mode, reached by a LAN address, keeps its logins.
-  cookie: { path: '/', httpOnly: true, secure: app.inProduction && env.get('ANTENNE_PUBLIC_URL', '').startsWith('https://'), sameSite: 'lax' },
+  cookie: {
+    path: '/',
+    httpOnly: true,
+    secure: app.inProduction && env.get('ANTENNE_PUBLIC_URL', '').startsWith('https://'),
+    sameSite: 'lax',
+  },
   store: env.get('SESSION_DRIVER', 'database'),
   stores: {
     database: stores.database({ tableName: 'sessions' }),

@@ -26,7 +26,8 @@ const shieldConfig = defineConfig({
   csrf: {
     enabled: true,
     // The JSON API authenticates with tokens, and Transmit subscribes by POST from the page's script.
-    exceptRoutes: (ctx) => ctx.request.url().startsWith('/api/') || ctx.request.url().startsWith('/__transmit/'),
+    exceptRoutes: (ctx) =>
+      ctx.request.url().startsWith('/api/') || ctx.request.url().startsWith('/__transmit/'),
     enableXsrfCookie: false,
     methods: ['POST', 'PUT', 'PATCH', 'DELETE'],
   },

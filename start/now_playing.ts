@@ -8,7 +8,11 @@ import transmit from '@adonisjs/transmit/services/main'
 import { NowPlayingBroadcaster } from '#on_air/now_playing_broadcaster'
 import { closeEventStreams } from '#on_air/event_streams'
 
-const broadcaster = new NowPlayingBroadcaster((channel, payload) => transmit.broadcast(channel, payload as never), 500, logger)
+const broadcaster = new NowPlayingBroadcaster(
+  (channel, payload) => transmit.broadcast(channel, payload as never),
+  500,
+  logger
+)
 broadcaster.start()
 
 // Runs before the HTTP server's own close (registered once it listens), which would wait for the streams.

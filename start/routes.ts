@@ -59,8 +59,12 @@ router
 // Writing through the API takes a personal token (Authorization: Bearer ant_...).
 router
   .group(() => {
-    router.post('/programs/:id/episodes', [ApiWriteController, 'createEpisode']).as('episodes.store')
-    router.patch('/diffusions/:id', [ApiWriteController, 'setDiffusionType']).as('diffusions.update')
+    router
+      .post('/programs/:id/episodes', [ApiWriteController, 'createEpisode'])
+      .as('episodes.store')
+    router
+      .patch('/diffusions/:id', [ApiWriteController, 'setDiffusionType'])
+      .as('diffusions.update')
     router.put('/episodes/:id/tracks', [ApiWriteController, 'replaceTracks']).as('episodes.tracks')
     router.put('/sounds/:id/tracks', [ApiWriteController, 'replaceTracks']).as('sounds.tracks')
   })
@@ -88,9 +92,13 @@ router
         router.post('/stations', [StaffStationsController, 'store']).as('stations.store')
         router.get('/stations/:id', [StaffStationsController, 'show']).as('stations.show')
         router.post('/stations/:id', [StaffStationsController, 'update']).as('stations.update')
-        router.post('/stations/:id/outputs', [StaffStationsController, 'storeOutput']).as('outputs.store')
+        router
+          .post('/stations/:id/outputs', [StaffStationsController, 'storeOutput'])
+          .as('outputs.store')
         router.post('/outputs/:id', [StaffStationsController, 'updateOutput']).as('outputs.update')
-        router.post('/outputs/:id/delete', [StaffStationsController, 'destroyOutput']).as('outputs.destroy')
+        router
+          .post('/outputs/:id/delete', [StaffStationsController, 'destroyOutput'])
+          .as('outputs.destroy')
 
         router.get('/users', [StaffUsersController, 'index']).as('users.index')
         router.get('/users/create', [StaffUsersController, 'create']).as('users.create')
@@ -104,31 +112,57 @@ router
         router.post('/programs', [StaffProgramsController, 'store']).as('programs.store')
         router.get('/programs/:id', [StaffProgramsController, 'show']).as('programs.show')
         router.post('/programs/:id', [StaffProgramsController, 'update']).as('programs.update')
-        router.post('/programs/:id/delete', [StaffProgramsController, 'destroy']).as('programs.destroy')
+        router
+          .post('/programs/:id/delete', [StaffProgramsController, 'destroy'])
+          .as('programs.destroy')
 
-        router.get('/schedules/preview', [StaffSchedulesController, 'preview']).as('schedules.preview')
-        router.post('/programs/:id/schedules', [StaffSchedulesController, 'store']).as('schedules.store')
+        router
+          .get('/schedules/preview', [StaffSchedulesController, 'preview'])
+          .as('schedules.preview')
+        router
+          .post('/programs/:id/schedules', [StaffSchedulesController, 'store'])
+          .as('schedules.store')
         router.post('/schedules/:id', [StaffSchedulesController, 'update']).as('schedules.update')
-        router.post('/schedules/:id/delete', [StaffSchedulesController, 'destroy']).as('schedules.destroy')
+        router
+          .post('/schedules/:id/delete', [StaffSchedulesController, 'destroy'])
+          .as('schedules.destroy')
 
-        router.get('/programs/:id/episodes', [StaffEpisodesController, 'index']).as('episodes.index')
-        router.post('/programs/:id/episodes', [StaffEpisodesController, 'store']).as('episodes.store')
+        router
+          .get('/programs/:id/episodes', [StaffEpisodesController, 'index'])
+          .as('episodes.index')
+        router
+          .post('/programs/:id/episodes', [StaffEpisodesController, 'store'])
+          .as('episodes.store')
         router.get('/episodes/:id', [StaffEpisodesController, 'show']).as('episodes.show')
         router.post('/episodes/:id', [StaffEpisodesController, 'update']).as('episodes.update')
-        router.post('/episodes/:id/delete', [StaffEpisodesController, 'destroy']).as('episodes.destroy')
+        router
+          .post('/episodes/:id/delete', [StaffEpisodesController, 'destroy'])
+          .as('episodes.destroy')
 
         router.get('/programs/:id/sounds', [StaffSoundsController, 'index']).as('sounds.index')
         router.post('/programs/:id/sounds', [StaffSoundsController, 'store']).as('sounds.store')
         router.get('/sounds/:id', [StaffSoundsController, 'show']).as('sounds.show')
         router.post('/sounds/:id', [StaffSoundsController, 'update']).as('sounds.update')
         router.get('/sounds/:id/audio', [StaffSoundsController, 'audio']).as('sounds.audio')
-        router.post('/:kind/:id/tracks', [StaffTracksController, 'save']).as('tracks.save').where('kind', /^(episodes|sounds)$/)
-        router.post('/:kind/:id/tracks.csv', [StaffTracksController, 'csv']).as('tracks.csv').where('kind', /^(episodes|sounds)$/)
+        router
+          .post('/:kind/:id/tracks', [StaffTracksController, 'save'])
+          .as('tracks.save')
+          .where('kind', /^(episodes|sounds)$/)
+        router
+          .post('/:kind/:id/tracks.csv', [StaffTracksController, 'csv'])
+          .as('tracks.csv')
+          .where('kind', /^(episodes|sounds)$/)
 
         router.get('/calendar', [StaffDiffusionsController, 'calendar']).as('calendar.current')
-        router.get('/calendar/:year/:month/:day', [StaffDiffusionsController, 'calendar']).as('calendar')
-        router.post('/diffusions/:id/type', [StaffDiffusionsController, 'type']).as('diffusions.type')
-        router.post('/diffusions/:id/move', [StaffDiffusionsController, 'move']).as('diffusions.move')
+        router
+          .get('/calendar/:year/:month/:day', [StaffDiffusionsController, 'calendar'])
+          .as('calendar')
+        router
+          .post('/diffusions/:id/type', [StaffDiffusionsController, 'type'])
+          .as('diffusions.type')
+        router
+          .post('/diffusions/:id/move', [StaffDiffusionsController, 'move'])
+          .as('diffusions.move')
 
         router.get('/streamer', [StaffStreamerController, 'show']).as('streamer')
         router.post('/streamer/:id/skip', [StaffStreamerController, 'skip']).as('streamer.skip')
@@ -139,8 +173,12 @@ router
         router.post('/events/sinks', [StaffEventsController, 'store']).as('sinks.store')
         router.get('/events/sinks/:id', [StaffEventsController, 'show']).as('sinks.show')
         router.post('/events/sinks/:id', [StaffEventsController, 'update']).as('sinks.update')
-        router.post('/events/sinks/:id/rewind', [StaffEventsController, 'rewind']).as('sinks.rewind')
-        router.post('/events/sinks/:id/delete', [StaffEventsController, 'destroy']).as('sinks.destroy')
+        router
+          .post('/events/sinks/:id/rewind', [StaffEventsController, 'rewind'])
+          .as('sinks.rewind')
+        router
+          .post('/events/sinks/:id/delete', [StaffEventsController, 'destroy'])
+          .as('sinks.destroy')
 
         router.get('/listeners', [StaffListenersController, 'index']).as('listeners.index')
         router.get('/listeners.csv', [StaffListenersController, 'csv']).as('listeners.csv')

@@ -15,12 +15,24 @@ const clocks = new Map<string, Intl.DateTimeFormat>()
 edge.global('clock', (value: DateTime | string | number, zone: string) => {
   let format = clocks.get(zone)
   if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
     clocks.set(zone, format)
   }
   return format.format(instant(value).toMillis())
 })
-edge.global('longDay', (isoDate: string, locale = 'en') => DateTime.fromISO(isoDate).setLocale(locale).toFormat('cccc d LLLL yyyy'))
-edge.global('shortDay', (isoDate: string, locale = 'en') => DateTime.fromISO(isoDate).setLocale(locale).toFormat('ccc d'))
+edge.global('longDay', (isoDate: string, locale = 'en') =>
+  DateTime.fromISO(isoDate).setLocale(locale).toFormat('cccc d LLLL yyyy')
+)
+edge.global('shortDay', (isoDate: string, locale = 'en') =>
+  DateTime.fromISO(isoDate).setLocale(locale).toFormat('ccc d')
+)
 /** `/week/2026/11/23` from a prefix and an ISO date. */
-edge.global('datePath', (prefix: string, isoDate: string) => `${prefix}/${isoDate.replace(/-/g, '/')}`)
+edge.global(
+  'datePath',
+  (prefix: string, isoDate: string) => `${prefix}/${isoDate.replace(/-/g, '/')}`
+)

@@ -12,7 +12,14 @@ import { shieldApiClient } from '@adonisjs/shield/plugins/api_client'
  * Imported by bin/test.ts. The same suites run on SQLite and on MariaDB
  * (DB_CONNECTION=mysql): `npm test` runs both.
  */
-export const plugins: Config['plugins'] = [assert(), apiClient(), pluginAdonisJS(app), sessionApiClient(app), authApiClient(app), shieldApiClient()]
+export const plugins: Config['plugins'] = [
+  assert(),
+  apiClient(),
+  pluginAdonisJS(app),
+  sessionApiClient(app),
+  authApiClient(app),
+  shieldApiClient(),
+]
 
 export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
   // Migrate the test database before the suites, roll it back after them.
@@ -22,5 +29,6 @@ export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
 
 /** The functional suite talks to the real HTTP server, on HOST:PORT of .env.test. */
 export const configureSuite: Config['configureSuite'] = (suite) => {
-  if (suite.name === 'functional' || suite.name === 'browser') suite.setup(() => testUtils.httpServer().start())
+  if (suite.name === 'functional' || suite.name === 'browser')
+    suite.setup(() => testUtils.httpServer().start())
 }

@@ -29,7 +29,10 @@ export function within<T>(ms: number, what: string, promise: Promise<T>): Promis
   let timer: NodeJS.Timeout
   return Promise.race([
     promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms))),
+    new Promise<never>(
+      (_, reject) =>
+        (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms))
+    ),
   ])
 }
 
@@ -38,9 +41,15 @@ let probes = 0
 export async function tablesIn(file: string): Promise<string[]> {
   if (!existsSync(file)) return []
   const name = `probe-${++probes}`
-  db.manager.add(name, { client: 'better-sqlite3', connection: { filename: file }, useNullAsDefault: true })
+  db.manager.add(name, {
+    client: 'better-sqlite3',
+    connection: { filename: file },
+    useNullAsDefault: true,
+  })
   try {
-    return (await db.connection(name).from('sqlite_master').where('type', 'table').select('name')).map((row: { name: string }) => row.name)
+    return (
+      await db.connection(name).from('sqlite_master').where('type', 'table').select('name')
+    ).map((row: { name: string }) => row.name)
   } finally {
     await db.manager.close(name, true)
   }

@@ -31,13 +31,23 @@ export class StaffBrowser {
   }
 
   /** Posts a form with the CSRF token of `from` (the page that shows the form). */
-  async post(path: string, form: Record<string, string | string[]>, from = path, headers: Record<string, string> = {}) {
+  async post(
+    path: string,
+    form: Record<string, string | string[]>,
+    from = path,
+    headers: Record<string, string> = {}
+  ) {
     const page = await (await this.get(from)).text()
     const token = page.match(/name=['"]_csrf['"] value=['"]([^'"]+)['"]/)?.[1]
     if (!token) throw new Error(`no CSRF token on ${from}: ${page.slice(0, 300)}`)
     const body = new URLSearchParams({ _csrf: token })
-    for (const [name, value] of Object.entries(form)) for (const one of [value].flat()) body.append(name, one)
-    return this.#send(path, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', referer: from, ...headers } })
+    for (const [name, value] of Object.entries(form))
+      for (const one of [value].flat()) body.append(name, one)
+    return this.#send(path, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'referer': from, ...headers },
+    })
   }
 
   async logIn(email: string, password: string, headers: Record<string, string> = {}) {
@@ -48,14 +58,19 @@ export class StaffBrowser {
     const response = await fetch(`http://127.0.0.1:${this.port}${path}`, {
       ...init,
       redirect: 'manual',
-      headers: { ...this.headers, ...(init.headers as Record<string, string>), cookie: this.cookieHeader },
+      headers: {
+        ...this.headers,
+        ...(init.headers as Record<string, string>),
+        cookie: this.cookieHeader,
+      },
     })
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(';')
       const at = pair.indexOf('=')
       const name = pair.slice(0, at)
       const value = pair.slice(at + 1)
-      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(line)) this.cookies.delete(name)
+      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(line))
+        this.cookies.delete(name)
       else this.cookies.set(name, value)
     }
     return response

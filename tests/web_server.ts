@@ -28,17 +28,25 @@ export interface WebServer {
 }
 
 /** Starts bin/server.ts; resolves once it listens (Adonis tells its parent over IPC). `env` overrides, e.g. NODE_ENV=production. */
-export async function startWebServer(port: number, env: Record<string, string> = {}): Promise<WebServer> {
-  const child = spawn(process.execPath, ['--import=ts-node-maintained/register/esm', 'bin/server.ts'], {
-    cwd: app.makePath(),
-    env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  })
+export async function startWebServer(
+  port: number,
+  env: Record<string, string> = {}
+): Promise<WebServer> {
+  const child = spawn(
+    process.execPath,
+    ['--import=ts-node-maintained/register/esm', 'bin/server.ts'],
+    {
+      cwd: app.makePath(),
+      env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), ...env },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    }
+  )
   let output = ''
   child.stdout!.on('data', (chunk) => (output += chunk))
   child.stderr!.on('data', (chunk) => (output += chunk))
-  const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal, at: performance.now() }))
+  const exited = new Promise<{ code: number | null; signal: string | null; at: number }>(
+    (resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal, at: performance.now() }))
   )
   const server: WebServer = {
     child,
@@ -53,7 +61,12 @@ export async function startWebServer(port: number, env: Record<string, string> =
       clearTimeout(timer)
     },
   }
-  const ready = new Promise<void>((resolve) => child.on('message', (message: any) => message?.isAdonisJS && message.environment === 'web' && resolve()))
+  const ready = new Promise<void>((resolve) =>
+    child.on(
+      'message',
+      (message: any) => message?.isAdonisJS && message.environment === 'web' && resolve()
+    )
+  )
   const failed = exited.then(({ code, signal }) => {
     throw new Error(`the web server exited (${code ?? signal}) before it listened`)
   })
@@ -73,57 +86,73 @@ export interface EventStream {
   /** Resolves with "end" when the server ended the stream, "aborted" when the connection was cut. */
   closed: Promise<'end' | 'aborted'>
   /** Resolves with the first message (received or to come) that `match` accepts. */
-  next(match: (message: { channel: string; payload: any }) => boolean): Promise<{ channel: string; payload: any }>
+  next(
+    match: (message: { channel: string; payload: any }) => boolean
+  ): Promise<{ channel: string; payload: any }>
   close(): void
 }
 
 /** Opens /__transmit/events?uid=… the way an EventSource would, without the reconnection. */
 export function openEventStream(port: number, uid: string): Promise<EventStream> {
   return new Promise((resolve, reject) => {
-    const request = get({ host: '127.0.0.1', port, path: `/__transmit/events?uid=${encodeURIComponent(uid)}`, headers: { accept: 'text/event-stream' } }, (response) => {
-      if (response.statusCode !== 200) return reject(new Error(`event stream: HTTP ${response.statusCode}`))
-      const messages: EventStream['messages'] = []
-      const waiting: Array<{ match: (m: EventStream['messages'][number]) => boolean; resolve: (m: EventStream['messages'][number]) => void }> = []
-      let buffer = ''
-      response.setEncoding('utf8')
-      response.on('data', (chunk: string) => {
-        buffer += chunk
-        let end: number
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end)
-          buffer = buffer.slice(end + 2)
-          const data = block
-            .split('\n')
-            .filter((line) => line.startsWith('data: '))
-            .map((line) => line.slice(6))
-            .join('\n')
-          if (!data) continue
-          const message = JSON.parse(data)
-          messages.push(message)
-          for (const waiter of [...waiting]) {
-            if (!waiter.match(message)) continue
-            waiting.splice(waiting.indexOf(waiter), 1)
-            waiter.resolve(message)
+    const request = get(
+      {
+        host: '127.0.0.1',
+        port,
+        path: `/__transmit/events?uid=${encodeURIComponent(uid)}`,
+        headers: { accept: 'text/event-stream' },
+      },
+      (response) => {
+        if (response.statusCode !== 200)
+          return reject(new Error(`event stream: HTTP ${response.statusCode}`))
+        const messages: EventStream['messages'] = []
+        const waiting: Array<{
+          match: (m: EventStream['messages'][number]) => boolean
+          resolve: (m: EventStream['messages'][number]) => void
+        }> = []
+        let buffer = ''
+        response.setEncoding('utf8')
+        response.on('data', (chunk: string) => {
+          buffer += chunk
+          let end: number
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end)
+            buffer = buffer.slice(end + 2)
+            const data = block
+              .split('\n')
+              .filter((line) => line.startsWith('data: '))
+              .map((line) => line.slice(6))
+              .join('\n')
+            if (!data) continue
+            const message = JSON.parse(data)
+            messages.push(message)
+            for (const waiter of [...waiting]) {
+              if (!waiter.match(message)) continue
+              waiting.splice(waiting.indexOf(waiter), 1)
+              waiter.resolve(message)
+            }
           }
-        }
-      })
-      const closed = new Promise<'end' | 'aborted'>((done) => {
-        let ended = false
-        response.on('end', () => (ended = true))
-        response.on('error', () => {})
-        response.on('close', () => done(ended ? 'end' : 'aborted'))
-      })
-      resolve({
-        response,
-        messages,
-        closed,
-        next: (match) => {
-          const known = messages.find(match)
-          return known ? Promise.resolve(known) : new Promise((done) => waiting.push({ match, resolve: done }))
-        },
-        close: () => request.destroy(),
-      })
-    })
+        })
+        const closed = new Promise<'end' | 'aborted'>((done) => {
+          let ended = false
+          response.on('end', () => (ended = true))
+          response.on('error', () => {})
+          response.on('close', () => done(ended ? 'end' : 'aborted'))
+        })
+        resolve({
+          response,
+          messages,
+          closed,
+          next: (match) => {
+            const known = messages.find(match)
+            return known
+              ? Promise.resolve(known)
+              : new Promise((done) => waiting.push({ match, resolve: done }))
+          },
+          close: () => request.destroy(),
+        })
+      }
+    )
     request.on('error', reject)
   })
 }

@@ -17,9 +17,25 @@ export const BACKUP_FORMAT = 'antenne-backup'
 
 /** Tables in an order where each row's references come before it. */
 export const TABLES = [
-  'stations', 'outputs', 'programs', 'streams', 'schedules', 'episodes', 'diffusions', 'sounds', 'tracks', 'logs',
-  'users', 'station_user', 'program_user', 'auth_access_tokens',
-  'event_sinks', 'events', 'event_deliveries', 'listener_samples', 'listener_sessions',
+  'stations',
+  'outputs',
+  'programs',
+  'streams',
+  'schedules',
+  'episodes',
+  'diffusions',
+  'sounds',
+  'tracks',
+  'logs',
+  'users',
+  'station_user',
+  'program_user',
+  'auth_access_tokens',
+  'event_sinks',
+  'events',
+  'event_deliveries',
+  'listener_samples',
+  'listener_sessions',
 ] as const
 
 /** Tables keyed by an id (read in id order); the others are small pivots. */
@@ -32,7 +48,9 @@ export function backupName(at: DateTime) {
 }
 
 async function migrations(): Promise<string[]> {
-  return (await db.from('adonis_schema').select('name').orderBy('id')).map((r) => String(r.name).split('/').pop()!)
+  return (await db.from('adonis_schema').select('name').orderBy('id')).map((r) =>
+    String(r.name).split('/').pop()!
+  )
 }
 
 /** Each station's configuration files (station.liq, *.m3u), relative to the stations folder. */
@@ -41,18 +59,27 @@ async function stationFiles(): Promise<Array<{ path: string; base: string }>> {
   for (const station of await db.from('stations').select('slug', 'path')) {
     const dir = station.path || join(antenneConfig.stationsDir, station.slug)
     const entries = await readdir(dir).catch(() => [] as string[])
-    for (const name of entries) if (name === 'station.liq' || name.endsWith('.m3u')) files.push({ path: join(dir, name), base: dir })
+    for (const name of entries)
+      if (name === 'station.liq' || name.endsWith('.m3u'))
+        files.push({ path: join(dir, name), base: dir })
   }
   return files
 }
 
 export async function createBackup(dir: string, keep: number, now: DateTime = DateTime.utc()) {
-  if (!Number.isInteger(keep) || keep < 1) throw new InvalidArgumentException(`invalid --keep "${keep}": 1 or more backups`)
+  if (!Number.isInteger(keep) || keep < 1)
+    throw new InvalidArgumentException(`invalid --keep "${keep}": 1 or more backups`)
   const path = join(dir, backupName(now))
   const writer = await JsonlGzipWriter.create(path)
   const counts: Record<string, number> = {}
   try {
-    await writer.write({ format: BACKUP_FORMAT, version: 1, created: now.toISO(), client: db.connection().dialect.name, migrations: await migrations() })
+    await writer.write({
+      format: BACKUP_FORMAT,
+      version: 1,
+      created: now.toISO(),
+      client: db.connection().dialect.name,
+      migrations: await migrations(),
+    })
     for (const table of TABLES) {
       counts[table] = 0
       if (PIVOTS.has(table)) {
@@ -64,8 +91,17 @@ export async function createBackup(dir: string, keep: number, now: DateTime = Da
       }
       let after = -1
       for (;;) {
-        const rows = await db.from(table).where('id', '>', after).orderBy('id').limit(CHUNK).select('*')
-        for (const row of rows) await writer.write({ table, row: Object.fromEntries(Object.entries(row).map(([k, v]) => [k, portable(v)])) })
+        const rows = await db
+          .from(table)
+          .where('id', '>', after)
+          .orderBy('id')
+          .limit(CHUNK)
+          .select('*')
+        for (const row of rows)
+          await writer.write({
+            table,
+            row: Object.fromEntries(Object.entries(row).map(([k, v]) => [k, portable(v)])),
+          })
         counts[table] += rows.length
         if (rows.length < CHUNK) break
         after = Number(rows[rows.length - 1].id)
@@ -73,7 +109,14 @@ export async function createBackup(dir: string, keep: number, now: DateTime = Da
     }
     for (const file of await stationFiles()) {
       const station = relative(resolve(antenneConfig.stationsDir), resolve(file.base))
-      await writer.write({ file: join(station.startsWith('..') ? file.base : station, file.path.slice(file.base.length + 1)), absolute: station.startsWith('..'), content: (await readFile(file.path)).toString('base64') })
+      await writer.write({
+        file: join(
+          station.startsWith('..') ? file.base : station,
+          file.path.slice(file.base.length + 1)
+        ),
+        absolute: station.startsWith('..'),
+        content: (await readFile(file.path)).toString('base64'),
+      })
       counts.files = (counts.files ?? 0) + 1
     }
     await writer.close()
@@ -87,7 +130,9 @@ export async function createBackup(dir: string, keep: number, now: DateTime = Da
 
 /** Keeps the newest `keep` backups of the folder. */
 export async function pruneBackups(dir: string, keep: number) {
-  const names = (await readdir(dir)).filter((n) => /^antenne-\d{8}-\d{6}\.backup\.gz$/.test(n)).sort()
+  const names = (await readdir(dir))
+    .filter((n) => /^antenne-\d{8}-\d{6}\.backup\.gz$/.test(n))
+    .sort()
   const old = names.slice(0, Math.max(0, names.length - keep))
   for (const name of old) await rm(join(dir, name))
   return old
@@ -111,13 +156,24 @@ interface BackupPlan {
  * that has a path of its own. Anything else is refused (a crafted backup
  * must not write a script or a playlist anywhere else).
  */
-export function stationFileTarget(file: unknown, absolute: unknown, stationsDir: string, stationPaths: string[]): string | null {
-  if (typeof file !== 'string' || !/(^|\/)(station\.liq|[^/]+\.m3u)$/.test(file) || file.includes('\0')) return null
+export function stationFileTarget(
+  file: unknown,
+  absolute: unknown,
+  stationsDir: string,
+  stationPaths: string[]
+): string | null {
+  if (
+    typeof file !== 'string' ||
+    !/(^|\/)(station\.liq|[^/]+\.m3u)$/.test(file) ||
+    file.includes('\0')
+  )
+    return null
   if (absolute === true) {
     if (!isAbsolute(file) || normalize(file) !== file) return null
     return stationPaths.some((dir) => dirname(file) === resolve(dir)) ? file : null
   }
-  if (isAbsolute(file) || file.split(/[\\/]/).some((part) => part === '..' || part === '')) return null
+  if (isAbsolute(file) || file.split(/[\\/]/).some((part) => part === '..' || part === ''))
+    return null
   const target = resolve(stationsDir, file)
   return target.startsWith(resolve(stationsDir) + sep) ? target : null
 }
@@ -127,35 +183,59 @@ async function planRestore(path: string): Promise<BackupPlan> {
   const lines = readJsonlGzip(resolve(path))
   const first = await lines.next()
   const header = first.value as Record<string, unknown> | undefined
-  if (!header || header.format !== BACKUP_FORMAT) throw new InvalidArgumentException(`${path} is not an Antenne backup`)
-  if (header.version !== 1) throw new InvalidArgumentException(`${path} is a backup of version ${JSON.stringify(header.version)}; this Antenne reads version 1`)
+  if (!header || header.format !== BACKUP_FORMAT)
+    throw new InvalidArgumentException(`${path} is not an Antenne backup`)
+  if (header.version !== 1)
+    throw new InvalidArgumentException(
+      `${path} is a backup of version ${JSON.stringify(header.version)}; this Antenne reads version 1`
+    )
   const ours = await migrations()
-  const theirs = Array.isArray(header.migrations) ? (header.migrations as unknown[]).map(String) : []
+  const theirs = Array.isArray(header.migrations)
+    ? (header.migrations as unknown[]).map(String)
+    : []
   const newer = theirs.filter((m) => !ours.includes(m))
-  if (newer.length) throw new InvalidArgumentException(`${path} comes from a newer Antenne (migrations ${newer.join(', ')}): upgrade first`)
+  if (newer.length)
+    throw new InvalidArgumentException(
+      `${path} comes from a newer Antenne (migrations ${newer.join(', ')}): upgrade first`
+    )
   const counts: Record<string, number> = {}
   const stationPaths: string[] = []
   const files: Array<{ file: unknown; absolute: unknown; content: unknown }> = []
   let n = 1
   for await (const line of lines) {
     n++
-    if (typeof line !== 'object' || line === null) throw new InvalidArgumentException(`${path}, entry ${n}: not an object`)
+    if (typeof line !== 'object' || line === null)
+      throw new InvalidArgumentException(`${path}, entry ${n}: not an object`)
     if ('file' in line) {
       files.push(line as { file: unknown; absolute: unknown; content: unknown })
       continue
     }
     const table = String((line as { table?: unknown }).table)
     const row = (line as { row?: unknown }).row
-    if (!(TABLES as readonly string[]).includes(table)) throw new InvalidArgumentException(`${path}, entry ${n}: unknown table "${table}"`)
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new InvalidArgumentException(`${path}, entry ${n}: a row of ${table} that is not an object`)
-    if (table === 'stations' && typeof (row as { path?: unknown }).path === 'string') stationPaths.push((row as { path: string }).path)
+    if (!(TABLES as readonly string[]).includes(table))
+      throw new InvalidArgumentException(`${path}, entry ${n}: unknown table "${table}"`)
+    if (typeof row !== 'object' || row === null || Array.isArray(row))
+      throw new InvalidArgumentException(
+        `${path}, entry ${n}: a row of ${table} that is not an object`
+      )
+    if (table === 'stations' && typeof (row as { path?: unknown }).path === 'string')
+      stationPaths.push((row as { path: string }).path)
     counts[table] = (counts[table] ?? 0) + 1
   }
   const checked: StationFile[] = []
   for (const entry of files) {
-    const target = stationFileTarget(entry.file, entry.absolute, antenneConfig.stationsDir, stationPaths)
-    if (!target) throw new InvalidArgumentException(`${path}: not a station configuration file inside a station's folder: ${JSON.stringify(entry.file)}`)
-    if (typeof entry.content !== 'string') throw new InvalidArgumentException(`${path}: ${entry.file} has no content`)
+    const target = stationFileTarget(
+      entry.file,
+      entry.absolute,
+      antenneConfig.stationsDir,
+      stationPaths
+    )
+    if (!target)
+      throw new InvalidArgumentException(
+        `${path}: not a station configuration file inside a station's folder: ${JSON.stringify(entry.file)}`
+      )
+    if (typeof entry.content !== 'string')
+      throw new InvalidArgumentException(`${path}: ${entry.file} has no content`)
     checked.push({ target, content: Buffer.from(entry.content, 'base64') })
   }
   return { header, counts, files: checked }

@@ -69,7 +69,10 @@ export class JsonlGzipWriter {
 
 /** Each line of a gzipped JSON lines file, parsed; a bad line names its number. */
 export async function* readJsonlGzip(path: string): AsyncGenerator<Record<string, any>> {
-  const lines = createInterface({ input: createReadStream(path).pipe(createGunzip()), crlfDelay: Infinity })
+  const lines = createInterface({
+    input: createReadStream(path).pipe(createGunzip()),
+    crlfDelay: Infinity,
+  })
   let number = 0
   for await (const line of lines) {
     number++

@@ -16,7 +16,17 @@ import { InvalidArgumentException } from '#exceptions/domain'
 import { JsonlGzipWriter, portable, readJsonlGzip } from '#archives/jsonl_gzip'
 
 const CHUNK = 5000
-const COLUMNS = ['id', 'station_id', 'type', 'date', 'source', 'comment', 'sound_id', 'track_id', 'diffusion_id'] as const
+const COLUMNS = [
+  'id',
+  'station_id',
+  'type',
+  'date',
+  'source',
+  'comment',
+  'sound_id',
+  'track_id',
+  'diffusion_id',
+] as const
 
 export interface ArchiveReport {
   rows: number
@@ -31,23 +41,45 @@ export class LogArchiver {
   constructor(readonly dir: string) {}
 
   /** Moves logs older than `age` days (of the given stations, or all) to the archive files. */
-  async archive(age: number, options: { stations?: string[]; dryRun?: boolean; now?: DateTime } = {}): Promise<ArchiveReport> {
-    if (!Number.isInteger(age) || age < 1) throw new InvalidArgumentException(`invalid --age "${age}": a whole number of days, 1 or more`)
+  async archive(
+    age: number,
+    options: { stations?: string[]; dryRun?: boolean; now?: DateTime } = {}
+  ): Promise<ArchiveReport> {
+    if (!Number.isInteger(age) || age < 1)
+      throw new InvalidArgumentException(
+        `invalid --age "${age}": a whole number of days, 1 or more`
+      )
     const cutoff = sqlDateTime((options.now ?? DateTime.utc()).minus({ days: age }))
-    const stations = await db.from('stations').select('id', 'slug', 'timezone').if(options.stations?.length, (q) => q.whereIn('slug', options.stations!))
+    const stations = await db
+      .from('stations')
+      .select('id', 'slug', 'timezone')
+      .if(options.stations?.length, (q) => q.whereIn('slug', options.stations!))
     if (options.stations?.length) {
       const unknown = options.stations.filter((slug) => !stations.some((s) => s.slug === slug))
-      if (unknown.length) throw new InvalidArgumentException(`no station ${unknown.map((s) => `"${s}"`).join(', ')}`)
+      if (unknown.length)
+        throw new InvalidArgumentException(`no station ${unknown.map((s) => `"${s}"`).join(', ')}`)
     }
     const report: ArchiveReport = { rows: 0, files: [] }
     for (const station of stations) {
       if (options.dryRun) {
-        const row = await db.from('logs').where('station_id', station.id).where('date', '<', cutoff).count('* as n').first()
+        const row = await db
+          .from('logs')
+          .where('station_id', station.id)
+          .where('date', '<', cutoff)
+          .count('* as n')
+          .first()
         report.rows += Number(row?.n ?? 0)
         continue
       }
       for (;;) {
-        const rows = await db.from('logs').where('station_id', station.id).where('date', '<', cutoff).orderBy('date').orderBy('id').limit(CHUNK).select(...COLUMNS)
+        const rows = await db
+          .from('logs')
+          .where('station_id', station.id)
+          .where('date', '<', cutoff)
+          .orderBy('date')
+          .orderBy('id')
+          .limit(CHUNK)
+          .select(...COLUMNS)
         if (!rows.length) break
         const byDay = new Map<string, Array<Record<string, unknown>>>()
         for (const row of rows) {
@@ -63,7 +95,11 @@ export class LogArchiver {
         }
         // The files are on disk: now the rows may go.
         const ids = rows.map((r) => r.id)
-        for (let i = 0; i < ids.length; i += 1000) await db.from('logs').whereIn('id', ids.slice(i, i + 1000)).delete()
+        for (let i = 0; i < ids.length; i += 1000)
+          await db
+            .from('logs')
+            .whereIn('id', ids.slice(i, i + 1000))
+            .delete()
         report.rows += rows.length
       }
     }
@@ -97,7 +133,10 @@ export class LogArchiver {
     if (info.isFile()) return [full]
     const found: string[] = []
     for (const entry of await readdir(full, { withFileTypes: true, recursive: true })) {
-      if (entry.isFile() && entry.name.endsWith('.jsonl.gz')) found.push(join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name))
+      if (entry.isFile() && entry.name.endsWith('.jsonl.gz'))
+        found.push(
+          join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name)
+        )
     }
     return found.sort()
   }
@@ -105,26 +144,53 @@ export class LogArchiver {
   /** Puts archived logs back; returns the rows inserted and those already there. */
   async restore(path: string) {
     const report = { inserted: 0, present: 0, files: 0 }
-    const stationIds = new Map((await db.from('stations').select('id', 'slug')).map((s) => [s.slug, Number(s.id)]))
+    const stationIds = new Map(
+      (await db.from('stations').select('id', 'slug')).map((s) => [s.slug, Number(s.id)])
+    )
     for (const file of await this.files(path)) {
       const rows: Array<Record<string, unknown>> = []
       for await (const line of readJsonlGzip(file)) {
         const stationId = stationIds.get(String(line.station))
-        if (!stationId) throw new InvalidArgumentException(`${file}: no station "${line.station}" in this database`)
-        rows.push({ ...Object.fromEntries(COLUMNS.map((c) => [c, line[c] ?? null])), station_id: stationId })
+        if (!stationId)
+          throw new InvalidArgumentException(
+            `${file}: no station "${line.station}" in this database`
+          )
+        rows.push({
+          ...Object.fromEntries(COLUMNS.map((c) => [c, line[c] ?? null])),
+          station_id: stationId,
+        })
       }
       for (let i = 0; i < rows.length; i += 500) {
         const chunk = rows.slice(i, i + 500)
-        const present = new Set((await db.from('logs').whereIn('id', chunk.map((r) => r.id as number)).select('id')).map((r) => Number(r.id)))
+        const present = new Set(
+          (
+            await db
+              .from('logs')
+              .whereIn(
+                'id',
+                chunk.map((r) => r.id as number)
+              )
+              .select('id')
+          ).map((r) => Number(r.id))
+        )
         const missing = chunk.filter((r) => !present.has(Number(r.id)))
         report.present += present.size
         if (!missing.length) continue
         // Rows outlive what they point at: a reference that is gone is left empty.
-        for (const [column, table] of [['sound_id', 'sounds'], ['track_id', 'tracks'], ['diffusion_id', 'diffusions']] as const) {
-          const ids = [...new Set(missing.map((r) => r[column]).filter((v) => v !== null))] as number[]
+        for (const [column, table] of [
+          ['sound_id', 'sounds'],
+          ['track_id', 'tracks'],
+          ['diffusion_id', 'diffusions'],
+        ] as const) {
+          const ids = [
+            ...new Set(missing.map((r) => r[column]).filter((v) => v !== null)),
+          ] as number[]
           if (!ids.length) continue
-          const exists = new Set((await db.from(table).whereIn('id', ids).select('id')).map((r) => Number(r.id)))
-          for (const row of missing) if (row[column] !== null && !exists.has(Number(row[column]))) row[column] = null
+          const exists = new Set(
+            (await db.from(table).whereIn('id', ids).select('id')).map((r) => Number(r.id))
+          )
+          for (const row of missing)
+            if (row[column] !== null && !exists.has(Number(row[column]))) row[column] = null
         }
         await db.table('logs').multiInsert(missing)
         report.inserted += missing.length

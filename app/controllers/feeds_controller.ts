@@ -25,13 +25,22 @@ export default class FeedsController {
       .orderBy('id', 'desc')
       .limit(100)
     const xml = renderPodcastFeed(
-      { title: `${program.title} – ${station.name}`, link: `${origin}/programs/${program.slug}`, description: program.description ?? program.title, language: i18n.locale },
+      {
+        title: `${program.title} – ${station.name}`,
+        link: `${origin}/programs/${program.slug}`,
+        description: program.description ?? program.title,
+        language: i18n.locale,
+      },
       sounds.map((sound) => ({
         guid: `sound-${sound.id}@${new URL(origin).host}`,
         title: sound.episode.title,
         link: origin + episodeUrl(program.slug, sound.episode.slug),
         date: (sound.mtime ?? sound.createdAt).toJSDate(),
-        enclosure: { url: `${origin}/podcasts/${sound.id}`, length: Number(sound.size ?? 0), type: audioMimeType(sound.path) },
+        enclosure: {
+          url: `${origin}/podcasts/${sound.id}`,
+          length: Number(sound.size ?? 0),
+          type: audioMimeType(sound.path),
+        },
         duration: sound.duration,
       }))
     )

@@ -13,7 +13,14 @@ export default class HealthController {
     } catch (error) {
       // A watchdog reads JSON and a status code, never an error page.
       logger.error({ err: error }, 'health checks failed')
-      checks = [{ name: 'health', ok: false, detail: `the checks could not run: ${(error as Error).message}`, fix: 'node ace doctor (its output, and the server log)' }]
+      checks = [
+        {
+          name: 'health',
+          ok: false,
+          detail: `the checks could not run: ${(error as Error).message}`,
+          fix: 'node ace doctor (its output, and the server log)',
+        },
+      ]
     }
     const ok = checks.every((check) => check.ok)
     return response.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'fail', checks })

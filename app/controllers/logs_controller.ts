@@ -15,7 +15,12 @@ export default class LogsController {
     const date = params.year ? dateFromPath(params) : today(station.timezone)
     const all = await OnAirLog.day(station, date)
     const page = pageNumber(request)
-    const items = new SimplePaginator(all.length, PER_PAGE, page, ...all.slice((page - 1) * PER_PAGE, page * PER_PAGE))
+    const items = new SimplePaginator(
+      all.length,
+      PER_PAGE,
+      page,
+      ...all.slice((page - 1) * PER_PAGE, page * PER_PAGE)
+    )
     items.baseUrl(request.url())
     const days = Array.from({ length: 7 }, (_, i) => addDays(today(station.timezone), -i))
     return view.render('pages/logs', { date, items, days })

@@ -16,7 +16,10 @@ export default class MediaController {
 
   /** A public sound (a podcast), streamed from the programs folder. */
   async podcast({ params, response }: HttpContext) {
-    const sound = await Sound.query().where('id', Number(params.id) || 0).withScopes((s) => s.servable()).first()
+    const sound = await Sound.query()
+      .where('id', Number(params.id) || 0)
+      .withScopes((s) => s.servable())
+      .first()
     if (!sound) throw new NotFoundException('no such podcast')
     response.header('content-type', audioMimeType(sound.path))
     return response.download(sound.path)

@@ -12,7 +12,11 @@ async function programOf({ station, params }: HttpContext) {
 export default class ProgramsController {
   async index({ view, station, request }: HttpContext) {
     if (!station) throw new NotFoundException('no station yet')
-    const programs = await Program.query().where('station_id', station.id).where('active', true).orderBy('title').paginate(pageNumber(request), 30)
+    const programs = await Program.query()
+      .where('station_id', station.id)
+      .where('active', true)
+      .orderBy('title')
+      .paginate(pageNumber(request), 30)
     programs.baseUrl('/programs')
     return view.render('pages/programs/index', { programs })
   }

@@ -10,6 +10,12 @@ export default class WeekController {
     if (!station) throw new NotFoundException('no station yet')
     const date = params.year ? dateFromPath(params) : today(station.timezone)
     const days = await weekTimetable(station, date)
-    return view.render('pages/week', { date, days, previous: addDays(days[0].day, -7), next: addDays(days[0].day, 7), today: today(station.timezone) })
+    return view.render('pages/week', {
+      date,
+      days,
+      previous: addDays(days[0].day, -7),
+      next: addDays(days[0].day, 7),
+      today: today(station.timezone),
+    })
   }
 }

@@ -25,7 +25,9 @@ async function exists(path: string) {
 }
 
 function metadata(tags: Tags) {
-  return Object.entries(tags).flatMap(([key, value]) => (value ? ['-metadata', `${key}=${value}`] : []))
+  return Object.entries(tags).flatMap(([key, value]) =>
+    value ? ['-metadata', `${key}=${value}`] : []
+  )
 }
 
 async function ffmpeg(args: string[]) {
@@ -33,7 +35,8 @@ async function ffmpeg(args: string[]) {
     await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args])
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { stderr?: string }
-    if (e.code === 'ENOENT') throw new Error('ffmpeg is not installed: run bin/setup (or apt-get install ffmpeg)')
+    if (e.code === 'ENOENT')
+      throw new Error('ffmpeg is not installed: run bin/setup (or apt-get install ffmpeg)')
     throw new Error(`ffmpeg failed: ${e.stderr || e.message}`)
   }
 }
@@ -47,12 +50,22 @@ export async function makeMusic(path: string, seconds: number, seed: number, tag
   await mkdir(dirname(path), { recursive: true })
   const root = 110 * 2 ** ((seed % 12) / 12)
   const expr = [1, 1.25, 1.5, 2]
-    .map((ratio, i) => `0.15*sin(2*PI*${(root * ratio).toFixed(2)}*t)*(0.6+0.4*sin(2*PI*${0.2 + i * 0.1}*t))`)
+    .map(
+      (ratio, i) =>
+        `0.15*sin(2*PI*${(root * ratio).toFixed(2)}*t)*(0.6+0.4*sin(2*PI*${0.2 + i * 0.1}*t))`
+    )
     .join('+')
   await ffmpeg([
-    '-f', 'lavfi', '-i', `aevalsrc=${expr}:s=44100:d=${seconds}`,
-    '-af', `afade=t=in:d=1,afade=t=out:st=${seconds - 1.5}:d=1.5`,
-    '-ac', '2', ...metadata(tags), path,
+    '-f',
+    'lavfi',
+    '-i',
+    `aevalsrc=${expr}:s=44100:d=${seconds}`,
+    '-af',
+    `afade=t=in:d=1,afade=t=out:st=${seconds - 1.5}:d=1.5`,
+    '-ac',
+    '2',
+    ...metadata(tags),
+    path,
   ])
   return path
 }
@@ -68,10 +81,20 @@ export async function makeTalk(path: string, text: string, seconds: number, tags
   try {
     await run('espeak-ng', ['-w', voice, text])
     await ffmpeg([
-      '-i', voice,
-      '-f', 'lavfi', '-i', `sine=frequency=220:duration=${seconds}`,
-      '-filter_complex', `[0:a]apad,atrim=0:${seconds}[v];[1:a]volume=0.8[b];[v][b]amix=inputs=2:duration=longest:normalize=0,afade=t=out:st=${seconds - 1}:d=1`,
-      '-ar', '44100', '-ac', '2', ...metadata(tags), path,
+      '-i',
+      voice,
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=frequency=220:duration=${seconds}`,
+      '-filter_complex',
+      `[0:a]apad,atrim=0:${seconds}[v];[1:a]volume=0.8[b];[v][b]amix=inputs=2:duration=longest:normalize=0,afade=t=out:st=${seconds - 1}:d=1`,
+      '-ar',
+      '44100',
+      '-ac',
+      '2',
+      ...metadata(tags),
+      path,
     ])
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error

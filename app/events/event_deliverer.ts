@@ -28,7 +28,8 @@ export interface DelivererLogger {
   error(message: string): void
 }
 
-export type SinkOutcome = 'idle' | 'delivered' | 'skipped' | 'retry' | 'failed' | 'waiting' | 'leased'
+export type SinkOutcome =
+  'idle' | 'delivered' | 'skipped' | 'retry' | 'failed' | 'waiting' | 'leased'
 
 /** A new sink starts at the end of the outbox: it gets what happens from now on. */
 export async function outboxEnd(): Promise<number> {
@@ -57,12 +58,16 @@ export class EventDeliverer {
   /** One pass over the active sinks; resolves with what happened to each. */
   async deliverAll(now = DateTime.utc()): Promise<Map<string, SinkOutcome>> {
     const outcomes = new Map<string, SinkOutcome>()
-    const sinks = await EventSink.query().withScopes((s) => s.active()).orderBy('id')
+    const sinks = await EventSink.query()
+      .withScopes((s) => s.active())
+      .orderBy('id')
     // An idle pass asks two questions and writes nothing: sinks at the end of the outbox are skipped.
     const end = await outboxEnd()
     // Sinks are independent: one slow webhook does not hold the others back.
     await Promise.all(
-      sinks.map(async (sink) => outcomes.set(sink.name, sink.cursor >= end ? 'idle' : await this.deliverSink(sink, now)))
+      sinks.map(async (sink) =>
+        outcomes.set(sink.name, sink.cursor >= end ? 'idle' : await this.deliverSink(sink, now))
+      )
     )
     return outcomes
   }
@@ -70,7 +75,9 @@ export class EventDeliverer {
   async deliverSink(sink: EventSink, now = DateTime.utc()): Promise<SinkOutcome> {
     if (!(await this.#lease(sink, now))) return 'leased'
     if (sink.nextAttemptAt && sink.nextAttemptAt > now) return 'waiting'
-    const events = await Event.query().withScopes((s) => s.afterId(sink.cursor)).limit(sink.batchSize)
+    const events = await Event.query()
+      .withScopes((s) => s.afterId(sink.cursor))
+      .limit(sink.batchSize)
     if (events.length === 0) return 'idle'
     const last = events[events.length - 1].id
     const filter = sink.filter
@@ -88,20 +95,46 @@ export class EventDeliverer {
       const message = (error as Error).message
       const duration = Math.round(performance.now() - started)
       if (attempt >= sink.maxAttempts) {
-        await this.#record(sink, matched, 'failed', attempt, duration, `given up after ${attempt} attempts: ${message}`)
-        this.#logger.error(`events: sink "${sink.name}" gave up events ${matched[0].id}–${matched[matched.length - 1].id} after ${attempt} attempts: ${message}`)
+        await this.#record(
+          sink,
+          matched,
+          'failed',
+          attempt,
+          duration,
+          `given up after ${attempt} attempts: ${message}`
+        )
+        this.#logger.error(
+          `events: sink "${sink.name}" gave up events ${matched[0].id}–${matched[matched.length - 1].id} after ${attempt} attempts: ${message}`
+        )
         await this.#advance(sink, last, message)
         return 'failed'
       }
-      const delay = backoffDelay(attempt - 1, { first: antenneConfig.events.retryFirst, max: antenneConfig.events.retryMax })
+      const delay = backoffDelay(attempt - 1, {
+        first: antenneConfig.events.retryFirst,
+        max: antenneConfig.events.retryMax,
+      })
       await this.#record(sink, matched, 'retry', attempt, duration, message)
-      if (attempt === 1) this.#logger.warn(`events: sink "${sink.name}" (${sink.safeUrl}) failed: ${message}; retrying`)
-      sink.merge({ attempts: attempt, nextAttemptAt: now.plus({ milliseconds: delay }), lastError: message })
+      if (attempt === 1)
+        this.#logger.warn(
+          `events: sink "${sink.name}" (${sink.safeUrl}) failed: ${message}; retrying`
+        )
+      sink.merge({
+        attempts: attempt,
+        nextAttemptAt: now.plus({ milliseconds: delay }),
+        lastError: message,
+      })
       await sink.save()
       return 'retry'
     }
     this.#delivered += matched.length
-    await this.#record(sink, matched, 'delivered', attempt, Math.round(performance.now() - started), null)
+    await this.#record(
+      sink,
+      matched,
+      'delivered',
+      attempt,
+      Math.round(performance.now() - started),
+      null
+    )
     if (attempt > 1) this.#logger.info(`events: sink "${sink.name}" delivers again`)
     await this.#advance(sink, last)
     return 'delivered'
@@ -125,7 +158,8 @@ export class EventDeliverer {
       await this.deliverAll()
       this.#outage.reached(`${this.#delivered - before} event(s) delivered by the first pass`)
     } catch (error) {
-      if (!this.#outage.failed(error)) this.#logger.error(`events: delivery pass failed: ${(error as Error).message}`)
+      if (!this.#outage.failed(error))
+        this.#logger.error(`events: delivery pass failed: ${(error as Error).message}`)
     }
   }
 
@@ -133,7 +167,11 @@ export class EventDeliverer {
     this.#stopped = true
     if (this.#timer) clearTimeout(this.#timer)
     await this.#running
-    await db.from('event_sinks').where('lease_owner', this.owner).update({ lease_owner: null, lease_until: null }).catch(() => {})
+    await db
+      .from('event_sinks')
+      .where('lease_owner', this.owner)
+      .update({ lease_owner: null, lease_until: null })
+      .catch(() => {})
     this.#leases.clear()
     for (const { transport } of this.#transports.values()) await transport.close()
     this.#transports.clear()
@@ -143,8 +181,15 @@ export class EventDeliverer {
   async prune(now = DateTime.utc()) {
     const before = sqlDateTime(now.minus({ days: antenneConfig.events.retentionDays }))
     const row = await db.from('event_sinks').where('active', true).min('cursor as cursor').first()
-    const handled = row?.cursor === null || row?.cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(row.cursor)
-    const events = await db.from('events').where('occurred_at', '<', before).where('id', '<=', handled).delete()
+    const handled =
+      row?.cursor === null || row?.cursor === undefined
+        ? Number.MAX_SAFE_INTEGER
+        : Number(row.cursor)
+    const events = await db
+      .from('events')
+      .where('occurred_at', '<', before)
+      .where('id', '<=', handled)
+      .delete()
     const deliveries = await db.from('event_deliveries').where('created_at', '<', before).delete()
     return { events: Number(events), deliveries: Number(deliveries) }
   }
@@ -157,7 +202,12 @@ export class EventDeliverer {
     const updated = await db
       .from('event_sinks')
       .where('id', sink.id)
-      .where((q) => q.whereNull('lease_owner').orWhere('lease_owner', this.owner).orWhere('lease_until', '<', sqlDateTime(now)))
+      .where((q) =>
+        q
+          .whereNull('lease_owner')
+          .orWhere('lease_owner', this.owner)
+          .orWhere('lease_until', '<', sqlDateTime(now))
+      )
       .update({ lease_owner: this.owner, lease_until: until })
     const won = Number(Array.isArray(updated) ? updated[0] : updated) > 0
     if (won) this.#leases.set(sink.id, now.toMillis() + LEASE_MS)
@@ -170,7 +220,14 @@ export class EventDeliverer {
     await sink.save()
   }
 
-  async #record(sink: EventSink, events: Array<{ id?: number }>, status: DeliveryStatus, attempt: number, durationMs: number, detail: string | null) {
+  async #record(
+    sink: EventSink,
+    events: Array<{ id?: number }>,
+    status: DeliveryStatus,
+    attempt: number,
+    durationMs: number,
+    detail: string | null
+  ) {
     await EventDelivery.create({
       sinkId: sink.id,
       firstEventId: events[0].id!,

@@ -26,7 +26,13 @@ export function parseRules(text: string | null | undefined): FilterRule[] {
     for (const pair of line.split(/\s+/)) {
       const eq = pair.indexOf('=')
       const key = eq > 0 ? pair.slice(0, eq) : ''
-      const values = eq > 0 ? pair.slice(eq + 1).split(',').filter(Boolean) : []
+      const values =
+        eq > 0
+          ? pair
+              .slice(eq + 1)
+              .split(',')
+              .filter(Boolean)
+          : []
       if (!/^[a-z_][a-z0-9_]*$/i.test(key) || values.length === 0) {
         throw new FilterSyntaxError(`line ${index + 1}: "${pair}" is not key=value1,value2`)
       }

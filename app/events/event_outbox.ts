@@ -22,7 +22,13 @@ const MEMORY_LIMIT = 100_000
 
 /** An event as a row of the events table. */
 function eventRow(e: AntenneEvent) {
-  return { type: e.type, station: e.station, level: e.level, occurred_at: sqlDateTime(DateTime.fromISO(e.at)), payload: JSON.stringify(e.payload) }
+  return {
+    type: e.type,
+    station: e.station,
+    level: e.level,
+    occurred_at: sqlDateTime(DateTime.fromISO(e.at)),
+    payload: JSON.stringify(e.payload),
+  }
 }
 
 function alive(pid: number) {
@@ -63,8 +69,19 @@ export class EventOutbox {
   }
 
   /** Records an event; written within a few milliseconds, or spooled. */
-  emit(type: EventType, station: string | null, payload: Record<string, unknown> = {}, at: DateTime = DateTime.utc()) {
-    const event: AntenneEvent = { type, station, level: EVENT_TYPES[type], at: at.toUTC().toISO()!, payload }
+  emit(
+    type: EventType,
+    station: string | null,
+    payload: Record<string, unknown> = {},
+    at: DateTime = DateTime.utc()
+  ) {
+    const event: AntenneEvent = {
+      type,
+      station,
+      level: EVENT_TYPES[type],
+      at: at.toUTC().toISO()!,
+      payload,
+    }
     this.#pending.push(event)
     if (!this.#scheduled) {
       this.#scheduled = true
@@ -78,7 +95,10 @@ export class EventOutbox {
 
   /** Writes what is pending (after any spooled backlog). Resolves when done or spooled. */
   flush(): Promise<void> {
-    if (this.#flushing) return this.#flushing.then(() => (this.#pending.length || this.#spooled ? this.flush() : undefined))
+    if (this.#flushing)
+      return this.#flushing.then(() =>
+        this.#pending.length || this.#spooled ? this.flush() : undefined
+      )
     this.#flushing = this.#write().finally(() => (this.#flushing = null))
     return this.#flushing
   }
@@ -97,7 +117,8 @@ export class EventOutbox {
       const rows = [...backlog, ...batch].map(eventRow)
       if (rows.length) {
         await this.#connection().transaction(async (trx) => {
-          for (let i = 0; i < rows.length; i += 200) await trx.table('events').multiInsert(rows.slice(i, i + 200))
+          for (let i = 0; i < rows.length; i += 200)
+            await trx.table('events').multiInsert(rows.slice(i, i + 200))
         })
       }
       await this.#backlogWritten(backlog.length)
@@ -110,7 +131,10 @@ export class EventOutbox {
       }
       this.#retryLater()
       if (batch.length) {
-        if (this.#spoolingSince === null && !this.#spooled) logger.warn(`events: database unavailable (${(error as Error).message.split('\n')[0]}); spooling to ${this.#spool}`)
+        if (this.#spoolingSince === null && !this.#spooled)
+          logger.warn(
+            `events: database unavailable (${(error as Error).message.split('\n')[0]}); spooling to ${this.#spool}`
+          )
         this.#spoolingSince ??= Date.now()
         await this.#spoolOrKeep(batch)
       }
@@ -133,7 +157,10 @@ export class EventOutbox {
     if (count) {
       await rm(this.#spool, { force: true })
       this.#spooled = false
-      const away = this.#spoolingSince === null ? '' : `database back after ${formatAway(Date.now() - this.#spoolingSince)}; `
+      const away =
+        this.#spoolingSince === null
+          ? ''
+          : `database back after ${formatAway(Date.now() - this.#spoolingSince)}; `
       logger.info(`events: ${away}${count} spooled event(s) written`)
     }
     this.#spoolingSince = null
@@ -159,10 +186,16 @@ export class EventOutbox {
           return false
         }
         const reason = (error as Error).message.split('\n')[0]
-        logger.error(`events: an event refused by the database (${reason}) is kept in ${this.#spool}.rejected`)
+        logger.error(
+          `events: an event refused by the database (${reason}) is kept in ${this.#spool}.rejected`
+        )
         await mkdir(this.#spoolDir, { recursive: true }).catch(() => {})
-        await appendFile(`${this.#spool}.rejected`, JSON.stringify({ ...event, reason }) + '\n', { mode: 0o640 }).catch((writeError) => {
-          logger.error(`events: and it cannot be kept (${(writeError as Error).message}): ${JSON.stringify(event).slice(0, 500)}`)
+        await appendFile(`${this.#spool}.rejected`, JSON.stringify({ ...event, reason }) + '\n', {
+          mode: 0o640,
+        }).catch((writeError) => {
+          logger.error(
+            `events: and it cannot be kept (${(writeError as Error).message}): ${JSON.stringify(event).slice(0, 500)}`
+          )
         })
       }
     }
@@ -178,7 +211,9 @@ export class EventOutbox {
     const size = (await stat(this.#spool).catch(() => null))?.size ?? 0
     try {
       await mkdir(this.#spoolDir, { recursive: true })
-      await appendFile(this.#spool, batch.map((e) => JSON.stringify(e) + '\n').join(''), { mode: 0o640 })
+      await appendFile(this.#spool, batch.map((e) => JSON.stringify(e) + '\n').join(''), {
+        mode: 0o640,
+      })
       this.#spooled = true
       if (this.#spoolProblem) logger.info(`events: spool ${this.#spool} writable again`)
       this.#spoolProblem = null
@@ -186,7 +221,10 @@ export class EventOutbox {
       // A write cut short leaves no half batch behind: the whole batch stays in memory.
       await truncate(this.#spool, size).catch(() => {})
       if (size > 0) this.#spooled = true
-      if (this.#spoolProblem === null) logger.error(`events: cannot write the spool (${(error as Error).message}); keeping events in memory`)
+      if (this.#spoolProblem === null)
+        logger.error(
+          `events: cannot write the spool (${(error as Error).message}); keeping events in memory`
+        )
       this.#spoolProblem = (error as Error).message
       this.#pending = [...batch, ...this.#pending]
       if (this.#pending.length > MEMORY_LIMIT) {

@@ -45,8 +45,11 @@ function clip(text: string) {
 export function defaultMessages(station: RadioVisStation): RadioVisMessage[] {
   if (!station.radiovisTopic) return []
   const base = station.radiovisTopic.replace(/\/+$/, '')
-  const messages = [{ destination: `${base}/text`, body: `TEXT ${clip(station.radiovisText || station.name)}` }]
-  if (station.radiovisImage) messages.push({ destination: `${base}/image`, body: `SHOW ${station.radiovisImage}` })
+  const messages = [
+    { destination: `${base}/text`, body: `TEXT ${clip(station.radiovisText || station.name)}` },
+  ]
+  if (station.radiovisImage)
+    messages.push({ destination: `${base}/image`, body: `SHOW ${station.radiovisImage}` })
   return messages
 }
 
@@ -54,7 +57,11 @@ export function defaultMessages(station: RadioVisStation): RadioVisMessage[] {
  * What an on-air event shows: the track (artist – title) with its cover,
  * or the show that starts; null for events that change nothing on screen.
  */
-export function nowPlayingMessages(event: AntenneEvent, station: RadioVisStation, publicUrl: string): RadioVisMessage[] | null {
+export function nowPlayingMessages(
+  event: AntenneEvent,
+  station: RadioVisStation,
+  publicUrl: string
+): RadioVisMessage[] | null {
   if (!station.radiovisTopic) return null
   const base = station.radiovisTopic.replace(/\/+$/, '')
   const p = event.payload as Record<string, string | null | undefined>
@@ -64,12 +71,17 @@ export function nowPlayingMessages(event: AntenneEvent, station: RadioVisStation
     if (!title) return null
     text = p.artist ? `${p.artist} – ${title}` : title
   } else if (event.type === 'diffusion_started') {
-    text = p.episode && p.episode !== p.program ? `${p.program}: ${p.episode}` : String(p.program ?? p.episode ?? '')
+    text =
+      p.episode && p.episode !== p.program
+        ? `${p.program}: ${p.episode}`
+        : String(p.program ?? p.episode ?? '')
     if (!text) return null
   } else {
     return null
   }
-  const image = p.cover ? `${publicUrl.replace(/\/+$/, '')}/covers/${p.cover}` : station.radiovisImage
+  const image = p.cover
+    ? `${publicUrl.replace(/\/+$/, '')}/covers/${p.cover}`
+    : station.radiovisImage
   const messages = [{ destination: `${base}/text`, body: `TEXT ${clip(text)}` }]
   if (image) messages.push({ destination: `${base}/image`, body: `SHOW ${image}` })
   return messages
@@ -101,13 +113,19 @@ export class RadioVisPublisher {
 
   publish(messages: RadioVisMessage[]) {
     return this.#publisher.publish(
-      messages.map((m) => ({ routingKey: routingKeyOf(m.destination), body: Buffer.from(m.body), options: { contentType: 'text/plain', headers: { destination: m.destination } } }))
+      messages.map((m) => ({
+        routingKey: routingKeyOf(m.destination),
+        body: Buffer.from(m.body),
+        options: { contentType: 'text/plain', headers: { destination: m.destination } },
+      }))
     )
   }
 
   async #stationsBySlug(now: number) {
     if (now - this.#stationsAt > 30_000) {
-      const rows = await Station.query().withScopes((s) => s.active()).whereNotNull('radiovis_topic')
+      const rows = await Station.query()
+        .withScopes((s) => s.active())
+        .whereNotNull('radiovis_topic')
       this.#stations = new Map(rows.map((s) => [s.slug, s]))
       this.#stationsAt = now
     }
@@ -125,7 +143,9 @@ export class RadioVisPublisher {
         .limit(500)
       for (const row of events) {
         const station = row.station ? stations.get(row.station) : undefined
-        const messages = station ? nowPlayingMessages(row.toEvent(), station, this.#options.publicUrl) : null
+        const messages = station
+          ? nowPlayingMessages(row.toEvent(), station, this.#options.publicUrl)
+          : null
         if (station && messages) {
           await this.publish(messages)
           this.#lastPublished.set(station.slug, now)

@@ -34,7 +34,10 @@ function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout
   return Promise.race([
     promise,
-    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms))),
+    new Promise<T>(
+      (_, reject) =>
+        (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms))
+    ),
   ]).finally(() => clearTimeout(timer))
 }
 
@@ -60,18 +63,31 @@ export class HttpTransport implements SinkTransport {
   ) {}
   async send(events: AntenneEvent[]) {
     const body = JSON.stringify(events)
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Antenne' }
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': 'Antenne',
+    }
     if (this.key) headers['x-signature'] = signature(body, this.key)
     let response: Response
     try {
-      response = await fetch(this.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(this.timeoutMs) })
+      response = await fetch(this.url, {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      })
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause
       const name = (error as Error).name
-      throw new Error(name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : `${cause?.code ?? cause?.message ?? (error as Error).message}`)
+      throw new Error(
+        name === 'TimeoutError'
+          ? `no answer within ${this.timeoutMs} ms`
+          : `${cause?.code ?? cause?.message ?? (error as Error).message}`
+      )
     }
     const text = await response.text().catch(() => '')
-    if (!response.ok) throw new Error(`HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`)
+    if (!response.ok)
+      throw new Error(`HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`)
   }
   async close() {}
 }
@@ -93,7 +109,11 @@ export class AmqpPublisher {
 
   async #open() {
     if (this.#channel) return this.#channel
-    const connection = await within(this.timeoutMs, 'RabbitMQ', amqp.connect(this.url, { clientProperties: { connection_name: this.connectionName } }))
+    const connection = await within(
+      this.timeoutMs,
+      'RabbitMQ',
+      amqp.connect(this.url, { clientProperties: { connection_name: this.connectionName } })
+    )
     connection.on('error', () => {})
     connection.on('close', () => {
       this.#connection = null
@@ -102,14 +122,17 @@ export class AmqpPublisher {
     const channel = await connection.createConfirmChannel()
     channel.on('error', () => {})
     // RabbitMQ's own exchanges (amq.topic) exist and may not be declared.
-    if (!this.exchange.startsWith('amq.')) await channel.assertExchange(this.exchange, 'topic', { durable: true })
+    if (!this.exchange.startsWith('amq.'))
+      await channel.assertExchange(this.exchange, 'topic', { durable: true })
     this.#connection = connection
     this.#channel = channel
     return channel
   }
 
   /** Publishes the messages and waits for the broker's confirms; a failure closes the connection and throws. */
-  async publish(messages: Array<{ routingKey: string; body: Buffer; options?: amqp.Options.Publish }>) {
+  async publish(
+    messages: Array<{ routingKey: string; body: Buffer; options?: amqp.Options.Publish }>
+  ) {
     try {
       const channel = await this.#open()
       for (const m of messages) channel.publish(this.exchange, m.routingKey, m.body, m.options)
@@ -159,10 +182,15 @@ export class AmqpTransport implements SinkTransport {
   }
 }
 
-export function transportFor(sink: { url: string; key: string | null; timeoutMs: number }): SinkTransport {
+export function transportFor(sink: {
+  url: string
+  key: string | null
+  timeoutMs: number
+}): SinkTransport {
   const scheme = sink.url.split(':', 1)[0].toLowerCase()
   if (scheme === 'log') return new LogTransport(sink.url)
-  if (scheme === 'http' || scheme === 'https') return new HttpTransport(sink.url, sink.key, sink.timeoutMs)
+  if (scheme === 'http' || scheme === 'https')
+    return new HttpTransport(sink.url, sink.key, sink.timeoutMs)
   if (scheme === 'amqp' || scheme === 'amqps') return new AmqpTransport(sink.url, sink.timeoutMs)
   throw new Error(`unknown sink URL "${sink.url}": log://, http(s):// or amqp://`)
 }

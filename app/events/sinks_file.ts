@@ -18,7 +18,11 @@ import { outboxEnd } from '#events/event_deliverer'
 
 const sinkSchema = vine.object({
   name: vine.string().trim().minLength(1).maxLength(100),
-  url: vine.string().trim().regex(/^(log|https?|amqps?):\/\/.+/i).maxLength(1000),
+  url: vine
+    .string()
+    .trim()
+    .regex(/^(log|https?|amqps?):\/\/.+/i)
+    .maxLength(1000),
   key: vine.string().maxLength(255).nullable().optional(),
   level: vine.enum(EVENT_LEVELS).optional(),
   only: vine.array(vine.string()).optional(),
@@ -50,7 +54,9 @@ export async function loadSinksFile(path: string) {
       parseRules((sink.only ?? []).join('\n'))
       parseRules((sink.except ?? []).join('\n'))
     } catch (error) {
-      throw new InvalidArgumentException(`sinks file ${path}: sink ${index} ("${sink.name}"): ${(error as Error).message}`)
+      throw new InvalidArgumentException(
+        `sinks file ${path}: sink ${index} ("${sink.name}"): ${(error as Error).message}`
+      )
     }
   }
   const end = await outboxEnd()
@@ -73,7 +79,9 @@ export async function loadSinksFile(path: string) {
     if (existing) await existing.merge(fields).save()
     else await EventSink.create({ name: sink.name, cursor: end, attempts: 0, ...fields })
   }
-  const gone = await EventSink.query().where('from_file', true).whereNotIn('name', [...names])
+  const gone = await EventSink.query()
+    .where('from_file', true)
+    .whereNotIn('name', [...names])
   for (const sink of gone) await sink.merge({ active: false }).save()
   return { loaded: sinks.length, deactivated: gone.length }
 }

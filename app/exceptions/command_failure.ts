@@ -6,7 +6,8 @@ import type { BaseCommand, Kernel } from '@adonisjs/core/ace'
  * domain error, else "<command> failed: …" (with the stack under DEBUG=1).
  */
 export function commandFailureLines(command: string, error: unknown): string[] {
-  if (error instanceof Exception && error.code?.startsWith('E_')) return [`${error.code}: ${error.message}`]
+  if (error instanceof Exception && error.code?.startsWith('E_'))
+    return [`${error.code}: ${error.message}`]
   const lines = [`${command} failed: ${error instanceof Error ? error.message : String(error)}`]
   if (process.env.DEBUG && error instanceof Error && error.stack) lines.push(error.stack)
   return lines
@@ -20,7 +21,8 @@ export function commandFailureLines(command: string, error: unknown): string[] {
  */
 export async function terminateCommand(command: BaseCommand) {
   // Only the command in charge of the process: one run from a test leaves the runner's exit code alone.
-  if (command.exitCode && command.kernel.getMainCommand() === command) process.exitCode = command.exitCode
+  if (command.exitCode && command.kernel.getMainCommand() === command)
+    process.exitCode = command.exitCode
   await command.terminate()
 }
 
@@ -34,7 +36,10 @@ export function reportAceErrorsWithTheirCode(kernel: Kernel) {
   const handler = kernel.errorHandler
   const render = handler.render.bind(handler)
   handler.render = async (error, $kernel) => {
-    const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined
+    const code =
+      error instanceof Error && 'code' in error && typeof error.code === 'string'
+        ? error.code
+        : undefined
     if (!code?.startsWith('E_') || code === 'E_COMMAND_NOT_FOUND') return render(error, $kernel)
     $kernel.ui.logger.error(`${code}: ${(error as Error).message}`)
   }

@@ -27,7 +27,9 @@ export class InvalidScheduleException extends Exception {
   static code = 'E_INVALID_SCHEDULE'
 
   constructor(readonly problems: string[]) {
-    super(`${problems.length} schedule(s) cannot be computed, nothing was written:\n  ${problems.join('\n  ')}`)
+    super(
+      `${problems.length} schedule(s) cannot be computed, nothing was written:\n  ${problems.join('\n  ')}`
+    )
   }
 }
 

@@ -21,12 +21,21 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   protected statusPages: Record<StatusPageRange, StatusPageRenderer> = {
     '403': (_, ctx) => this.#page(ctx, 'pages/errors/forbidden'),
     '404': (_, ctx) => this.#page(ctx, 'pages/errors/not_found'),
-    ...(debugging ? {} : { '500..599': ((_, ctx) => this.#page(ctx, 'pages/errors/server_error')) as StatusPageRenderer }),
+    ...(debugging
+      ? {}
+      : {
+          '500..599': ((_, ctx) =>
+            this.#page(ctx, 'pages/errors/server_error')) as StatusPageRenderer,
+        }),
   }
 
   /** An unknown route runs no route middleware: the page still needs its language. */
   #page(ctx: HttpContext, template: string) {
-    const i18n = ctx.i18n ?? i18nManager.locale(i18nManager.getSupportedLocaleFor(ctx.request.languages()) ?? i18nManager.defaultLocale)
+    const i18n =
+      ctx.i18n ??
+      i18nManager.locale(
+        i18nManager.getSupportedLocaleFor(ctx.request.languages()) ?? i18nManager.defaultLocale
+      )
     return ctx.view.render(template, { i18n, t: i18n.t.bind(i18n), station: ctx.station ?? null })
   }
 

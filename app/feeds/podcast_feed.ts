@@ -12,7 +12,12 @@ export interface PodcastItem {
 }
 
 export function escapeXml(text: string) {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;')
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
 }
 
 const seconds = (value: number) => {
@@ -20,7 +25,10 @@ const seconds = (value: number) => {
   return `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`
 }
 
-export function renderPodcastFeed(channel: { title: string; link: string; description: string; language: string }, items: PodcastItem[]) {
+export function renderPodcastFeed(
+  channel: { title: string; link: string; description: string; language: string },
+  items: PodcastItem[]
+) {
   const body = items
     .map(
       (item) => `    <item>
@@ -29,7 +37,9 @@ export function renderPodcastFeed(channel: { title: string; link: string; descri
       <link>${escapeXml(item.link)}</link>
       <pubDate>${item.date.toUTCString()}</pubDate>
       <enclosure url="${escapeXml(item.enclosure.url)}" length="${item.enclosure.length}" type="${escapeXml(item.enclosure.type)}"/>${
-        item.duration === null ? '' : `\n      <itunes:duration>${seconds(item.duration)}</itunes:duration>`
+        item.duration === null
+          ? ''
+          : `\n      <itunes:duration>${seconds(item.duration)}</itunes:duration>`
       }
     </item>`
     )

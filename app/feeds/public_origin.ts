@@ -18,10 +18,15 @@ export function stationHostNames(hosts: string | null | undefined): string[] {
  * a request for `radio-b.example` that the station lists among its hosts,
  * the same scheme and port on that host name.
  */
-export function publicOrigin(publicUrl: string, requestHostname: string | null, stationHosts: string | null | undefined): string {
+export function publicOrigin(
+  publicUrl: string,
+  requestHostname: string | null,
+  stationHosts: string | null | undefined
+): string {
   const url = new URL(publicUrl)
   const hostname = (requestHostname ?? '').toLowerCase()
-  if (hostname && hostname !== url.hostname && stationHostNames(stationHosts).includes(hostname)) url.hostname = hostname
+  if (hostname && hostname !== url.hostname && stationHostNames(stationHosts).includes(hostname))
+    url.hostname = hostname
   return url.origin
 }
 
@@ -30,7 +35,11 @@ export function publicOrigin(publicUrl: string, requestHostname: string | null, 
  * host, or a host of one of the stations. Anything else is refused in
  * production (app/middleware/public_host_middleware.ts).
  */
-export function isPublicHost(requestHostname: string | null, publicUrl: string, stationHosts: Iterable<string>): boolean {
+export function isPublicHost(
+  requestHostname: string | null,
+  publicUrl: string,
+  stationHosts: Iterable<string>
+): boolean {
   if (!requestHostname) return false
   const hostname = requestHostname.toLowerCase()
   if (hostname === new URL(publicUrl).hostname) return true

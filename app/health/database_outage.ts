@@ -49,7 +49,9 @@ export class DatabaseOutage {
     if (!isUnavailable(error)) return false
     if (this.#since === null) {
       this.#since = this.#clock()
-      this.#logger.warn(`${this.#name}: database unavailable (${reason(error)}); trying again quietly until it is back`)
+      this.#logger.warn(
+        `${this.#name}: database unavailable (${reason(error)}); trying again quietly until it is back`
+      )
     }
     return true
   }
@@ -59,6 +61,8 @@ export class DatabaseOutage {
     if (this.#since === null) return
     const away = this.#clock() - this.#since
     this.#since = null
-    this.#logger.info(`${this.#name}: database back after ${formatAway(away)}${written ? `; ${written}` : ''}`)
+    this.#logger.info(
+      `${this.#name}: database back after ${formatAway(away)}${written ? `; ${written}` : ''}`
+    )
   }
 }

@@ -44,7 +44,8 @@ export interface AnalysisSettings {
 
 const dB = (power: number) => (power > 0 ? 10 * Math.log10(power) : null)
 const lufs = (meanSquare: number) => (meanSquare > 0 ? -0.691 + 10 * Math.log10(meanSquare) : null)
-const round = (value: number | null, digits = 2) => (value === null ? null : Number(value.toFixed(digits)))
+const round = (value: number | null, digits = 2) =>
+  value === null ? null : Number(value.toFixed(digits))
 
 /** K-weighting (pre-filter shelf, then RLB high-pass) for any sample rate, as libebur128 derives it. */
 function kWeighting(rate: number) {
@@ -66,7 +67,13 @@ function kWeighting(rate: number) {
   Q = 0.5003270373238773
   K = Math.tan((Math.PI * f0) / rate)
   a0 = 1 + K / Q + K * K
-  const highPass = { b0: 1, b1: -2, b2: 1, a1: (2 * (K * K - 1)) / a0, a2: (1 - K / Q + K * K) / a0 }
+  const highPass = {
+    b0: 1,
+    b1: -2,
+    b2: 1,
+    a1: (2 * (K * K - 1)) / a0,
+    a2: (1 - K / Q + K * K) / a0,
+  }
   return { shelf, highPass }
 }
 
@@ -90,8 +97,14 @@ const TRUE_PEAK_PHASES = [0.25, 0.5, 0.75].map((fraction) => {
 /** Per-channel filter state and the last samples, carried from one chunk to the next. */
 class ChannelState {
   // Biquad states (direct form I).
-  x1 = 0; x2 = 0; y1 = 0; y2 = 0
-  u1 = 0; u2 = 0; z1 = 0; z2 = 0
+  x1 = 0
+  x2 = 0
+  y1 = 0
+  y2 = 0
+  u1 = 0
+  u2 = 0
+  z1 = 0
+  z2 = 0
   /** The last TRUE_PEAK_TAPS - 1 samples, for interpolating across chunk ends. */
   tail = new Float32Array(TRUE_PEAK_TAPS - 1)
   /** Consecutive full-scale samples so far, negative at -1. */
@@ -159,9 +172,15 @@ export class AudioAnalyzer {
     for (let n = from; n < signal.length; n++) {
       const x = signal[n]
       const y = s.b0 * x + s.b1 * x1 + s.b2 * x2 - s.a1 * y1 - s.a2 * y2
-      x2 = x1; x1 = x; y2 = y1; y1 = y
+      x2 = x1
+      x1 = x
+      y2 = y1
+      y1 = y
       const z = y - 2 * u1 + u2 - h.a1 * z1 - h.a2 * z2
-      u2 = u1; u1 = y; z2 = z1; z1 = z
+      u2 = u1
+      u1 = y
+      z2 = z1
+      z1 = z
       weighted += z * z
       plain += x * x
       const magnitude = x < 0 ? -x : x
@@ -252,7 +271,10 @@ export class AudioAnalyzer {
       // A trailing sample shorter than half the length (a fade-out) is not judged on its own.
       if (start > 0 && window.length < sampleBlocks / 2) break
       const sum = window.reduce((total, v) => total + v, 0)
-      sampleRmsLevels.push({ at: round(start * SUB_BLOCK_SECONDS, 1)!, level: round(dB(sum / (window.length * perSubBlock))) })
+      sampleRmsLevels.push({
+        at: round(start * SUB_BLOCK_SECONDS, 1)!,
+        level: round(dB(sum / (window.length * perSubBlock))),
+      })
     }
 
     const silences: AudioAnalysis['silences'] = []
@@ -263,7 +285,11 @@ export class AudioAnalyzer {
       if (silent && silentFrom < 0) silentFrom = i
       if (!silent && silentFrom >= 0) {
         const length = (i - silentFrom) * SUB_BLOCK_SECONDS
-        if (length >= this.#settings.minSilence) silences.push({ at: round(silentFrom * SUB_BLOCK_SECONDS, 1)!, length: round(length, 1)! })
+        if (length >= this.#settings.minSilence)
+          silences.push({
+            at: round(silentFrom * SUB_BLOCK_SECONDS, 1)!,
+            length: round(length, 1)!,
+          })
         silentFrom = -1
       }
     }
@@ -308,8 +334,12 @@ export class AudioAnalyzer {
     const blocks = this.#blocks(weighted, 30).filter((z) => (lufs(z) ?? -Infinity) > -70)
     if (!blocks.length) return null
     const relative = lufs(blocks.reduce((a, b) => a + b, 0) / blocks.length)! - 20
-    const levels = blocks.map((z) => lufs(z)!).filter((l) => l > relative).sort((a, b) => a - b)
-    const percentile = (p: number) => levels[Math.min(levels.length - 1, Math.round((p / 100) * (levels.length - 1)))]
+    const levels = blocks
+      .map((z) => lufs(z)!)
+      .filter((l) => l > relative)
+      .sort((a, b) => a - b)
+    const percentile = (p: number) =>
+      levels[Math.min(levels.length - 1, Math.round((p / 100) * (levels.length - 1)))]
     return percentile(95) - percentile(10)
   }
 }
@@ -324,12 +354,32 @@ export interface DecodedAnalysis {
  * Decodes `path` with ffmpeg (at most two channels, at its own rate) and
  * analyses it. A file ffmpeg cannot open gives `analysis: null` and its error.
  */
-export function analyseFile(path: string, rate: number, channels: number, settings: AnalysisSettings): Promise<DecodedAnalysis> {
+export function analyseFile(
+  path: string,
+  rate: number,
+  channels: number,
+  settings: AnalysisSettings
+): Promise<DecodedAnalysis> {
   const outChannels = Math.min(Math.max(channels, 1), 2)
   return new Promise((resolve, reject) => {
     const ffmpeg = spawn(
       'ffmpeg',
-      ['-hide_banner', '-nostdin', '-v', 'error', '-i', path, '-vn', '-ac', String(outChannels), '-ar', String(rate), '-f', 'f32le', '-'],
+      [
+        '-hide_banner',
+        '-nostdin',
+        '-v',
+        'error',
+        '-i',
+        path,
+        '-vn',
+        '-ac',
+        String(outChannels),
+        '-ar',
+        String(rate),
+        '-f',
+        'f32le',
+        '-',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] }
     )
     const analyzer = new AudioAnalyzer(rate, outChannels, settings)
@@ -354,13 +404,27 @@ export function analyseFile(path: string, rate: number, channels: number, settin
       if (stderr.length < 10_000) stderr += chunk.toString()
     })
     ffmpeg.on('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'ENOENT' ? new Error('ffmpeg is not installed: run bin/install-deps (or apt-get install ffmpeg)') : error)
+      reject(
+        error.code === 'ENOENT'
+          ? new Error('ffmpeg is not installed: run bin/install-deps (or apt-get install ffmpeg)')
+          : error
+      )
     )
     ffmpeg.on('close', (code) => {
-      const decodeErrors = [...new Set(stderr.split('\n').map((line) => line.replace(/^\[[^\]]+\]\s*/, '').trim()).filter(Boolean))]
+      const decodeErrors = [
+        ...new Set(
+          stderr
+            .split('\n')
+            .map((line) => line.replace(/^\[[^\]]+\]\s*/, '').trim())
+            .filter(Boolean)
+        ),
+      ]
       const analysis = analyzer.result()
       if (code !== 0 || analysis.duration === 0) {
-        resolve({ analysis: null, decodeErrors: decodeErrors.length ? decodeErrors : [`ffmpeg exited with code ${code}`] })
+        resolve({
+          analysis: null,
+          decodeErrors: decodeErrors.length ? decodeErrors : [`ffmpeg exited with code ${code}`],
+        })
       } else {
         resolve({ analysis, decodeErrors })
       }

@@ -19,7 +19,10 @@ export interface FolderMove {
   sounds: number
 }
 
-export async function namespaceProgramFolders(db: QueryClientContract, programsDir: string): Promise<FolderMove[]> {
+export async function namespaceProgramFolders(
+  db: QueryClientContract,
+  programsDir: string
+): Promise<FolderMove[]> {
   const programs = await db
     .from('programs')
     .join('stations', 'stations.id', 'programs.station_id')
@@ -38,8 +41,16 @@ export async function namespaceProgramFolders(db: QueryClientContract, programsD
       await rename(from, to)
       moved.add(from)
       move.from = from
-      const sounds = await db.from('sounds').where('program_id', program.id).where('path', 'like', `${from}${sep}%`).select('id', 'path')
-      for (const sound of sounds) await db.from('sounds').where('id', sound.id).update({ path: to + sound.path.slice(from.length) })
+      const sounds = await db
+        .from('sounds')
+        .where('program_id', program.id)
+        .where('path', 'like', `${from}${sep}%`)
+        .select('id', 'path')
+      for (const sound of sounds)
+        await db
+          .from('sounds')
+          .where('id', sound.id)
+          .update({ path: to + sound.path.slice(from.length) })
       move.sounds = sounds.length
     }
     await db.from('programs').where('id', program.id).update({ path })

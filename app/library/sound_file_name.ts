@@ -9,7 +9,14 @@ export const SOUND_EXTENSIONS = ['.mp3', '.ogg', '.opus', '.flac', '.wav', '.m4a
 
 /** The MIME type a sound is served with (podcasts, feeds), from its extension. */
 export function audioMimeType(path: string): string {
-  const types: Record<string, string> = { '.mp3': 'audio/mpeg', '.ogg': 'audio/ogg', '.opus': 'audio/ogg', '.flac': 'audio/flac', '.wav': 'audio/wav', '.m4a': 'audio/mp4' }
+  const types: Record<string, string> = {
+    '.mp3': 'audio/mpeg',
+    '.ogg': 'audio/ogg',
+    '.opus': 'audio/ogg',
+    '.flac': 'audio/flac',
+    '.wav': 'audio/wav',
+    '.m4a': 'audio/mp4',
+  }
   return types[extname(path).toLowerCase()] ?? 'application/octet-stream'
 }
 
@@ -43,7 +50,8 @@ export function parseSoundFileName(path: string): SoundFileName {
     if (valid) {
       const hour = match[4] === undefined ? null : Number(match[4])
       const minute = match[5] === undefined ? null : Number(match[5])
-      const time = hour !== null && minute !== null && hour < 24 && minute < 60 ? { hour, minute } : null
+      const time =
+        hour !== null && minute !== null && hour < 24 && minute < 60 ? { hour, minute } : null
       return {
         name: words(match[7]) || words(stem),
         date: { year, month, day },

@@ -22,8 +22,20 @@ import { events } from '#events/event_outbox'
 import { touchChangeStamp } from '#streamer/change_stamp'
 import { analyseFile } from '#library/audio_analysis'
 import { qualityReasons, type QualitySettings } from '#library/sound_quality'
-import { SOUND_FOLDERS, isSoundFile, parseSoundFileName, type SoundFolder } from '#library/sound_file_name'
-import { extensionMatches, fingerprintFile, readSoundMetadata, saveCover, sniffFormat, type SoundMetadata } from '#library/sound_metadata'
+import {
+  SOUND_FOLDERS,
+  isSoundFile,
+  parseSoundFileName,
+  type SoundFolder,
+} from '#library/sound_file_name'
+import {
+  extensionMatches,
+  fingerprintFile,
+  readSoundMetadata,
+  saveCover,
+  sniffFormat,
+  type SoundMetadata,
+} from '#library/sound_metadata'
 import { parseTracklistCsv } from '#library/tracklist_csv'
 import { replaceTracklist } from '#library/tracklist_import'
 
@@ -124,7 +136,10 @@ export class SoundLibrary {
   }
 
   /** The library of this install's folders and quality settings (config/antenne.ts). */
-  static configured(logger: LibraryLogger, options: { workers?: number; onProgress?: LibraryOptions['onProgress'] } = {}) {
+  static configured(
+    logger: LibraryLogger,
+    options: { workers?: number; onProgress?: LibraryOptions['onProgress'] } = {}
+  ) {
     return new SoundLibrary({
       programsDir: antenneConfig.programsDir,
       coversDir: antenneConfig.library.coversDir,
@@ -148,7 +163,9 @@ export class SoundLibrary {
       const dir = resolve(program.soundsDir)
       const owner = folders.get(dir)
       if (owner) {
-        this.#warn(`${dir}: claimed by programs "${owner.slug}" (station ${owner.station.slug}) and "${program.slug}" (station ${program.station.slug}); only the first is scanned`)
+        this.#warn(
+          `${dir}: claimed by programs "${owner.slug}" (station ${owner.station.slug}) and "${program.slug}" (station ${program.station.slug}); only the first is scanned`
+        )
         continue
       }
       folders.set(dir, program)
@@ -163,26 +180,60 @@ export class SoundLibrary {
   async scan(programIds?: number[], options: { settle?: number } = {}): Promise<ScanSummary> {
     const started = performance.now()
     this.#warnings = 0
-    const summary: ScanSummary = { files: 0, unchanged: 0, added: 0, updated: 0, moved: 0, removed: 0, restored: 0, tracklists: 0, unsettled: 0, warnings: 0, seconds: 0 }
+    const summary: ScanSummary = {
+      files: 0,
+      unchanged: 0,
+      added: 0,
+      updated: 0,
+      moved: 0,
+      removed: 0,
+      restored: 0,
+      tracklists: 0,
+      unsettled: 0,
+      warnings: 0,
+      seconds: 0,
+    }
     const folders = await this.programFolders()
     if (!programIds) await this.#warnStrayFolders(folders)
 
-    const targets = [...folders].filter(([, program]) => !programIds || programIds.includes(program.id))
+    const targets = [...folders].filter(
+      ([, program]) => !programIds || programIds.includes(program.id)
+    )
     const { files, readable } = await this.#list(targets)
     summary.files = files.length
 
     const rows = await db
       .from('sounds')
-      .whereIn('program_id', targets.map(([, program]) => program.id))
-      .select('id', 'program_id', 'episode_id', 'path', 'type', 'size', 'mtime', 'fingerprint', 'tracklist_mtime')
+      .whereIn(
+        'program_id',
+        targets.map(([, program]) => program.id)
+      )
+      .select(
+        'id',
+        'program_id',
+        'episode_id',
+        'path',
+        'type',
+        'size',
+        'mtime',
+        'fingerprint',
+        'tracklist_mtime'
+      )
     const byPath = new Map<string, SoundRow>(rows.map((row: SoundRow) => [row.path, row]))
     for (const file of files) file.row = byPath.get(file.path) ?? null
 
     // A file modified less than `settle` ms ago may be an upload in progress: not read yet.
     const settledBefore = options.settle ? Date.now() - options.settle : Infinity
     const changed = files.filter((file) => !this.#unchanged(file) && file.mtime <= settledBefore)
-    summary.unsettled = files.filter((file) => !this.#unchanged(file) && file.mtime > settledBefore).length
-    const tracklistsOnly = files.filter((file) => this.#unchanged(file) && file.csv && seconds(file.csv.mtime) !== this.#ms(file.row!.tracklist_mtime))
+    summary.unsettled = files.filter(
+      (file) => !this.#unchanged(file) && file.mtime > settledBefore
+    ).length
+    const tracklistsOnly = files.filter(
+      (file) =>
+        this.#unchanged(file) &&
+        file.csv &&
+        seconds(file.csv.mtime) !== this.#ms(file.row!.tracklist_mtime)
+    )
     summary.unchanged = files.length - changed.length - summary.unsettled
 
     const read = await this.#read(changed)
@@ -198,38 +249,63 @@ export class SoundLibrary {
     const context = { missing, programIds: targets.map(([, program]) => program.id) }
     for (let i = 0; i < read.length; i += BATCH) {
       await db.transaction(async (trx) => {
-        for (const file of read.slice(i, i + BATCH)) claimed.add(await this.#apply(trx, file, context, summary))
+        for (const file of read.slice(i, i + BATCH))
+          claimed.add(await this.#apply(trx, file, context, summary))
       })
     }
     await db.transaction(async (trx) => {
-      for (const file of tracklistsOnly) await this.#importBeside(trx, file.row!.id, file.csv!, summary)
+      for (const file of tracklistsOnly)
+        await this.#importBeside(trx, file.row!.id, file.csv!, summary)
       // Rows in a folder that was read, whose file is gone, are removed (never those of an unreadable folder).
       for (const row of rows as SoundRow[]) {
-        if (row.type === 'removed' || seen.has(row.path) || claimed.has(row.id) || !readable.has(dirname(row.path))) continue
-        const stillThere = await stat(row.path).then(() => true, () => false)
+        if (
+          row.type === 'removed' ||
+          seen.has(row.path) ||
+          claimed.has(row.id) ||
+          !readable.has(dirname(row.path))
+        )
+          continue
+        const stillThere = await stat(row.path).then(
+          () => true,
+          () => false
+        )
         if (stillThere) continue
-        await trx.from('sounds').where('id', row.id).update({ type: 'removed', updated_at: sqlDateTime(DateTime.utc()) })
+        await trx
+          .from('sounds')
+          .where('id', row.id)
+          .update({ type: 'removed', updated_at: sqlDateTime(DateTime.utc()) })
         summary.removed++
         this.#options.logger.info(`${row.path}: missing, marked removed`)
       }
     })
 
-    const anyChange = summary.added + summary.updated + summary.moved + summary.removed + summary.restored + summary.tracklists > 0
+    const anyChange =
+      summary.added +
+        summary.updated +
+        summary.moved +
+        summary.removed +
+        summary.restored +
+        summary.tracklists >
+      0
     if (anyChange) touchChangeStamp()
     summary.warnings = this.#warnings
     summary.seconds = (performance.now() - started) / 1000
     // Every full pass, and any pass that changed something or warned (watch mode rescans often).
-    if (!programIds || anyChange || summary.warnings) events.emit('library_scan_finished', null, { ...summary, programs: programIds ?? 'all' })
+    if (!programIds || anyChange || summary.warnings)
+      events.emit('library_scan_finished', null, { ...summary, programs: programIds ?? 'all' })
     return summary
   }
 
   /** Folders in the programs folder that belong to no program ("names that match nothing"). */
   async #warnStrayFolders(folders: Map<string, Program>) {
     const root = resolve(this.#options.programsDir)
-    const entries = await readdir(root, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') this.#warn(`${root}: cannot read the programs folder (${error.code})`)
-      return []
-    })
+    const entries = await readdir(root, { withFileTypes: true }).catch(
+      (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT')
+          this.#warn(`${root}: cannot read the programs folder (${error.code})`)
+        return []
+      }
+    )
     for (const entry of entries) {
       if (!entry.isDirectory() || entry.name.startsWith('.')) continue
       const dir = join(root, entry.name)
@@ -241,8 +317,14 @@ export class SoundLibrary {
         continue
       }
       for (const inner of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-        if (inner.isDirectory() && !inner.name.startsWith('.') && !folders.has(join(dir, inner.name))) {
-          this.#warn(`${join(dir, inner.name)}: no program of this station has this folder (slug "${inner.name}"); not scanned`)
+        if (
+          inner.isDirectory() &&
+          !inner.name.startsWith('.') &&
+          !folders.has(join(dir, inner.name))
+        ) {
+          this.#warn(
+            `${join(dir, inner.name)}: no program of this station has this folder (slug "${inner.name}"); not scanned`
+          )
         }
       }
     }
@@ -264,15 +346,21 @@ export class SoundLibrary {
             } catch (error) {
               const code = (error as NodeJS.ErrnoException).code
               if (code === 'ENOENT') readable.add(dir)
-              else this.#warn(`${dir}: cannot read the folder (${code}); its sounds are left as they are`)
+              else
+                this.#warn(
+                  `${dir}: cannot read the folder (${code}); its sounds are left as they are`
+                )
               return
             }
             readable.add(dir)
             const csvs = new Map<string, string>()
             for (const entry of entries) {
-              if (entry.isFile() && extname(entry.name).toLowerCase() === '.csv') csvs.set(basename(entry.name, extname(entry.name)), join(dir, entry.name))
+              if (entry.isFile() && extname(entry.name).toLowerCase() === '.csv')
+                csvs.set(basename(entry.name, extname(entry.name)), join(dir, entry.name))
             }
-            const sounds = entries.filter((entry) => entry.isFile() && !entry.name.startsWith('.') && isSoundFile(entry.name))
+            const sounds = entries.filter(
+              (entry) => entry.isFile() && !entry.name.startsWith('.') && isSoundFile(entry.name)
+            )
             await eachLimit(sounds, 64, async (entry) => {
               const path = join(dir, entry.name)
               try {
@@ -285,7 +373,10 @@ export class SoundLibrary {
                   folder,
                   size: info.size,
                   mtime: Math.floor(info.mtimeMs),
-                  csv: csvPath && csvInfo ? { path: csvPath, mtime: Math.floor(csvInfo.mtimeMs) } : null,
+                  csv:
+                    csvPath && csvInfo
+                      ? { path: csvPath, mtime: Math.floor(csvInfo.mtimeMs) }
+                      : null,
                   row: null,
                 })
               } catch (error) {
@@ -331,7 +422,8 @@ export class SoundLibrary {
         const { fingerprint, head } = await fingerprintFile(file.path, file.size)
         const format = sniffFormat(head)
         if (!format) this.#warn(`${file.path}: not a known audio format`)
-        else if (!extensionMatches(file.path, format)) this.#warn(`${file.path}: mislabelled, the content is ${format}`)
+        else if (!extensionMatches(file.path, format))
+          this.#warn(`${file.path}: mislabelled, the content is ${format}`)
         let metadata: SoundMetadata | null = null
         let cover: string | null = null
         if (format) {
@@ -344,7 +436,9 @@ export class SoundLibrary {
         }
         read.push({ ...file, fingerprint, metadata, cover })
       } catch (error) {
-        this.#warn(`${file.path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
+        this.#warn(
+          `${file.path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`
+        )
       } finally {
         this.#options.onProgress?.(++done, files.length)
       }
@@ -353,7 +447,12 @@ export class SoundLibrary {
   }
 
   /** Creates, updates, moves or restores the row of one read file. */
-  async #apply(trx: TransactionClientContract, file: ReadFile, context: MoveContext, summary: ScanSummary): Promise<number> {
+  async #apply(
+    trx: TransactionClientContract,
+    file: ReadFile,
+    context: MoveContext,
+    summary: ScanSummary
+  ): Promise<number> {
     const now = sqlDateTime(DateTime.utc())
     const parsed = parseSoundFileName(file.path)
     const m = file.metadata
@@ -402,7 +501,9 @@ export class SoundLibrary {
       }
       await trx.from('sounds').where('id', id).update(values)
     } else {
-      const [inserted] = await trx.table('sounds').insert({ ...values, name: parsed.name.slice(0, 255), is_public: false, created_at: now })
+      const [inserted] = await trx
+        .table('sounds')
+        .insert({ ...values, name: parsed.name.slice(0, 255), is_public: false, created_at: now })
       id = Number(inserted)
       summary.added++
     }
@@ -414,15 +515,23 @@ export class SoundLibrary {
     }
 
     if (file.csv) {
-      if (!row || seconds(file.csv.mtime) !== this.#ms(row.tracklist_mtime)) await this.#importBeside(trx, id, file.csv, summary)
+      if (!row || seconds(file.csv.mtime) !== this.#ms(row.tracklist_mtime))
+        await this.#importBeside(trx, id, file.csv, summary)
     } else if (m?.title && !episodeId) {
       // No CSV, no episode (a song of a rotation): its tags give its one track,
       // at 0 s so that the on-air log names it. An episode's archive has the episode's tracklist.
       const tracks = await trx.from('tracks').where('sound_id', id).count('* as total')
       if (Number(tracks[0].total) === 0) {
         await trx.table('tracks').insert({
-          sound_id: id, position: 0, timestamp: 0, title: m.title, artist: m.artist, album: m.album,
-          info: m.year ? String(m.year) : null, created_at: now, updated_at: now,
+          sound_id: id,
+          position: 0,
+          timestamp: 0,
+          title: m.title,
+          artist: m.artist,
+          album: m.album,
+          info: m.year ? String(m.year) : null,
+          created_at: now,
+          updated_at: now,
         })
       }
     }
@@ -435,31 +544,61 @@ export class SoundLibrary {
    * rows, then among removed rows of other programs (a move between folders
    * that the watcher saw in two passes).
    */
-  async #movedRow(trx: TransactionClientContract, fingerprint: string, context: MoveContext): Promise<SoundRow | null> {
+  async #movedRow(
+    trx: TransactionClientContract,
+    fingerprint: string,
+    context: MoveContext
+  ): Promise<SoundRow | null> {
     const candidates = context.missing.get(fingerprint) ?? []
     while (candidates.length) {
       const candidate = candidates.shift()!
-      if (candidate.type === 'removed' || !(await stat(candidate.path).then(() => true, () => false))) return candidate
+      if (
+        candidate.type === 'removed' ||
+        !(await stat(candidate.path).then(
+          () => true,
+          () => false
+        ))
+      )
+        return candidate
     }
     const removed = await trx
       .from('sounds')
       .where('fingerprint', fingerprint)
       .where('type', 'removed')
       .whereNotIn('program_id', context.programIds)
-      .select('id', 'program_id', 'episode_id', 'path', 'type', 'size', 'mtime', 'fingerprint', 'tracklist_mtime')
+      .select(
+        'id',
+        'program_id',
+        'episode_id',
+        'path',
+        'type',
+        'size',
+        'mtime',
+        'fingerprint',
+        'tracklist_mtime'
+      )
       .orderBy('id')
       .first()
     return removed ?? null
   }
 
   /** The episode of the program's diffusion at the name's date (and time), in the station's zone (Aircox's find_episode). */
-  async #episodeOf(file: ReadFile, parsed: ReturnType<typeof parseSoundFileName>, trx: TransactionClientContract) {
+  async #episodeOf(
+    file: ReadFile,
+    parsed: ReturnType<typeof parseSoundFileName>,
+    trx: TransactionClientContract
+  ) {
     const zone = file.program.station.timezone
     const { year, month, day } = parsed.date!
-    const query = Diffusion.query({ client: trx }).where('program_id', file.program.id).orderByRaw('initial_id IS NULL DESC')
+    const query = Diffusion.query({ client: trx })
+      .where('program_id', file.program.id)
+      .orderByRaw('initial_id IS NULL DESC')
     let when: string
     if (parsed.time) {
-      const at = DateTime.fromObject({ year, month, day, hour: parsed.time.hour, minute: parsed.time.minute }, { zone })
+      const at = DateTime.fromObject(
+        { year, month, day, hour: parsed.time.hour, minute: parsed.time.minute },
+        { zone }
+      )
       when = at.toFormat("yyyy-MM-dd 'at' HH:mm")
       query.withScopes((s) => s.now(at.plus({ seconds: 1 })))
     } else {
@@ -472,12 +611,20 @@ export class SoundLibrary {
       query.withScopes((s) => s.date(date.toISODate()!, zone))
     }
     const diffusion = await query.first()
-    if (!diffusion) this.#warn(`${file.path}: no diffusion of "${file.program.slug}" on ${when}; kept without episode`)
+    if (!diffusion)
+      this.#warn(
+        `${file.path}: no diffusion of "${file.program.slug}" on ${when}; kept without episode`
+      )
     return diffusion?.episodeId ?? null
   }
 
   /** Imports the CSV beside a sound; a malformed one gets a warning and leaves the tracklist as it was. */
-  async #importBeside(trx: TransactionClientContract, soundId: number, csv: { path: string; mtime: number }, summary: ScanSummary) {
+  async #importBeside(
+    trx: TransactionClientContract,
+    soundId: number,
+    csv: { path: string; mtime: number },
+    summary: ScanSummary
+  ) {
     try {
       const rows = parseTracklistCsv(await readFile(csv.path, 'utf8'))
       await replaceTracklist(trx, { soundId }, rows)
@@ -486,33 +633,66 @@ export class SoundLibrary {
       this.#warn(`${csv.path}: ${(error as Error).message}; tracklist not imported`)
     }
     // Remembered even when malformed, so that the warning comes once per change of the file.
-    await trx.from('sounds').where('id', soundId).update({ tracklist_mtime: sqlDateTime(DateTime.fromMillis(csv.mtime)) })
+    await trx
+      .from('sounds')
+      .where('id', soundId)
+      .update({ tracklist_mtime: sqlDateTime(DateTime.fromMillis(csv.mtime)) })
   }
 
   /**
    * Loudness and quality of the sounds not measured yet (or of all, with
    * `recheck`): one decode each, `workers` at a time.
    */
-  async checkQuality(options: { recheck?: boolean; programIds?: number[] } = {}): Promise<QualitySummary> {
+  async checkQuality(
+    options: { recheck?: boolean; programIds?: number[] } = {}
+  ): Promise<QualitySummary> {
     const started = performance.now()
     this.#warnings = 0
-    const summary: QualitySummary = { analysed: 0, good: 0, bad: 0, audioSeconds: 0, warnings: 0, seconds: 0 }
-    const query = db.from('sounds').whereNot('type', 'removed').select('id', 'program_id', 'name', 'path', 'duration', 'sample_rate', 'channels', 'bitrate', 'codec')
+    const summary: QualitySummary = {
+      analysed: 0,
+      good: 0,
+      bad: 0,
+      audioSeconds: 0,
+      warnings: 0,
+      seconds: 0,
+    }
+    const query = db
+      .from('sounds')
+      .whereNot('type', 'removed')
+      .select(
+        'id',
+        'program_id',
+        'name',
+        'path',
+        'duration',
+        'sample_rate',
+        'channels',
+        'bitrate',
+        'codec'
+      )
     if (!options.recheck) query.whereNull('is_good_quality')
     if (options.programIds) query.whereIn('program_id', options.programIds)
     const sounds = await query.orderBy('path')
 
     let done = 0
     const updates: Array<{ id: number; values: Record<string, unknown> }> = []
-    const failed: Array<{ sound: { id: number; program_id: number; name: string; path: string }; reasons: string[] }> = []
+    const failed: Array<{
+      sound: { id: number; program_id: number; name: string; path: string }
+      reasons: string[]
+    }> = []
     await eachLimit(sounds, this.#options.workers, async (sound) => {
       try {
         const mislabelled = await this.#mislabelled(sound.path)
-        const decoded = await analyseFile(sound.path, sound.sample_rate || 48000, sound.channels || 2, {
-          sampleLength: this.#options.quality.sampleLength,
-          silenceThreshold: this.#options.quality.silenceThreshold,
-          minSilence: this.#options.quality.maxSilence,
-        })
+        const decoded = await analyseFile(
+          sound.path,
+          sound.sample_rate || 48000,
+          sound.channels || 2,
+          {
+            sampleLength: this.#options.quality.sampleLength,
+            silenceThreshold: this.#options.quality.silenceThreshold,
+            minSilence: this.#options.quality.maxSilence,
+          }
+        )
         const { analysis } = decoded
         const reasons = qualityReasons(
           {
@@ -548,7 +728,9 @@ export class SoundLibrary {
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code
         if (!code || code === 'ERR_INVALID_ARG_TYPE') throw error
-        this.#warn(`${sound.path}: cannot read (${code}); ${code === 'ENOENT' ? 'the next scan marks it removed' : 'not measured'}`)
+        this.#warn(
+          `${sound.path}: cannot read (${code}); ${code === 'ENOENT' ? 'the next scan marks it removed' : 'not measured'}`
+        )
       } finally {
         this.#options.onProgress?.(++done, sounds.length)
       }
@@ -556,7 +738,11 @@ export class SoundLibrary {
     const now = sqlDateTime(DateTime.utc())
     for (let i = 0; i < updates.length; i += BATCH) {
       await db.transaction(async (trx) => {
-        for (const { id, values } of updates.slice(i, i + BATCH)) await trx.from('sounds').where('id', id).update({ ...values, updated_at: now })
+        for (const { id, values } of updates.slice(i, i + BATCH))
+          await trx
+            .from('sounds')
+            .where('id', id)
+            .update({ ...values, updated_at: now })
       })
     }
     if (updates.length) touchChangeStamp()
@@ -569,7 +755,13 @@ export class SoundLibrary {
       const programs = new Map(rows.map((r) => [Number(r.id), r]))
       for (const { sound, reasons } of failed) {
         const program = programs.get(Number(sound.program_id))
-        events.emit('sound_quality_failed', program?.station ?? null, { sound_id: sound.id, name: sound.name, path: sound.path, program: program?.slug ?? null, reasons })
+        events.emit('sound_quality_failed', program?.station ?? null, {
+          sound_id: sound.id,
+          name: sound.name,
+          path: sound.path,
+          program: program?.slug ?? null,
+          reasons,
+        })
       }
     }
     summary.warnings = this.#warnings
@@ -585,7 +777,9 @@ export class SoundLibrary {
       await file.read(head, 0, 16, 0)
       const format = sniffFormat(head)
       if (!format) return null
-      return extensionMatches(path, format) ? null : `mislabelled: the content is ${format}, the name says ${extname(path)}`
+      return extensionMatches(path, format)
+        ? null
+        : `mislabelled: the content is ${format}, the name says ${extname(path)}`
     } finally {
       await file.close()
     }

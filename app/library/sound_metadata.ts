@@ -27,7 +27,8 @@ export function sniffFormat(head: Buffer): SniffedFormat | null {
   if (ascii(4, 8) === 'ftyp') return 'mp4'
   if (ascii(0, 3) === 'ID3') return 'mp3'
   // An MPEG audio frame sync (11 bits set), layer bits not 00.
-  if (head.length >= 2 && head[0] === 0xff && (head[1] & 0xe0) === 0xe0 && (head[1] & 0x06) !== 0) return 'mp3'
+  if (head.length >= 2 && head[0] === 0xff && (head[1] & 0xe0) === 0xe0 && (head[1] & 0x06) !== 0)
+    return 'mp3'
   return null
 }
 
@@ -42,7 +43,10 @@ const SAMPLE = 64 * 1024
  * sha256 of the size, the first and the last 64 KiB: enough to recognise a
  * moved file among a library's sounds without reading hours of audio.
  */
-export async function fingerprintFile(path: string, size: number): Promise<{ fingerprint: string; head: Buffer }> {
+export async function fingerprintFile(
+  path: string,
+  size: number
+): Promise<{ fingerprint: string; head: Buffer }> {
   const file = await open(path, 'r')
   try {
     const head = Buffer.alloc(Math.min(SAMPLE, size))
@@ -74,14 +78,19 @@ export interface SoundMetadata {
   picture: { data: Uint8Array; format: string } | null
 }
 
-const text = (value: unknown, max = 255) => (typeof value === 'string' && value.trim() ? value.trim().slice(0, max) : null)
-const whole = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? Math.round(value) : null)
+const text = (value: unknown, max = 255) =>
+  typeof value === 'string' && value.trim() ? value.trim().slice(0, max) : null
+const whole = (value: unknown) =>
+  typeof value === 'number' && Number.isFinite(value) ? Math.round(value) : null
 
 function fromParsed(parsed: IAudioMetadata): SoundMetadata {
   const { common, format } = parsed
   const codec = text(format.codec, 64)
   return {
-    duration: typeof format.duration === 'number' && Number.isFinite(format.duration) ? format.duration : null,
+    duration:
+      typeof format.duration === 'number' && Number.isFinite(format.duration)
+        ? format.duration
+        : null,
     title: text(common.title),
     artist: text(common.artist),
     album: text(common.album),
@@ -92,7 +101,9 @@ function fromParsed(parsed: IAudioMetadata): SoundMetadata {
     bitrate: whole(format.bitrate),
     channels: whole(format.numberOfChannels),
     lossless: Boolean(format.lossless) || /^(PCM|FLAC)/i.test(codec ?? ''),
-    picture: common.picture?.[0] ? { data: common.picture[0].data, format: common.picture[0].format } : null,
+    picture: common.picture?.[0]
+      ? { data: common.picture[0].data, format: common.picture[0].format }
+      : null,
   }
 }
 
@@ -100,11 +111,21 @@ function fromParsed(parsed: IAudioMetadata): SoundMetadata {
  * Tags and format. A mislabelled file is read as what its content is; a file
  * music-metadata cannot parse throws (the caller warns and goes on).
  */
-export async function readSoundMetadata(path: string, size: number, format: SniffedFormat | null): Promise<SoundMetadata> {
+export async function readSoundMetadata(
+  path: string,
+  size: number,
+  format: SniffedFormat | null
+): Promise<SoundMetadata> {
   if (format && !extensionMatches(path, format)) {
     const stream = createReadStream(path)
     try {
-      return fromParsed(await parseStream(stream, { mimeType: FORMATS[format].mime, size, path }, { duration: false }))
+      return fromParsed(
+        await parseStream(
+          stream,
+          { mimeType: FORMATS[format].mime, size, path },
+          { duration: false }
+        )
+      )
     } finally {
       stream.destroy()
     }
@@ -113,12 +134,21 @@ export async function readSoundMetadata(path: string, size: number, format: Snif
 }
 
 /** Saves a cover once, named by its hash; returns its file name. */
-export async function saveCover(coversDir: string, picture: { data: Uint8Array; format: string }): Promise<string> {
-  const extension = /png/i.test(picture.format) ? 'png' : /gif/i.test(picture.format) ? 'gif' : 'jpg'
+export async function saveCover(
+  coversDir: string,
+  picture: { data: Uint8Array; format: string }
+): Promise<string> {
+  const extension = /png/i.test(picture.format)
+    ? 'png'
+    : /gif/i.test(picture.format)
+      ? 'gif'
+      : 'jpg'
   const name = `${createHash('sha1').update(picture.data).digest('hex')}.${extension}`
   await mkdir(coversDir, { recursive: true })
-  await writeFile(join(coversDir, name), picture.data, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error
-  })
+  await writeFile(join(coversDir, name), picture.data, { flag: 'wx' }).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error
+    }
+  )
   return name
 }

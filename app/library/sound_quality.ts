@@ -57,8 +57,13 @@ export function qualityReasons(input: QualityInput, settings: QualitySettings): 
     const more = input.decodeErrors.length > 1 ? ` (and ${input.decodeErrors.length - 1} more)` : ''
     reasons.push(`decode errors: ${input.decodeErrors[0]}${more}`)
   }
-  if (input.duration !== null && input.duration - analysis.duration > Math.max(2, input.duration * 0.02)) {
-    reasons.push(`truncated: ${clock(analysis.duration)} of audio, the header says ${clock(input.duration)}`)
+  if (
+    input.duration !== null &&
+    input.duration - analysis.duration > Math.max(2, input.duration * 0.02)
+  ) {
+    reasons.push(
+      `truncated: ${clock(analysis.duration)} of audio, the header says ${clock(input.duration)}`
+    )
   }
   const whole = levelReason('whole file', analysis.rmsLevel, settings.rmsRange)
   if (whole) reasons.push(whole)
@@ -70,15 +75,20 @@ export function qualityReasons(input: QualityInput, settings: QualitySettings): 
     reasons.push(...failing.slice(0, 3))
     if (failing.length > 3) reasons.push(`and ${failing.length - 3} more samples out of range`)
   }
-  for (const silence of analysis.silences.filter((s) => s.length >= settings.maxSilence).slice(0, 3)) {
+  for (const silence of analysis.silences
+    .filter((s) => s.length >= settings.maxSilence)
+    .slice(0, 3)) {
     reasons.push(`silence of ${silence.length.toFixed(1)} s at ${clock(silence.at)}`)
   }
-  if (analysis.clippedRuns > settings.maxClippedRuns) reasons.push(`clipping: ${analysis.clippedRuns} runs of full-scale samples`)
+  if (analysis.clippedRuns > settings.maxClippedRuns)
+    reasons.push(`clipping: ${analysis.clippedRuns} runs of full-scale samples`)
   if (input.sampleRate !== null && input.sampleRate < settings.minSampleRate) {
     reasons.push(`sample rate ${input.sampleRate} Hz, under ${settings.minSampleRate} Hz`)
   }
   if (!input.lossless && input.bitrate !== null && input.bitrate < settings.minBitrate * 1000) {
-    reasons.push(`bitrate ${Math.round(input.bitrate / 1000)} kbit/s, under ${settings.minBitrate} kbit/s`)
+    reasons.push(
+      `bitrate ${Math.round(input.bitrate / 1000)} kbit/s, under ${settings.minBitrate} kbit/s`
+    )
   }
   return reasons
 }

@@ -7,7 +7,12 @@
 */
 import { resolve } from 'node:path'
 import chokidar, { type FSWatcher } from 'chokidar'
-import { SoundLibrary, type LibraryLogger, type QualitySummary, type ScanSummary } from '#library/sound_library'
+import {
+  SoundLibrary,
+  type LibraryLogger,
+  type QualitySummary,
+  type ScanSummary,
+} from '#library/sound_library'
 import { DatabaseOutage } from '#health/database_outage'
 
 /** ms between passes while the database is away: its return is noticed, and the changes meanwhile scanned, within seconds. */
@@ -53,14 +58,19 @@ export class SoundWatcher {
   async start() {
     await this.#pass(null)
     const folders = await this.#library.programFolders()
-    const roots = [resolve(this.#options.programsDir), ...[...folders.keys()].filter((dir) => !dir.startsWith(resolve(this.#options.programsDir)))]
+    const roots = [
+      resolve(this.#options.programsDir),
+      ...[...folders.keys()].filter((dir) => !dir.startsWith(resolve(this.#options.programsDir))),
+    ]
     this.#watcher = chokidar.watch(roots, {
       ignoreInitial: true,
       depth: 3,
       ignored: (path) => /(^|\/)\.[^/]+$/.test(path),
     })
     this.#watcher.on('all', (_event, path) => this.#touched(path))
-    this.#watcher.on('error', (error) => this.#options.logger.warn(`watch: ${(error as Error).message}`))
+    this.#watcher.on('error', (error) =>
+      this.#options.logger.warn(`watch: ${(error as Error).message}`)
+    )
     await new Promise<void>((ready) => this.#watcher!.once('ready', () => ready()))
     this.#rescan = setInterval(() => {
       this.#full = true
@@ -86,7 +96,9 @@ export class SoundWatcher {
       this.#full = false
       // One pass at a time; events during a pass make the next one. A pass that fails
       // (even before it scans: the program folders come from the database) leaves the chain going.
-      this.#running = this.#running.then(() => this.#passFor(full ? null : paths, programs)).catch((error) => this.#failed(error))
+      this.#running = this.#running
+        .then(() => this.#passFor(full ? null : paths, programs))
+        .catch((error) => this.#failed(error))
     }, this.#options.debounce ?? 300)
   }
 
@@ -105,10 +117,15 @@ export class SoundWatcher {
   async #pass(programIds: number[] | null) {
     if (this.#stopped) return
     try {
-      const scan = await this.#library.scan(programIds ?? undefined, { settle: this.#options.settle })
+      const scan = await this.#library.scan(programIds ?? undefined, {
+        settle: this.#options.settle,
+      })
       if (scan.unsettled) this.#later(programIds)
-      const quality = this.#options.checkQuality ? await this.#library.checkQuality({ programIds: programIds ?? undefined }) : null
-      const changes = scan.added + scan.updated + scan.moved + scan.removed + scan.restored + scan.tracklists
+      const quality = this.#options.checkQuality
+        ? await this.#library.checkQuality({ programIds: programIds ?? undefined })
+        : null
+      const changes =
+        scan.added + scan.updated + scan.moved + scan.removed + scan.restored + scan.tracklists
       this.#outage.reached(`${changes} change(s) written by the first pass`)
       if (changes || quality?.analysed) {
         this.#options.logger.info(

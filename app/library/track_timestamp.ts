@@ -11,7 +11,8 @@ export const MAX_TRACK_TIMESTAMP = 24 * 3600
 
 /** The last second a track may start at in a sound of `duration` seconds (null: not measured). */
 export function timestampLimit(duration: number | null | undefined): number {
-  if (typeof duration !== 'number' || !Number.isFinite(duration) || duration <= 0) return MAX_TRACK_TIMESTAMP
+  if (typeof duration !== 'number' || !Number.isFinite(duration) || duration <= 0)
+    return MAX_TRACK_TIMESTAMP
   return Math.min(Math.ceil(duration), MAX_TRACK_TIMESTAMP)
 }
 
@@ -27,12 +28,16 @@ export function clock(seconds: number): string {
  * What is wrong with a tracklist's timestamps against `limit` seconds, or
  * null: the first row out of bounds, by its CSV line when it has one.
  */
-export function timestampProblem(rows: Array<{ timestamp: number | null; title: string; line?: number }>, limit: number): string | null {
+export function timestampProblem(
+  rows: Array<{ timestamp: number | null; title: string; line?: number }>,
+  limit: number
+): string | null {
   for (const [index, row] of rows.entries()) {
     const t = row.timestamp
     if (t === null) continue
     const where = row.line ? `line ${row.line}` : `track ${index + 1} ("${row.title}")`
-    if (!Number.isInteger(t) || t < 0) return `${where}: a timestamp is a whole number of seconds from 0, not ${t}`
+    if (!Number.isInteger(t) || t < 0)
+      return `${where}: a timestamp is a whole number of seconds from 0, not ${t}`
     if (t > limit) {
       return limit === MAX_TRACK_TIMESTAMP
         ? `${where}: the timestamp ${t < 100 * 3600 ? clock(t) : `${t} s`} is more than 24 hours`

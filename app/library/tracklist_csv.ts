@@ -54,7 +54,10 @@ function fields(text: string, line: number): string[] {
 
 function count(value: string, what: string, line: number): number | null {
   if (value === '') return null
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentException(`line ${line}: ${what} must be a whole number, not "${value}"`)
+  if (!/^\d+$/.test(value))
+    throw new InvalidArgumentException(
+      `line ${line}: ${what} must be a whole number, not "${value}"`
+    )
   return Number(value)
 }
 
@@ -64,14 +67,19 @@ export function parseTracklistCsv(text: string): TracklistRow[] {
   for (const [index, raw] of lines.entries()) {
     const line = index + 1
     if (raw.trim() === '' || raw.trimStart().startsWith('#')) continue
-    const [artist = '', title = '', minutes = '', seconds = '', tags = '', info = '', ...extra] = fields(raw, line)
+    const [artist = '', title = '', minutes = '', seconds = '', tags = '', info = '', ...extra] =
+      fields(raw, line)
     if (extra.some((value) => value !== '')) {
-      throw new InvalidArgumentException(`line ${line}: ${6 + extra.length} fields, expected at most 6 (artist;title;minutes;seconds;tags;info)`)
+      throw new InvalidArgumentException(
+        `line ${line}: ${6 + extra.length} fields, expected at most 6 (artist;title;minutes;seconds;tags;info)`
+      )
     }
-    if (title === '') throw new InvalidArgumentException(`line ${line}: the title (second field) is empty`)
+    if (title === '')
+      throw new InvalidArgumentException(`line ${line}: the title (second field) is empty`)
     const m = count(minutes, 'minutes', line)
     const s = count(seconds, 'seconds', line)
-    if (s !== null && s >= 60 && m !== null) throw new InvalidArgumentException(`line ${line}: seconds must be under 60, not ${s}`)
+    if (s !== null && s >= 60 && m !== null)
+      throw new InvalidArgumentException(`line ${line}: seconds must be under 60, not ${s}`)
     const timestamp = m === null && s === null ? null : (m ?? 0) * 60 + (s ?? 0)
     // The sound's own duration is checked where the tracks are stored (replaceTracklist).
     const problem = timestampProblem([{ line, title, timestamp }], MAX_TRACK_TIMESTAMP)

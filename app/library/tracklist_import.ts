@@ -35,10 +35,23 @@ export interface TrackRow {
  * API, tracks:import, the library scan) comes here, so this is where the
  * timestamps are bounded: a row out of bounds throws before anything changes.
  */
-export async function replaceTracklist(trx: TransactionClientContract, owner: TracklistOwner, rows: TrackRow[]) {
-  const [column, id] = 'episodeId' in owner ? ['episode_id', owner.episodeId] : ['sound_id', owner.soundId]
-  const sound = 'soundId' in owner ? await trx.from('sounds').where('id', owner.soundId).select('duration').first() : null
-  const problem = timestampProblem(rows, timestampLimit(sound?.duration === null || sound?.duration === undefined ? null : Number(sound.duration)))
+export async function replaceTracklist(
+  trx: TransactionClientContract,
+  owner: TracklistOwner,
+  rows: TrackRow[]
+) {
+  const [column, id] =
+    'episodeId' in owner ? ['episode_id', owner.episodeId] : ['sound_id', owner.soundId]
+  const sound =
+    'soundId' in owner
+      ? await trx.from('sounds').where('id', owner.soundId).select('duration').first()
+      : null
+  const problem = timestampProblem(
+    rows,
+    timestampLimit(
+      sound?.duration === null || sound?.duration === undefined ? null : Number(sound.duration)
+    )
+  )
   if (problem) throw new InvalidRecordException(problem)
   const now = sqlDateTime(DateTime.utc())
   await trx.from('tracks').where(column, id).delete()
@@ -54,7 +67,8 @@ export async function replaceTracklist(trx: TransactionClientContract, owner: Tr
     created_at: now,
     updated_at: now,
   }))
-  for (let i = 0; i < inserts.length; i += 200) await trx.table('tracks').multiInsert(inserts.slice(i, i + 200))
+  for (let i = 0; i < inserts.length; i += 200)
+    await trx.table('tracks').multiInsert(inserts.slice(i, i + 200))
 }
 
 /** Replaces a tracklist in its own transaction, and tells a running monitor (it names what airs from the tracks). */
@@ -69,14 +83,19 @@ export async function soundForTracklist(csvPath: string): Promise<Sound> {
   const name = basename(stem)
   const stemOf = (path: string) => path.slice(0, path.length - extname(path).length)
   // LIKE only narrows the search (its wildcards may match more); the comparison is exact.
-  const named = (await Sound.query().where('path', 'like', `%${name}.%`).whereNot('type', 'removed')).filter(
-    (sound) => basename(stemOf(sound.path)) === name && isSoundFile(sound.path)
-  )
+  const named = (
+    await Sound.query().where('path', 'like', `%${name}.%`).whereNot('type', 'removed')
+  ).filter((sound) => basename(stemOf(sound.path)) === name && isSoundFile(sound.path))
   const beside = named.filter((sound) => stemOf(sound.path) === stem)
   const candidates = beside.length ? beside : named
   if (candidates.length === 1) return candidates[0]
-  if (candidates.length === 0) throw new InvalidArgumentException(`no sound named "${name}" for ${csvPath}: scan the library first, or give --sound <id>`)
-  throw new InvalidArgumentException(`${candidates.length} sounds are named "${name}" (ids ${candidates.map((s) => s.id).join(', ')}): give --sound <id>`)
+  if (candidates.length === 0)
+    throw new InvalidArgumentException(
+      `no sound named "${name}" for ${csvPath}: scan the library first, or give --sound <id>`
+    )
+  throw new InvalidArgumentException(
+    `${candidates.length} sounds are named "${name}" (ids ${candidates.map((s) => s.id).join(', ')}): give --sound <id>`
+  )
 }
 
 /** Reads, checks and imports a CSV file; returns the sound and how many tracks it now has. */
@@ -85,7 +104,9 @@ export async function importTracklistFile(csvPath: string, soundId?: number) {
   try {
     text = await readFile(csvPath, 'utf8')
   } catch (error) {
-    throw new InvalidArgumentException(`cannot read ${csvPath} (${(error as NodeJS.ErrnoException).code})`)
+    throw new InvalidArgumentException(
+      `cannot read ${csvPath} (${(error as NodeJS.ErrnoException).code})`
+    )
   }
   const rows = parseTracklistCsv(text)
   let sound: Sound

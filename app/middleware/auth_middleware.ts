@@ -12,11 +12,18 @@ import { endSession, isCurrentSession } from '#staff/staff_sessions'
 export default class AuthMiddleware {
   redirectTo = '/staff/login'
 
-  async handle(ctx: HttpContext, next: NextFn, options: { guards?: (keyof Authenticators)[] } = {}) {
+  async handle(
+    ctx: HttpContext,
+    next: NextFn,
+    options: { guards?: (keyof Authenticators)[] } = {}
+  ) {
     await ctx.auth.authenticateUsing(options.guards, { loginRoute: this.redirectTo })
     if (ctx.auth.authenticatedViaGuard === 'web' && !isCurrentSession(ctx, ctx.auth.user!)) {
       await endSession(ctx)
-      throw new errors.E_UNAUTHORIZED_ACCESS('Unauthorized access', { redirectTo: this.redirectTo, guardDriverName: 'session' })
+      throw new errors.E_UNAUTHORIZED_ACCESS('Unauthorized access', {
+        redirectTo: this.redirectTo,
+        guardDriverName: 'session',
+      })
     }
     return next()
   }

@@ -14,7 +14,8 @@ const MAX_AGE = 180 * 24 * 3600
  */
 export default class HstsMiddleware {
   handle(ctx: HttpContext, next: NextFn) {
-    if (ctx.request.protocol() === 'https') ctx.response.header('Strict-Transport-Security', `max-age=${MAX_AGE}`)
+    if (ctx.request.protocol() === 'https')
+      ctx.response.header('Strict-Transport-Security', `max-age=${MAX_AGE}`)
     return next()
   }
 }

@@ -14,7 +14,9 @@ const HOSTS_TTL = 10_000
  * the reverse proxy may ask for http://127.0.0.1:3333/ by name. A name that
  * resolves there (DNS rebinding) is still refused.
  */
-const LISTEN_HOSTS = [env.get('HOST')?.toLowerCase()].filter((host): host is string => !!host && !['0.0.0.0', '::'].includes(host))
+const LISTEN_HOSTS = [env.get('HOST')?.toLowerCase()].filter(
+  (host): host is string => !!host && !['0.0.0.0', '::'].includes(host)
+)
 
 /**
  * In production, a request for a host name that is neither the public URL's,
@@ -33,19 +35,31 @@ export default class PublicHostMiddleware {
     const hostname = ctx.request.hostname()
     // The public host needs no database: /health and the pages of an outage still answer.
     if (isPublicHost(hostname, antenneConfig.publicUrl, LISTEN_HOSTS)) return next()
-    if (isPublicHost(hostname, antenneConfig.publicUrl, await PublicHostMiddleware.#stationHosts(ctx))) return next()
-    ctx.response.status(421).header('content-type', 'text/plain; charset=utf-8').send('421 Misdirected Request: this server does not serve this host name.\n')
+    if (
+      isPublicHost(hostname, antenneConfig.publicUrl, await PublicHostMiddleware.#stationHosts(ctx))
+    )
+      return next()
+    ctx.response
+      .status(421)
+      .header('content-type', 'text/plain; charset=utf-8')
+      .send('421 Misdirected Request: this server does not serve this host name.\n')
   }
 
   /** The stations' host names; the last ones read while the database does not answer. */
   static async #stationHosts(ctx: HttpContext) {
-    if (performance.now() - PublicHostMiddleware.#readAt < HOSTS_TTL) return PublicHostMiddleware.#hosts
+    if (performance.now() - PublicHostMiddleware.#readAt < HOSTS_TTL)
+      return PublicHostMiddleware.#hosts
     try {
       const stations = await Station.query().select('hosts').whereNotNull('hosts')
-      PublicHostMiddleware.#hosts = new Set(stations.flatMap((station) => stationHostNames(station.hosts)))
+      PublicHostMiddleware.#hosts = new Set(
+        stations.flatMap((station) => stationHostNames(station.hosts))
+      )
       PublicHostMiddleware.#readAt = performance.now()
     } catch (error) {
-      ctx.logger.warn({ err: error }, 'public host check: the stations\' host names could not be read; using the last known')
+      ctx.logger.warn(
+        { err: error },
+        "public host check: the stations' host names could not be read; using the last known"
+      )
     }
     return PublicHostMiddleware.#hosts
   }

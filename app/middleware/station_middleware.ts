@@ -9,9 +9,14 @@ import Station from '#models/station'
 export default class StationMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
     const host = (ctx.request.hostname() ?? '').toLowerCase()
-    const stations = await Station.query().withScopes((s) => s.active()).orderBy('is_default', 'desc').orderBy('id')
+    const stations = await Station.query()
+      .withScopes((s) => s.active())
+      .orderBy('is_default', 'desc')
+      .orderBy('id')
     ctx.station =
-      stations.find((station) => (station.hosts ?? '').split(/\s+/).some((h) => h.toLowerCase() === host)) ??
+      stations.find((station) =>
+        (station.hosts ?? '').split(/\s+/).some((h) => h.toLowerCase() === host)
+      ) ??
       stations.find((station) => station.isDefault) ??
       stations[0] ??
       null

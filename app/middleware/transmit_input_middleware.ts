@@ -10,9 +10,11 @@ import { transmitStreamValidator, transmitSubscriptionValidator } from '#validat
  */
 export default class TransmitInputMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
-    const validator = ctx.request.method() === 'GET' ? transmitStreamValidator : transmitSubscriptionValidator
+    const validator =
+      ctx.request.method() === 'GET' ? transmitStreamValidator : transmitSubscriptionValidator
     const [error] = await validator.tryValidate(ctx.request.all())
-    if (error) return ctx.response.status(422).json({ error: 'E_VALIDATION_ERROR', errors: error.messages })
+    if (error)
+      return ctx.response.status(422).json({ error: 'E_VALIDATION_ERROR', errors: error.messages })
     return next()
   }
 }

@@ -26,7 +26,9 @@ export function fromSqlDateTime(value: unknown): DateTime | null {
   if (value instanceof Date) return DateTime.fromJSDate(value, { zone: 'utc' })
   if (typeof value === 'string') {
     const ms = Date.parse(`${value.replace(' ', 'T')}Z`)
-    return Number.isNaN(ms) ? DateTime.fromSQL(value, { zone: 'utc' }) : DateTime.fromMillis(ms, { zone: FixedOffsetZone.utcInstance })
+    return Number.isNaN(ms)
+      ? DateTime.fromSQL(value, { zone: 'utc' })
+      : DateTime.fromMillis(ms, { zone: FixedOffsetZone.utcInstance })
   }
   throw new Error(`cannot read a date from ${typeof value}`)
 }

@@ -1,5 +1,15 @@
 import { DateTime } from 'luxon'
-import { BaseModel, afterDelete, afterSave, beforeCreate, beforeUpdate, belongsTo, column, hasMany, scope } from '@adonisjs/lucid/orm'
+import {
+  BaseModel,
+  afterDelete,
+  afterSave,
+  beforeCreate,
+  beforeUpdate,
+  belongsTo,
+  column,
+  hasMany,
+  scope,
+} from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import { booleanColumn, sqlDateTime, utcInstant } from '#models/columns'
 import { localDayBounds } from '#scheduling/recurrence'
@@ -107,7 +117,10 @@ export default class Diffusion extends BaseModel {
 
   /** Starting in [from, to), by start (an index range on start). */
   static startingBetween = scope((query, from: DateTime, to: DateTime) => {
-    query.where('start', '>=', sqlDateTime(from)).where('start', '<', sqlDateTime(to)).orderBy('start', 'asc')
+    query
+      .where('start', '>=', sqlDateTime(from))
+      .where('start', '<', sqlDateTime(to))
+      .orderBy('start', 'asc')
   })
 
   /** Starting on a local day (YYYY-MM-DD) in the given zone. */
@@ -131,7 +144,10 @@ export default class Diffusion extends BaseModel {
 
   /** Overlapping [from, to): unlike Aircox's, nothing outside the range. */
   static range = scope((query, from: DateTime, to: DateTime) => {
-    query.where('start', '<', sqlDateTime(to)).where('end', '>', sqlDateTime(from)).orderBy('start', 'asc')
+    query
+      .where('start', '<', sqlDateTime(to))
+      .where('end', '>', sqlDateTime(from))
+      .orderBy('start', 'asc')
   })
 
   static station = scope((query, station: Station | number) => {

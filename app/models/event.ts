@@ -20,12 +20,22 @@ export default class Event extends BaseModel {
   @column.dateTime(utcInstant)
   declare occurredAt: DateTime
 
-  @column({ prepare: (v) => JSON.stringify(v), consume: (v) => (typeof v === 'string' ? JSON.parse(v) : v) })
+  @column({
+    prepare: (v) => JSON.stringify(v),
+    consume: (v) => (typeof v === 'string' ? JSON.parse(v) : v),
+  })
   declare payload: Record<string, unknown>
 
   /** What sinks receive. */
   toEvent(): AntenneEvent {
-    return { id: this.id, type: this.type, station: this.station, level: this.level, at: this.occurredAt.toISO()!, payload: this.payload }
+    return {
+      id: this.id,
+      type: this.type,
+      station: this.station,
+      level: this.level,
+      at: this.occurredAt.toISO()!,
+      payload: this.payload,
+    }
   }
 
   static afterId = scope((query, id: number) => {

@@ -73,7 +73,10 @@ export default class Log extends BaseModel {
   /** On a local day (YYYY-MM-DD) in the given zone. */
   static date = scope((query, day: string, zone: string) => {
     const [from, to] = localDayBounds(day, zone)
-    query.where('date', '>=', sqlDateTime(from)).where('date', '<', sqlDateTime(to)).orderBy('date', 'asc')
+    query
+      .where('date', '>=', sqlDateTime(from))
+      .where('date', '<', sqlDateTime(to))
+      .orderBy('date', 'asc')
   })
 
   /** From `at` on (Aircox's after(); Lucid reserves the name). */

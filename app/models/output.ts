@@ -23,7 +23,11 @@ export function isRecordingName(name: string): boolean {
 
 /** An Icecast mount: one absolute path of safe characters, not a fallback's name (icecast_config.ts). */
 export function isMountName(mount: string): boolean {
-  return /^\/[A-Za-z0-9._~-][A-Za-z0-9._~/-]{0,199}$/.test(mount) && !mount.includes('..') && !/-fallback(\.[a-z0-9]+)?$/i.test(mount)
+  return (
+    /^\/[A-Za-z0-9._~-][A-Za-z0-9._~/-]{0,199}$/.test(mount) &&
+    !mount.includes('..') &&
+    !/-fallback(\.[a-z0-9]+)?$/i.test(mount)
+  )
 }
 
 /** Where a station's stream goes: an Icecast mount or a recording. */
@@ -79,10 +83,14 @@ export default class Output extends BaseModel {
   static checkMount(output: Output) {
     if (output.mount === null || output.mount === undefined) return
     if (output.type === 'file' && !isRecordingName(output.mount)) {
-      throw new InvalidRecordException(`a file output is a file name inside the station's recordings folder (letters, digits, . _ - + and strftime %-codes), not "${output.mount}"`)
+      throw new InvalidRecordException(
+        `a file output is a file name inside the station's recordings folder (letters, digits, . _ - + and strftime %-codes), not "${output.mount}"`
+      )
     }
     if (output.type === 'icecast' && !isMountName(output.mount)) {
-      throw new InvalidRecordException(`an Icecast mount is a path like /radio.mp3 (letters, digits, . _ ~ - and /), not "${output.mount}"`)
+      throw new InvalidRecordException(
+        `an Icecast mount is a path like /radio.mp3 (letters, digits, . _ ~ - and /), not "${output.mount}"`
+      )
     }
   }
 

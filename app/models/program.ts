@@ -1,6 +1,15 @@
 import { DateTime } from 'luxon'
 import { isAbsolute, join } from 'node:path'
-import { BaseModel, beforeCreate, beforeSave, belongsTo, column, hasMany, hasOne, scope } from '@adonisjs/lucid/orm'
+import {
+  BaseModel,
+  beforeCreate,
+  beforeSave,
+  belongsTo,
+  column,
+  hasMany,
+  hasOne,
+  scope,
+} from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany, HasOne } from '@adonisjs/lucid/types/relations'
 import antenneConfig from '#config/antenne'
 import { booleanColumn, utcInstant } from '#models/columns'
@@ -83,7 +92,9 @@ export default class Program extends BaseModel {
   @beforeCreate()
   static async namespaceFolder(program: Program) {
     if (program.path) return
-    const station = await Station.query(program.#sameClient()).where('id', program.stationId).first()
+    const station = await Station.query(program.#sameClient())
+      .where('id', program.stationId)
+      .first()
     if (station) program.path = `${station.slug}/${program.slug}`
   }
 
@@ -94,7 +105,10 @@ export default class Program extends BaseModel {
     const query = Program.query(program.#sameClient()).where('path', program.path)
     if (program.$isPersisted) query.whereNot('id', program.id)
     const other = await query.first()
-    if (other) throw new InvalidRecordException(`the folder ${program.path} is already the program "${other.slug}"'s (station ${other.stationId})`)
+    if (other)
+      throw new InvalidRecordException(
+        `the folder ${program.path} is already the program "${other.slug}"'s (station ${other.stationId})`
+      )
   }
 
   get archivesDir(): string {

@@ -107,7 +107,9 @@ export default class Schedule extends BaseModel {
         throw new InvalidRecordException('a rerun schedule must point at an initial schedule')
       }
       if (schedule.date < initial.date) {
-        throw new InvalidRecordException('a rerun must come after its initial (its date is earlier)')
+        throw new InvalidRecordException(
+          'a rerun must come after its initial (its date is earlier)'
+        )
       }
       schedule.programId = initial.programId
       schedule.frequency = initial.frequency

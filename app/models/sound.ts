@@ -1,5 +1,13 @@
 import { DateTime } from 'luxon'
-import { BaseModel, afterDelete, afterSave, belongsTo, column, hasMany, scope } from '@adonisjs/lucid/orm'
+import {
+  BaseModel,
+  afterDelete,
+  afterSave,
+  belongsTo,
+  column,
+  hasMany,
+  scope,
+} from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import { booleanColumn, utcInstant } from '#models/columns'
 import Program from '#models/program'

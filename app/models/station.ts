@@ -87,14 +87,26 @@ export default class Station extends BaseModel {
   @beforeSave()
   static validate(station: Station) {
     if (!isValidZone(station.timezone)) {
-      throw new InvalidRecordException(`station "${station.slug}": invalid time zone "${station.timezone}"`)
+      throw new InvalidRecordException(
+        `station "${station.slug}": invalid time zone "${station.timezone}"`
+      )
     }
     // A live input gets a password nobody has to invent; a short one is refused (it guards the air).
-    if (station.harborPort !== null && station.harborPort !== undefined && !station.harborPassword) {
+    if (
+      station.harborPort !== null &&
+      station.harborPort !== undefined &&
+      !station.harborPassword
+    ) {
       station.harborPassword = generateHarborPassword()
     }
-    if (station.$dirty.harborPassword && station.harborPassword && station.harborPassword.length < HARBOR_PASSWORD_MIN) {
-      throw new InvalidRecordException(`station "${station.slug}": the live input's password needs ${HARBOR_PASSWORD_MIN} characters at least`)
+    if (
+      station.$dirty.harborPassword &&
+      station.harborPassword &&
+      station.harborPassword.length < HARBOR_PASSWORD_MIN
+    ) {
+      throw new InvalidRecordException(
+        `station "${station.slug}": the live input's password needs ${HARBOR_PASSWORD_MIN} characters at least`
+      )
     }
   }
 }

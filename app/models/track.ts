@@ -1,5 +1,12 @@
 import { DateTime } from 'luxon'
-import { BaseModel, afterDelete, afterSave, beforeSave, belongsTo, column } from '@adonisjs/lucid/orm'
+import {
+  BaseModel,
+  afterDelete,
+  afterSave,
+  beforeSave,
+  belongsTo,
+  column,
+} from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import { InvalidRecordException } from '#exceptions/domain'
 import Episode from '#models/episode'
@@ -59,7 +66,9 @@ export default class Track extends BaseModel {
   @beforeSave()
   static belongsToOne(track: Track) {
     if (!track.episodeId === !track.soundId) {
-      throw new InvalidRecordException('a track belongs to an episode or to a sound, not both nor neither')
+      throw new InvalidRecordException(
+        'a track belongs to an episode or to a sound, not both nor neither'
+      )
     }
   }
 

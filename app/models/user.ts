@@ -13,7 +13,10 @@ export const USER_ROLES = ['admin', 'manager', 'host'] as const
 export type UserRole = (typeof USER_ROLES)[number]
 
 // Finds a user by email and verifies the password in constant time; hashes it on save.
-const AuthFinder = withAuthFinder(() => hash.use('scrypt'), { uids: ['email'], passwordColumnName: 'password' })
+const AuthFinder = withAuthFinder(() => hash.use('scrypt'), {
+  uids: ['email'],
+  passwordColumnName: 'password',
+})
 
 /**
  * Staff of the CMS. admin: everything; manager: the programs, schedules,
@@ -53,7 +56,11 @@ export default class User extends compose(BaseModel, AuthFinder) {
   declare programs: ManyToMany<typeof Program>
 
   /** Personal API tokens: `ant_` + a random secret, kept hashed; they expire after a year. */
-  static accessTokens = DbAccessTokensProvider.forModel(User, { prefix: 'ant_', expiresIn: '365 days', table: 'auth_access_tokens' })
+  static accessTokens = DbAccessTokensProvider.forModel(User, {
+    prefix: 'ant_',
+    expiresIn: '365 days',
+    table: 'auth_access_tokens',
+  })
 
   get displayName(): string {
     return this.fullName || this.email

@@ -13,7 +13,11 @@ import type transmitService from '@adonisjs/transmit/services/main'
 type Transmit = typeof transmitService
 
 /** Ends every stream; resolves once they are all closed, or after `grace` ms. */
-export async function closeEventStreams(transmit: Transmit, server: Server | undefined, grace = 1000) {
+export async function closeEventStreams(
+  transmit: Transmit,
+  server: Server | undefined,
+  grace = 1000
+) {
   const streams = transmit.getManager().getAllSubscribers()
   let unsubscribe = () => {}
   const closed = new Promise<void>((resolve) => {

@@ -31,7 +31,10 @@ export interface PlayedDiffusion {
 export type PlayedItem = PlayedTrack | PlayedDiffusion
 
 /** Merges tracks and diffusions (any order) into one list, newest first. */
-export function mergePlayed(tracks: PlayedTrack[], diffusions: Array<Omit<PlayedDiffusion, 'tracks'>>): PlayedItem[] {
+export function mergePlayed(
+  tracks: PlayedTrack[],
+  diffusions: Array<Omit<PlayedDiffusion, 'tracks'>>
+): PlayedItem[] {
   const folded: PlayedDiffusion[] = diffusions.map((d) => ({ ...d, tracks: [] }))
   const items: PlayedItem[] = [...folded]
   for (const track of tracks) {

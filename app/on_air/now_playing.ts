@@ -63,5 +63,10 @@ export async function nowPlaying(station: Station, now = DateTime.utc()): Promis
     const artist = last.track ? last.track.artist : (last.sound?.artist ?? null)
     track = { title, artist, since: last.date.toISO()!, cover: coverUrl(last.sound?.cover) }
   }
-  return { station: station.slug, diffusion: current ? airing(current) : null, track, next: next.map(airing) }
+  return {
+    station: station.slug,
+    diffusion: current ? airing(current) : null,
+    track,
+    next: next.map(airing),
+  }
 }

@@ -58,7 +58,8 @@ export class NowPlayingBroadcaster {
     } catch (error) {
       // The database may be away for a moment: said once, and the next tick tries again.
       const message = (error as Error).message
-      if (!this.#outage?.failed(error) && message !== this.#lastError) this.#logger?.warn(`now playing: ${message}`)
+      if (!this.#outage?.failed(error) && message !== this.#lastError)
+        this.#logger?.warn(`now playing: ${message}`)
       this.#lastError = message
     } finally {
       this.#running = false

@@ -6,11 +6,17 @@ import { DateTime } from 'luxon'
 import Diffusion from '#models/diffusion'
 import db from '@adonisjs/lucid/services/db'
 import type Station from '#models/station'
-import { mergePlayed, type PlayedDiffusion, type PlayedItem, type PlayedTrack } from '#on_air/log_merge'
+import {
+  mergePlayed,
+  type PlayedDiffusion,
+  type PlayedItem,
+  type PlayedTrack,
+} from '#on_air/log_merge'
 import { localDayBounds } from '#scheduling/recurrence'
 import { fromSqlDateTime, sqlDateTime } from '#models/columns'
 
-export const episodeUrl = (programSlug: string, episodeSlug: string) => `/programs/${programSlug}/${episodeSlug}`
+export const episodeUrl = (programSlug: string, episodeSlug: string) =>
+  `/programs/${programSlug}/${episodeSlug}`
 export const coverUrl = (cover: string | null | undefined) => (cover ? `/covers/${cover}` : null)
 
 interface TrackRow {
@@ -52,7 +58,12 @@ export class OnAirLog {
    * What was played between two instants (and before `now`: never the
    * future), merged: tracks folded into the diffusions they aired in.
    */
-  static async between(station: Station, from: DateTime, to: DateTime, now = DateTime.utc()): Promise<PlayedItem[]> {
+  static async between(
+    station: Station,
+    from: DateTime,
+    to: DateTime,
+    now = DateTime.utc()
+  ): Promise<PlayedItem[]> {
     const until = DateTime.min(to, now)
     if (until <= from) return []
     // One indexed range query, joined, without models: a day can hold thousands of tracks.

@@ -86,7 +86,10 @@ export class StaffAccess {
     if (this.isAdmin) return null
     const ids = new Set(this.isManager ? this.stationIds : [])
     if (this.programIds.size) {
-      const rows = await db.from('programs').whereIn('id', [...this.programIds]).select('station_id')
+      const rows = await db
+        .from('programs')
+        .whereIn('id', [...this.programIds])
+        .select('station_id')
       for (const row of rows) ids.add(Number(row.station_id))
     }
     return [...ids]

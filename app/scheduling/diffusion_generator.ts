@@ -132,11 +132,13 @@ export class DiffusionGenerator {
     }
 
     const schedulesByStation = await this.schedules(stations.map((s) => s.id))
-    const problems = [...schedulesByStation.values()].flat().flatMap((schedule) =>
-      recurrenceErrors(schedule.rule).map(
-        (error) => `schedule #${schedule.id} of "${schedule.programTitle}": ${error}`
+    const problems = [...schedulesByStation.values()]
+      .flat()
+      .flatMap((schedule) =>
+        recurrenceErrors(schedule.rule).map(
+          (error) => `schedule #${schedule.id} of "${schedule.programTitle}": ${error}`
+        )
       )
-    )
     problems.push(...rerunProblems([...schedulesByStation.values()].flat()))
     if (problems.length) throw new InvalidScheduleException(problems)
 
@@ -144,7 +146,9 @@ export class DiffusionGenerator {
     for (const station of stations) {
       let month = request.month ?? monthIn(station.timezone, now)
       if (!request.month && request.nextMonth) month = nextMonth(month)
-      plans.push(await this.planStation(station, month, schedulesByStation.get(station.id) ?? [], now))
+      plans.push(
+        await this.planStation(station, month, schedulesByStation.get(station.id) ?? [], now)
+      )
     }
     return plans
   }
@@ -179,11 +183,7 @@ export class DiffusionGenerator {
       .join('programs', 'programs.id', 'schedules.program_id')
       .whereIn('programs.station_id', stationIds)
       .where('programs.active', true)
-      .select(
-        'schedules.*',
-        'programs.station_id as station_id',
-        'programs.title as program_title'
-      )
+      .select('schedules.*', 'programs.station_id as station_id', 'programs.title as program_title')
       .orderBy('schedules.id')
     for (const row of rows) {
       const list = byStation.get(row.station_id) ?? []
@@ -231,7 +231,10 @@ export class DiffusionGenerator {
     const slugs = new EpisodeSlugs(await this.existingSlugs(schedules, month))
     let ref = 0
 
-    const keep = (scheduleId: number, occurrence: { date: string; start: DateTime; end: DateTime }) => {
+    const keep = (
+      scheduleId: number,
+      occurrence: { date: string; start: DateTime; end: DateTime }
+    ) => {
       const found = existing.get(key(scheduleId, occurrence.date))
       if (!found) return null
       plan.existing++
@@ -258,7 +261,11 @@ export class DiffusionGenerator {
             title: antenneConfig.episodeTitle
               .replace('{program}', schedule.programTitle)
               .replace('{date}', longDate(occurrence.date)),
-            slug: slugs.take(schedule.programId, occurrence.date, schedule.rule.time.replace(':', '')),
+            slug: slugs.take(
+              schedule.programId,
+              occurrence.date,
+              schedule.rule.time.replace(':', '')
+            ),
           }
           plan.episodes.push(newEpisode)
           episode = { ref: newEpisode.ref }
@@ -323,7 +330,9 @@ export class DiffusionGenerator {
           return initial ? daysBetween(initial.rule.date, s.rule.date) : 0
         })
     )
-    const until = DateTime.fromISO(to, { zone: 'utc' }).plus({ days: longestOffset + 1 }).toISODate()!
+    const until = DateTime.fromISO(to, { zone: 'utc' })
+      .plus({ days: longestOffset + 1 })
+      .toISODate()!
     for (const ids of chunks(schedules.map((s) => s.id))) {
       const rows = await db
         .from('diffusions')
@@ -417,15 +426,18 @@ export class DiffusionGenerator {
     const diffusionIds = new Map<number, number>()
 
     for (const batch of chunks(plan.episodes)) {
-      await trx.insertQuery().table('episodes').multiInsert(
-        batch.map((e) => ({
-          program_id: e.programId,
-          title: e.title,
-          slug: e.slug,
-          created_at: stamp,
-          updated_at: stamp,
-        }))
-      )
+      await trx
+        .insertQuery()
+        .table('episodes')
+        .multiInsert(
+          batch.map((e) => ({
+            program_id: e.programId,
+            title: e.title,
+            slug: e.slug,
+            created_at: stamp,
+            updated_at: stamp,
+          }))
+        )
       // Read the ids back by their unique (program, slug): multi-row
       // inserts return no ids on MariaDB.
       const bySlug = new Map(batch.map((e) => [`${e.programId}|${e.slug}`, e.ref]))
@@ -440,24 +452,28 @@ export class DiffusionGenerator {
       }
     }
 
-    const resolve = (ref: Ref, ids: Map<number, number>) => ('id' in ref ? ref.id : ids.get(ref.ref)!)
+    const resolve = (ref: Ref, ids: Map<number, number>) =>
+      'id' in ref ? ref.id : ids.get(ref.ref)!
     const insertDiffusions = async (list: NewDiffusion[]) => {
       for (const batch of chunks(list)) {
-        await trx.insertQuery().table('diffusions').multiInsert(
-          batch.map((d) => ({
-            episode_id: resolve(d.episode, episodeIds),
-            program_id: d.programId,
-            schedule_id: d.scheduleId,
-            initial_id: d.initial ? resolve(d.initial, diffusionIds) : null,
-            type: d.type,
-            start: sqlDateTime(d.start),
-            end: sqlDateTime(d.end),
-            occurrence_date: d.occurrenceDate,
-            edited: false,
-            created_at: stamp,
-            updated_at: stamp,
-          }))
-        )
+        await trx
+          .insertQuery()
+          .table('diffusions')
+          .multiInsert(
+            batch.map((d) => ({
+              episode_id: resolve(d.episode, episodeIds),
+              program_id: d.programId,
+              schedule_id: d.scheduleId,
+              initial_id: d.initial ? resolve(d.initial, diffusionIds) : null,
+              type: d.type,
+              start: sqlDateTime(d.start),
+              end: sqlDateTime(d.end),
+              occurrence_date: d.occurrenceDate,
+              edited: false,
+              created_at: stamp,
+              updated_at: stamp,
+            }))
+          )
         const byKey = new Map(batch.map((d) => [key(d.scheduleId, d.occurrenceDate), d.ref]))
         const rows = await trx
           .from('diffusions')
@@ -484,8 +500,18 @@ export class DiffusionGenerator {
 }
 
 const MONTH_NAMES = [
-  'January', 'February', 'March', 'April', 'May', 'June',
-  'July', 'August', 'September', 'October', 'November', 'December',
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
 ]
 
 /** "2 January 2030" from 2030-01-02 (luxon's toFormat is too slow for 50k titles). */
@@ -501,10 +527,14 @@ function rerunProblems(schedules: ScheduleRow[]): string[] {
     .flatMap((rerun) => {
       const initial = byId.get(rerun.initialId!)
       const where = `rerun schedule #${rerun.id} of "${rerun.programTitle}"`
-      if (!initial) return [`${where}: its initial schedule #${rerun.initialId} is not an active schedule`]
-      if (initial.initialId) return [`${where}: its initial schedule #${initial.id} is itself a rerun`]
+      if (!initial)
+        return [`${where}: its initial schedule #${rerun.initialId} is not an active schedule`]
+      if (initial.initialId)
+        return [`${where}: its initial schedule #${initial.id} is itself a rerun`]
       if (rerun.rule.date < initial.rule.date) {
-        return [`${where}: its date ${rerun.rule.date} is before the initial's ${initial.rule.date}`]
+        return [
+          `${where}: its date ${rerun.rule.date} is before the initial's ${initial.rule.date}`,
+        ]
       }
       return []
     })

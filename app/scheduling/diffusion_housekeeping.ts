@@ -92,7 +92,8 @@ export class DiffusionHousekeeping {
           .where('diffusions.end', '>', row.start)
           .select('diffusions.start', 'diffusions.end', 'programs.title')
           .orderBy('diffusions.start')
-        const local = (value: unknown, format: string) => fromSqlDateTime(value)!.setZone(zone).toFormat(format)
+        const local = (value: unknown, format: string) =>
+          fromSqlDateTime(value)!.setZone(zone).toFormat(format)
         found.push({
           station: station.slug,
           id: row.id,
@@ -107,4 +108,3 @@ export class DiffusionHousekeeping {
     return found
   }
 }
-

@@ -37,7 +37,8 @@ export class IntervalIndex {
   overlapping(query: { start: DateTime; end: DateTime }): Interval | null {
     // Every appended interval starts at or before the query: the one that
     // ends last overlaps it if any does.
-    if (this.appendedLatestEnd && this.appendedLatestEnd.end > query.start) return this.appendedLatestEnd
+    if (this.appendedLatestEnd && this.appendedLatestEnd.end > query.start)
+      return this.appendedLatestEnd
     // Sealed: the last interval starting before the query's end, walking back
     // while an interval could still reach the query's start.
     let low = 0

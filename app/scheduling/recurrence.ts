@@ -133,7 +133,10 @@ export function monthIn(zone: string, at: DateTime): Month {
 
 /** Days since the epoch of a YYYY-MM-DD calendar date (no zone, no DST). */
 function epochDay(date: string): number {
-  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS
+  return (
+    Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) /
+    DAY_MS
+  )
 }
 
 function isoDate(epochDays: number): string {
@@ -163,10 +166,11 @@ export function weekOf(date: string): string[] {
 /** The dates of `month` that fall on the given ISO weekday (1 = Monday). */
 export function weekdaysOfMonth({ year, month }: Month, weekday: number): string[] {
   const first = Date.UTC(year, month - 1, 1) / DAY_MS
-  const length = (Date.UTC(year, month, 1) / DAY_MS) - first
+  const length = Date.UTC(year, month, 1) / DAY_MS - first
   const firstWeekday = isoWeekday(first)
   const dates: string[] = []
-  for (let day = (weekday - firstWeekday + 7) % 7; day < length; day += 7) dates.push(isoDate(first + day))
+  for (let day = (weekday - firstWeekday + 7) % 7; day < length; day += 7)
+    dates.push(isoDate(first + day))
   return dates
 }
 
@@ -212,7 +216,7 @@ export function datesOfMonth(rule: Recurrence, month: Month): string[] {
       break
     case 'one_on_two':
       // Euclidean remainder: the phase also holds for dates before `date`.
-      picked = all.filter((d) => (((daysBetween(rule.date, d) % 14) + 14) % 14) === 0)
+      picked = all.filter((d) => ((daysBetween(rule.date, d) % 14) + 14) % 14 === 0)
       break
     default:
       throw new Error(`invalid frequency "${rule.frequency}"`)
@@ -248,7 +252,11 @@ export function wallClockToUtc(date: string, time: string, zone: string): DateTi
 /** Start and end of the rule's airing on one local date. Duration is elapsed time. */
 export function occurrenceOn(rule: Recurrence, date: string): Occurrence {
   const start = wallClockToUtc(date, rule.time, rule.timezone)
-  return { date, start, end: DateTime.fromMillis(start.toMillis() + rule.duration * 60_000, { zone: UTC }) }
+  return {
+    date,
+    start,
+    end: DateTime.fromMillis(start.toMillis() + rule.duration * 60_000, { zone: UTC }),
+  }
 }
 
 export function occurrencesOfMonth(rule: Recurrence, month: Month): Occurrence[] {
@@ -261,7 +269,11 @@ export function occurrencesOfMonth(rule: Recurrence, month: Month): Occurrence[]
  * schedule's date. It may fall in the next month. Null when outside the
  * rerun schedule's bounds.
  */
-export function rerunDate(initial: Recurrence, rerun: Recurrence, initialDate: string): string | null {
+export function rerunDate(
+  initial: Recurrence,
+  rerun: Recurrence,
+  initialDate: string
+): string | null {
   const date = addDays(initialDate, daysBetween(initial.date, rerun.date))
   if (date < rerun.date || (rerun.endDate && date > rerun.endDate)) return null
   return date
@@ -288,7 +300,10 @@ export function nextOccurrences(rule: Recurrence, from: DateTime, count: number)
 }
 
 /** Half-open intervals [start, end) overlap. */
-export function overlaps(a: { start: DateTime; end: DateTime }, b: { start: DateTime; end: DateTime }) {
+export function overlaps(
+  a: { start: DateTime; end: DateTime },
+  b: { start: DateTime; end: DateTime }
+) {
   return a.start < b.end && b.start < a.end
 }
 
@@ -300,5 +315,8 @@ export function localDayBounds(day: string, zone: string): [DateTime, DateTime] 
 /** The UTC instants bounding a local month. */
 export function localMonthBounds(month: Month, zone: string): [DateTime, DateTime] {
   const first = `${formatMonth(month)}-01`
-  return [wallClockToUtc(first, '00:00', zone), wallClockToUtc(`${formatMonth(nextMonth(month))}-01`, '00:00', zone)]
+  return [
+    wallClockToUtc(first, '00:00', zone),
+    wallClockToUtc(`${formatMonth(nextMonth(month))}-01`, '00:00', zone),
+  ]
 }

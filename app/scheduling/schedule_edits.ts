@@ -7,7 +7,13 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { fromSqlDateTime, sqlDateTime } from '#models/columns'
-import { addDays, daysBetween, datesOfMonth, occurrenceOn, parseMonth } from '#scheduling/recurrence'
+import {
+  addDays,
+  daysBetween,
+  datesOfMonth,
+  occurrenceOn,
+  parseMonth,
+} from '#scheduling/recurrence'
 import Schedule from '#models/schedule'
 
 type Client = TransactionClientContract | null | undefined
@@ -53,7 +59,11 @@ export async function realignFutureDiffusions(schedule: Schedule, client: Client
         await trx
           .from('diffusions')
           .where('id', row.id)
-          .update({ start: sqlDateTime(occurrence.start), end: sqlDateTime(occurrence.end), updated_at: now })
+          .update({
+            start: sqlDateTime(occurrence.start),
+            end: sqlDateTime(occurrence.end),
+            updated_at: now,
+          })
       }
     }
     await deleteDiffusions(trx, dropped)
@@ -90,7 +100,11 @@ export async function deleteDiffusions(trx: TransactionClientContract, ids: numb
   const episodeIds = new Set<number>()
   for (let i = 0; i < ids.length; i += 400) {
     const batch = ids.slice(i, i + 400)
-    const rows = await trx.from('diffusions').select('episode_id').whereIn('id', batch).orWhereIn('initial_id', batch)
+    const rows = await trx
+      .from('diffusions')
+      .select('episode_id')
+      .whereIn('id', batch)
+      .orWhereIn('initial_id', batch)
     rows.forEach((r) => episodeIds.add(r.episode_id))
     // Reruns first: they point at the initial diffusions.
     await trx.from('diffusions').whereIn('initial_id', batch).delete()
@@ -104,7 +118,9 @@ export async function deleteOrphanEpisodes(trx: TransactionClientContract, episo
     await trx
       .from('episodes')
       .whereIn('id', episodeIds.slice(i, i + 400))
-      .whereNotExists((q) => q.from('diffusions').whereColumn('diffusions.episode_id', 'episodes.id'))
+      .whereNotExists((q) =>
+        q.from('diffusions').whereColumn('diffusions.episode_id', 'episodes.id')
+      )
       .whereNotExists((q) => q.from('sounds').whereColumn('sounds.episode_id', 'episodes.id'))
       .whereNotExists((q) => q.from('tracks').whereColumn('tracks.episode_id', 'episodes.id'))
       .delete()

@@ -3,7 +3,15 @@
 | as generation (recurrence.ts), for an initial schedule or a rerun.
 */
 import type { DateTime } from 'luxon'
-import { daysBetween, nextOccurrences, occurrenceOn, recurrenceErrors, rerunDate, type Occurrence, type Recurrence } from '#scheduling/recurrence'
+import {
+  daysBetween,
+  nextOccurrences,
+  occurrenceOn,
+  recurrenceErrors,
+  rerunDate,
+  type Occurrence,
+  type Recurrence,
+} from '#scheduling/recurrence'
 
 export type SchedulePreview = { errors: string[]; occurrences: Occurrence[] }
 
@@ -12,10 +20,16 @@ export type SchedulePreview = { errors: string[]; occurrences: Occurrence[] }
  * its initial again, shifted by the days between the two schedules' dates,
  * at its own time and zone (and takes the initial's frequency).
  */
-export function previewSchedule(rule: Recurrence, initial: Recurrence | null, from: DateTime, count = 8): SchedulePreview {
+export function previewSchedule(
+  rule: Recurrence,
+  initial: Recurrence | null,
+  from: DateTime,
+  count = 8
+): SchedulePreview {
   const effective = initial ? { ...rule, frequency: initial.frequency } : rule
   const errors = recurrenceErrors(effective)
-  if (initial && errors.length === 0 && rule.date < initial.date) errors.push('a rerun must come after its initial (its date is earlier)')
+  if (initial && errors.length === 0 && rule.date < initial.date)
+    errors.push('a rerun must come after its initial (its date is earlier)')
   if (errors.length) return { errors, occurrences: [] }
   if (!initial) return { errors, occurrences: nextOccurrences(rule, from, count) }
 

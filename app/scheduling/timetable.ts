@@ -12,7 +12,11 @@ export interface TimetableDay {
   diffusions: Diffusion[]
 }
 
-export async function weekTimetable(station: Station, date: string, options: { allTypes?: boolean } = {}): Promise<TimetableDay[]> {
+export async function weekTimetable(
+  station: Station,
+  date: string,
+  options: { allTypes?: boolean } = {}
+): Promise<TimetableDay[]> {
   const days = weekOf(date)
   const [from] = localDayBounds(days[0], station.timezone)
   const [, to] = localDayBounds(days[6], station.timezone)
@@ -26,6 +30,7 @@ export async function weekTimetable(station: Station, date: string, options: { a
     .preload('program')
   // One zone conversion per diffusion: luxon's setZone is the costly part of this page.
   const byDay = new Map<string, Diffusion[]>(days.map((day) => [day, []]))
-  for (const diffusion of diffusions) byDay.get(diffusion.start.setZone(station.timezone).toISODate()!)?.push(diffusion)
+  for (const diffusion of diffusions)
+    byDay.get(diffusion.start.setZone(station.timezone).toISODate()!)?.push(diffusion)
   return days.map((day) => ({ day, diffusions: byDay.get(day)! }))
 }

@@ -12,7 +12,8 @@ import { localDayBounds } from '#scheduling/recurrence'
 import { sqlDateTime } from '#models/columns'
 
 /** What the log says of a planned diffusion. */
-export type AiredState = 'aired' | 'airing' | 'late' | 'cancelled' | 'planned' | 'unconfirmed' | 'missed'
+export type AiredState =
+  'aired' | 'airing' | 'late' | 'cancelled' | 'planned' | 'unconfirmed' | 'missed'
 
 export interface PlannedDiffusion {
   diffusion: Diffusion
@@ -34,7 +35,11 @@ export interface StationDashboard {
  * Planned against aired, from the diffusion's type and its `start` log: a
  * pure function of both so that the rule reads in one place.
  */
-export function airedState(diffusion: Pick<Diffusion, 'type' | 'start' | 'end'>, started: DateTime | null, now: DateTime): AiredState {
+export function airedState(
+  diffusion: Pick<Diffusion, 'type' | 'start' | 'end'>,
+  started: DateTime | null,
+  now: DateTime
+): AiredState {
   if (diffusion.type === 'cancel') return 'cancelled'
   if (diffusion.type === 'unconfirmed') return 'unconfirmed'
   if (started) return now < diffusion.end ? 'airing' : 'aired'
@@ -42,7 +47,10 @@ export function airedState(diffusion: Pick<Diffusion, 'type' | 'start' | 'end'>,
   return now < diffusion.end ? 'late' : 'missed'
 }
 
-export async function stationDashboard(station: Station, now = DateTime.utc()): Promise<StationDashboard> {
+export async function stationDashboard(
+  station: Station,
+  now = DateTime.utc()
+): Promise<StationDashboard> {
   const day = now.setZone(station.timezone).toISODate()!
   const [from, to] = localDayBounds(day, station.timezone)
   const diffusions = await Diffusion.query()
@@ -63,7 +71,12 @@ export async function stationDashboard(station: Station, now = DateTime.utc()): 
   const startOf = new Map(starts.map((log) => [log.diffusionId, log]))
   const today = diffusions.map((diffusion) => {
     const log = startOf.get(diffusion.id) ?? null
-    return { diffusion, state: airedState(diffusion, log?.date ?? null, now), startedAt: log?.date ?? null, source: log?.source ?? null }
+    return {
+      diffusion,
+      state: airedState(diffusion, log?.date ?? null, now),
+      startedAt: log?.date ?? null,
+      source: log?.source ?? null,
+    }
   })
   const problems = await Log.query()
     .withScopes((s) => s.station(station))

@@ -8,7 +8,11 @@ import type Station from '#models/station'
 import { wallClockToUtc } from '#scheduling/recurrence'
 import { InvalidRecordException } from '#exceptions/domain'
 
-export async function setDiffusionType(diffusion: Diffusion, type: 'on_air' | 'cancel', station: Station) {
+export async function setDiffusionType(
+  diffusion: Diffusion,
+  type: 'on_air' | 'cancel',
+  station: Station
+) {
   if (type === 'on_air') await assertNoOverlap(diffusion, station, diffusion.start, diffusion.end)
   diffusion.type = type
   await diffusion.save()
@@ -16,7 +20,11 @@ export async function setDiffusionType(diffusion: Diffusion, type: 'on_air' | 'c
 }
 
 /** Moves a diffusion to a local date and time in the station's zone, with a new duration. */
-export async function moveDiffusion(diffusion: Diffusion, station: Station, move: { date: string; time: string; duration: number }) {
+export async function moveDiffusion(
+  diffusion: Diffusion,
+  station: Station,
+  move: { date: string; time: string; duration: number }
+) {
   const start = wallClockToUtc(move.date, move.time, station.timezone)
   const end = start.plus({ minutes: move.duration })
   if (diffusion.type === 'on_air') await assertNoOverlap(diffusion, station, start, end)
@@ -25,7 +33,12 @@ export async function moveDiffusion(diffusion: Diffusion, station: Station, move
   return diffusion
 }
 
-async function assertNoOverlap(diffusion: Diffusion, station: Station, start: Diffusion['start'], end: Diffusion['end']) {
+async function assertNoOverlap(
+  diffusion: Diffusion,
+  station: Station,
+  start: Diffusion['start'],
+  end: Diffusion['end']
+) {
   const other = await Diffusion.query()
     .withScopes((s) => {
       s.station(station)
@@ -36,6 +49,8 @@ async function assertNoOverlap(diffusion: Diffusion, station: Station, start: Di
     .preload('program')
     .first()
   if (other) {
-    throw new InvalidRecordException(`it would overlap "${other.program.title}" on air at ${other.start.setZone(station.timezone).toFormat('yyyy-MM-dd HH:mm')}`)
+    throw new InvalidRecordException(
+      `it would overlap "${other.program.title}" on air at ${other.start.setZone(station.timezone).toFormat('yyyy-MM-dd HH:mm')}`
+    )
   }
 }

@@ -34,13 +34,19 @@ export class LoginThrottle {
 
   /** Seconds until attempts are heard again, or 0 when they are now. */
   async retryAfter(): Promise<number> {
-    const [account, address] = await Promise.all([this.#account.availableIn(this.#accountKey), this.#address.availableIn(this.#addressKey)])
+    const [account, address] = await Promise.all([
+      this.#account.availableIn(this.#accountKey),
+      this.#address.availableIn(this.#addressKey),
+    ])
     return Math.max(account, address)
   }
 
   /** One more wrong password: at the limit, the key is blocked for the block time. */
   async failed() {
-    await Promise.all([count(this.#account, this.#accountKey), count(this.#address, this.#addressKey)])
+    await Promise.all([
+      count(this.#account, this.#accountKey),
+      count(this.#address, this.#addressKey),
+    ])
   }
 
   async succeeded() {

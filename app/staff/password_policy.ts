@@ -13,7 +13,8 @@ import app from '@adonisjs/core/services/app'
 export const MIN_PASSWORD_LENGTH = 12
 
 /** Why a password is refused; each is a message key `shared.messages.<problem>`. */
-export type PasswordProblem = 'passwordLength' | 'passwordOneKind' | 'passwordRepeated' | 'passwordCommon' | 'passwordEmail'
+export type PasswordProblem =
+  'passwordLength' | 'passwordOneKind' | 'passwordRepeated' | 'passwordCommon' | 'passwordEmail'
 
 let common: ReadonlySet<string> | null = null
 
@@ -28,7 +29,11 @@ export function commonPasswords(): ReadonlySet<string> {
   return common
 }
 
-export function passwordProblem(password: string, email: string | null | undefined, list: ReadonlySet<string> = commonPasswords()): PasswordProblem | null {
+export function passwordProblem(
+  password: string,
+  email: string | null | undefined,
+  list: ReadonlySet<string> = commonPasswords()
+): PasswordProblem | null {
   if ([...password].length < MIN_PASSWORD_LENGTH) return 'passwordLength'
   if (/^\d+$/.test(password) || /^[^\p{L}\p{N}]+$/u.test(password)) return 'passwordOneKind'
   // aaaaaaaaaaaa, abababababab, 1212121212ab: too few different characters to guess.
@@ -37,11 +42,17 @@ export function passwordProblem(password: string, email: string | null | undefin
   // The word without the digits and symbols people add around it: Password2024!, 1234azerty.
   const core = lower.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '')
   const repeated = /^(.+?)\1+$/u.exec(core)?.[1]
-  if ([lower, core, repeated].some((candidate) => candidate && list.has(candidate))) return 'passwordCommon'
+  if ([lower, core, repeated].some((candidate) => candidate && list.has(candidate)))
+    return 'passwordCommon'
   const address = email?.trim().toLowerCase()
   if (address) {
     const name = address.split('@')[0]
-    if (lower.includes(address) || (name.length >= 4 && lower.includes(name)) || address.includes(lower)) return 'passwordEmail'
+    if (
+      lower.includes(address) ||
+      (name.length >= 4 && lower.includes(name)) ||
+      address.includes(lower)
+    )
+      return 'passwordEmail'
   }
   return null
 }

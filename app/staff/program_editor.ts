@@ -13,7 +13,12 @@ import { InvalidRecordException } from '#exceptions/domain'
 export type ProgramInput = Infer<typeof programValidator>
 
 /** `title` as a URL slug, with `-2`, `-3`... when taken by another row of the same parent. */
-export async function freeSlug(table: 'programs' | 'episodes', parent: { column: string; id: number }, wanted: string, exceptId?: number) {
+export async function freeSlug(
+  table: 'programs' | 'episodes',
+  parent: { column: string; id: number },
+  wanted: string,
+  exceptId?: number
+) {
   const base = string.slug(wanted, { lower: true, strict: true }).slice(0, 90) || 'untitled'
   for (let n = 1; ; n++) {
     const candidate = n === 1 ? base : `${base}-${n}`
@@ -31,7 +36,11 @@ export async function saveProgram(program: Program, input: ProgramInput) {
   if (input.streamed && (input.streamBegin ? !input.streamEnd : !!input.streamEnd)) {
     throw new InvalidRecordException('a stream window needs both its begin and its end')
   }
-  const slug = input.slug ?? (program.$isPersisted ? program.slug : await freeSlug('programs', { column: 'station_id', id: input.stationId }, input.title))
+  const slug =
+    input.slug ??
+    (program.$isPersisted
+      ? program.slug
+      : await freeSlug('programs', { column: 'station_id', id: input.stationId }, input.title))
   return db.transaction(async (trx) => {
     program.useTransaction(trx)
     program.merge({
@@ -45,7 +54,12 @@ export async function saveProgram(program: Program, input: ProgramInput) {
     await program.save()
     const stream = await Stream.query({ client: trx }).where('program_id', program.id).first()
     if (input.streamed) {
-      const fields = { programId: program.id, begin: input.streamBegin ?? null, end: input.streamEnd ?? null, delay: input.streamDelay ?? 0 }
+      const fields = {
+        programId: program.id,
+        begin: input.streamBegin ?? null,
+        end: input.streamEnd ?? null,
+        delay: input.streamDelay ?? 0,
+      }
       if (stream) await stream.merge(fields).save()
       else await Stream.create(fields, { client: trx })
     } else if (stream) {

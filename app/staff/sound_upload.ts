@@ -62,18 +62,28 @@ function gigabytes(bytes: number) {
  * over an existing file: `-2`, `-3`... are added). The staged file is gone
  * afterwards, stored or refused.
  */
-export async function storeUploadedSound(program: Program, file: StagedFile, type: 'archive' | 'excerpt'): Promise<Sound> {
+export async function storeUploadedSound(
+  program: Program,
+  file: StagedFile,
+  type: 'archive' | 'excerpt'
+): Promise<Sound> {
   const { stationQuotaBytes, maxDurationSeconds } = antenneConfig.uploads
   try {
     const wanted = safeSoundFileName(file.clientName)
     const ext = extname(wanted)
-    if (!UPLOAD_EXTENSIONS.includes(ext)) throw new InvalidRecordException(`"${file.clientName}" is not a sound file (${UPLOAD_EXTENSIONS.join(', ')})`)
+    if (!UPLOAD_EXTENSIONS.includes(ext))
+      throw new InvalidRecordException(
+        `"${file.clientName}" is not a sound file (${UPLOAD_EXTENSIONS.join(', ')})`
+      )
     const used = await stationUsage(program.stationId)
     if (used + file.size > stationQuotaBytes) {
-      throw new InvalidRecordException(`the station's sounds would take more than its ${gigabytes(stationQuotaBytes)} (${gigabytes(used)} used)`)
+      throw new InvalidRecordException(
+        `the station's sounds would take more than its ${gigabytes(stationQuotaBytes)} (${gigabytes(used)} used)`
+      )
     }
     const verdict = await checkAudio(file.path, maxDurationSeconds)
-    if (!verdict.ok) throw new InvalidRecordException(`"${file.clientName}" is refused: ${verdict.reason}`)
+    if (!verdict.ok)
+      throw new InvalidRecordException(`"${file.clientName}" is refused: ${verdict.reason}`)
 
     const dir = type === 'archive' ? program.archivesDir : program.excerptsDir
     await mkdir(dir, { recursive: true })

@@ -46,10 +46,12 @@ export async function endSessionsOf(user: User, current?: HttpContext) {
     if (keep) current!.session.put(VERSION_KEY, user.sessionVersion)
   }
   const sessions = await app.container.make(SessionCollection)
-  for (const { id } of await sessions.tagged(String(user.id))) if (id !== keep) await sessions.destroy(id)
+  for (const { id } of await sessions.tagged(String(user.id)))
+    if (id !== keep) await sessions.destroy(id)
 }
 
 /** A password change revokes the user's API tokens too: a stolen token dies with the password. */
 export async function revokeApiTokensOf(user: User) {
-  for (const token of await User.accessTokens.all(user)) await User.accessTokens.delete(user, token.identifier)
+  for (const token of await User.accessTokens.all(user))
+    await User.accessTokens.delete(user, token.identifier)
 }

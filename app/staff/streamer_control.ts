@@ -19,8 +19,14 @@ export interface StreamerView {
   dealerQueue: string[]
 }
 
-async function withControl<T>(station: Station, run: (control: StationControl) => Promise<T>): Promise<T> {
-  const control = StationControl.at({ path: stationPaths(station).socket }, { timeout: 3000, connectTimeout: 1000 })
+async function withControl<T>(
+  station: Station,
+  run: (control: StationControl) => Promise<T>
+): Promise<T> {
+  const control = StationControl.at(
+    { path: stationPaths(station).socket },
+    { timeout: 3000, connectTimeout: 1000 }
+  )
   try {
     return await run(control)
   } finally {
@@ -30,7 +36,11 @@ async function withControl<T>(station: Station, run: (control: StationControl) =
 
 export async function readStreamer(station: Station): Promise<StreamerView> {
   try {
-    return await withControl(station, async (control) => ({ status: await control.status(), error: null, dealerQueue: await control.dealerQueue(20) }))
+    return await withControl(station, async (control) => ({
+      status: await control.status(),
+      error: null,
+      dealerQueue: await control.dealerQueue(20),
+    }))
   } catch (error) {
     return { status: null, error: (error as Error).message, dealerQueue: [] }
   }
@@ -49,5 +59,8 @@ export async function pushSound(station: Station, sound: Sound) {
   const gain = soundGain(sound, antenneConfig.streamer.loudnessTarget)
   const uri = requestUri(sound.path, { liq_amplify: gain === null ? null : `${gain} dB` })
   const queued = await withControl(station, (control) => control.pushChecked(uri))
-  if (!queued) throw new LiquidsoapCommandException(`dealer.push_checked ${uri}: cannot resolve or decode ${uri}`)
+  if (!queued)
+    throw new LiquidsoapCommandException(
+      `dealer.push_checked ${uri}: cannot resolve or decode ${uri}`
+    )
 }

@@ -45,9 +45,15 @@ export function trackRows(tracks: TrackInput[]): TrackRow[] {
 /** The episode or sound a tracklist belongs to (`kind`: episodes or sounds), its program loaded; a 404 otherwise. */
 export async function tracklistOwner(kind: 'episodes' | 'sounds', id: unknown) {
   if (kind === 'episodes') {
-    const owner = await Episode.query().where('id', Number(id) || 0).preload('program').firstOrFail()
+    const owner = await Episode.query()
+      .where('id', Number(id) || 0)
+      .preload('program')
+      .firstOrFail()
     return { owner, key: { episodeId: owner.id } }
   }
-  const owner = await Sound.query().where('id', Number(id) || 0).preload('program').firstOrFail()
+  const owner = await Sound.query()
+    .where('id', Number(id) || 0)
+    .preload('program')
+    .firstOrFail()
   return { owner, key: { soundId: owner.id } }
 }

@@ -31,7 +31,11 @@ async function stagingDir(): Promise<string> {
 }
 
 /** Reads the request's multipart body: the file of `field` is staged, the rest are fields. */
-export async function receiveFile(request: Request, field: string, maxBytes: number): Promise<StagedFile | null> {
+export async function receiveFile(
+  request: Request,
+  field: string,
+  maxBytes: number
+): Promise<StagedFile | null> {
   const multipart = request.multipart
   if (!multipart || multipart.state !== 'idle') return null
   const dir = await stagingDir()
@@ -63,7 +67,9 @@ export async function receiveFile(request: Request, field: string, maxBytes: num
   const file = request.file(field)
   if (file?.hasErrors || (written.length && !staged)) {
     await Promise.all(written.map((path) => rm(path, { force: true })))
-    throw new InvalidRecordException(file?.errors.map((e) => e.message).join('; ') || 'the upload was cut short')
+    throw new InvalidRecordException(
+      file?.errors.map((e) => e.message).join('; ') || 'the upload was cut short'
+    )
   }
   return staged
 }

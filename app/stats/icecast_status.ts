@@ -40,7 +40,12 @@ export function parseStatusJson(text: string): MountStatus[] {
 }
 
 const unescapeXml = (text: string) =>
-  text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&')
+  text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&')
 
 /** The listeners of /admin/listclients?mount=...: id, address, user agent, seconds connected. */
 export function parseListClients(xml: string): IcecastClient[] {
@@ -53,7 +58,12 @@ export function parseListClients(xml: string): IcecastClient[] {
     const id = field('ID') ?? /id="([^"]+)"/.exec(match[0])?.[1] ?? null
     const ip = field('IP')
     if (!id || !ip) continue
-    clients.push({ id, ip, userAgent: field('UserAgent') || null, connected: Number(field('Connected')) || 0 })
+    clients.push({
+      id,
+      ip,
+      userAgent: field('UserAgent') || null,
+      connected: Number(field('Connected')) || 0,
+    })
   }
   return clients
 }

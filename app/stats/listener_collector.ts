@@ -14,7 +14,12 @@ import antenneConfig from '#config/antenne'
 import Output from '#models/output'
 import { fromSqlDateTime, sqlDateTime } from '#models/columns'
 import { events } from '#events/event_outbox'
-import { parseListClients, parseStatusJson, type IcecastClient, type MountStatus } from '#stats/icecast_status'
+import {
+  parseListClients,
+  parseStatusJson,
+  type IcecastClient,
+  type MountStatus,
+} from '#stats/icecast_status'
 import { DatabaseOutage } from '#health/database_outage'
 
 export interface CollectorLogger {
@@ -90,20 +95,41 @@ export class ListenerCollector {
         continue
       }
       for (const output of list) {
-        const status = mounts.find((m) => m.mount === output.mount) ?? { mount: output.mount!, listeners: 0, peak: 0 }
-        await db.table('listener_samples').insert({ station_id: output.stationId, mount: status.mount, at: sqlDateTime(now), listeners: status.listeners, peak: status.peak })
+        const status = mounts.find((m) => m.mount === output.mount) ?? {
+          mount: output.mount!,
+          listeners: 0,
+          peak: 0,
+        }
+        await db.table('listener_samples').insert({
+          station_id: output.stationId,
+          mount: status.mount,
+          at: sqlDateTime(now),
+          listeners: status.listeners,
+          peak: status.peak,
+        })
         report.samples++
         totals.set(output.stationId, (totals.get(output.stationId) ?? 0) + status.listeners)
         if (!output.adminUser || !output.adminPassword) continue
         const key = `${base}${output.mount}`
         // No source on the mount: nobody listens (and Icecast answers 400 for its list).
         if (!mounts.some((m) => m.mount === output.mount)) {
-          report.sessionsClosed += (await this.#syncSessions(output.stationId, output.mount!, [], now)).closed
+          report.sessionsClosed += (
+            await this.#syncSessions(output.stationId, output.mount!, [], now)
+          ).closed
           continue
         }
         try {
-          const xml = await get(`${base}/admin/listclients?mount=${encodeURIComponent(output.mount!)}`, `${output.adminUser}:${output.adminPassword}`, this.#timeout)
-          const { opened, closed } = await this.#syncSessions(output.stationId, output.mount!, parseListClients(xml), now)
+          const xml = await get(
+            `${base}/admin/listclients?mount=${encodeURIComponent(output.mount!)}`,
+            `${output.adminUser}:${output.adminPassword}`,
+            this.#timeout
+          )
+          const { opened, closed } = await this.#syncSessions(
+            output.stationId,
+            output.mount!,
+            parseListClients(xml),
+            now
+          )
           report.sessionsOpened += opened
           report.sessionsClosed += closed
           this.#recovered(key)
@@ -115,7 +141,13 @@ export class ListenerCollector {
     }
     for (const output of outputs) {
       if (!totals.has(output.stationId)) continue
-      await this.#checkPeak(output.station.id, output.station.slug, output.station.timezone, totals.get(output.stationId)!, now)
+      await this.#checkPeak(
+        output.station.id,
+        output.station.slug,
+        output.station.timezone,
+        totals.get(output.stationId)!,
+        now
+      )
       totals.delete(output.stationId)
     }
     return report
@@ -123,7 +155,12 @@ export class ListenerCollector {
 
   /** Opens a session per new client, updates those still there, closes those gone. */
   async #syncSessions(stationId: number, mount: string, clients: IcecastClient[], now: DateTime) {
-    const open = await db.from('listener_sessions').where('station_id', stationId).where('mount', mount).whereNull('ended_at').select('id', 'client_id', 'ip_hash', 'last_seen_at')
+    const open = await db
+      .from('listener_sessions')
+      .where('station_id', stationId)
+      .where('mount', mount)
+      .whereNull('ended_at')
+      .select('id', 'client_id', 'ip_hash', 'last_seen_at')
     const byClient = new Map(open.map((row) => [String(row.client_id), row]))
     const stamp = sqlDateTime(now)
     let opened = 0
@@ -132,7 +169,10 @@ export class ListenerCollector {
       const ipHash = hashAddress(client.ip)
       // Icecast reuses ids after a restart: a different address is another listener.
       if (row && row.ip_hash === ipHash) {
-        await db.from('listener_sessions').where('id', row.id).update({ last_seen_at: stamp, duration: client.connected })
+        await db
+          .from('listener_sessions')
+          .where('id', row.id)
+          .update({ last_seen_at: stamp, duration: client.connected })
         byClient.delete(client.id)
         continue
       }
@@ -151,12 +191,21 @@ export class ListenerCollector {
     }
     // Gone since the last poll: ended at their last sighting.
     for (const row of byClient.values()) {
-      await db.from('listener_sessions').where('id', row.id).update({ ended_at: sqlDateTime(fromSqlDateTime(row.last_seen_at)!) })
+      await db
+        .from('listener_sessions')
+        .where('id', row.id)
+        .update({ ended_at: sqlDateTime(fromSqlDateTime(row.last_seen_at)!) })
     }
     return { opened, closed: byClient.size }
   }
 
-  async #checkPeak(stationId: number, slug: string, zone: string, listeners: number, now: DateTime) {
+  async #checkPeak(
+    stationId: number,
+    slug: string,
+    zone: string,
+    listeners: number,
+    now: DateTime
+  ) {
     const day = now.setZone(zone).toISODate()!
     let known = this.#peaks.get(stationId)
     if (!known || known.day !== day) {
@@ -184,7 +233,11 @@ export class ListenerCollector {
   async prune(now = DateTime.utc()) {
     const before = sqlDateTime(now.minus({ days: antenneConfig.listeners.retentionDays }))
     const samples = await db.from('listener_samples').where('at', '<', before).delete()
-    const sessions = await db.from('listener_sessions').whereNotNull('ended_at').where('ended_at', '<', before).delete()
+    const sessions = await db
+      .from('listener_sessions')
+      .whereNotNull('ended_at')
+      .where('ended_at', '<', before)
+      .delete()
     return { samples: Number(samples), sessions: Number(sessions) }
   }
 
@@ -201,7 +254,9 @@ export class ListenerCollector {
   async #poll() {
     try {
       const report = await this.collect()
-      this.#outage.reached(`${report.samples} sample(s), ${report.sessionsOpened} session(s) opened and ${report.sessionsClosed} closed by the first poll`)
+      this.#outage.reached(
+        `${report.samples} sample(s), ${report.sessionsOpened} session(s) opened and ${report.sessionsClosed} closed by the first poll`
+      )
     } catch (error) {
       if (!this.#outage.failed(error)) this.#logger.warn(`listeners: ${(error as Error).message}`)
     }

@@ -29,9 +29,19 @@ export function sumByInstant(rows: Array<{ at: number; listeners: number }>): Sa
 }
 
 /** `count` equal buckets over [from, to): average and max of the samples in each (0 where none). */
-export function bucketSamples(samples: Sample[], from: number, to: number, count: number): Bucket[] {
+export function bucketSamples(
+  samples: Sample[],
+  from: number,
+  to: number,
+  count: number
+): Bucket[] {
   const width = (to - from) / count
-  const buckets = Array.from({ length: count }, (_, i) => ({ from: from + i * width, sum: 0, n: 0, max: 0 }))
+  const buckets = Array.from({ length: count }, (_, i) => ({
+    from: from + i * width,
+    sum: 0,
+    n: 0,
+    max: 0,
+  }))
   for (const s of samples) {
     if (s.at < from || s.at >= to) continue
     const b = buckets[Math.min(count - 1, Math.floor((s.at - from) / width))]
@@ -46,20 +56,35 @@ export function bucketSamples(samples: Sample[], from: number, to: number, count
 export function audienceOf(airing: { start: number; end: number }, samples: Sample[]) {
   const during = samples.filter((s) => s.at >= airing.start && s.at < airing.end)
   if (!during.length) return null
-  return { average: during.reduce((a, s) => a + s.listeners, 0) / during.length, peak: Math.max(...during.map((s) => s.listeners)), samples: during.length }
+  return {
+    average: during.reduce((a, s) => a + s.listeners, 0) / during.length,
+    peak: Math.max(...during.map((s) => s.listeners)),
+    samples: during.length,
+  }
 }
 
-export async function stationSamples(station: Station, from: DateTime, to: DateTime): Promise<Sample[]> {
+export async function stationSamples(
+  station: Station,
+  from: DateTime,
+  to: DateTime
+): Promise<Sample[]> {
   const rows = await db
     .from('listener_samples')
     .where('station_id', station.id)
     .where('at', '>=', sqlDateTime(from))
     .where('at', '<', sqlDateTime(to))
     .select('at', 'listeners')
-  return sumByInstant(rows.map((r) => ({ at: fromSqlDateTime(r.at)!.toMillis(), listeners: Number(r.listeners) })))
+  return sumByInstant(
+    rows.map((r) => ({ at: fromSqlDateTime(r.at)!.toMillis(), listeners: Number(r.listeners) }))
+  )
 }
 
-export async function diffusionAudiences(station: Station, from: DateTime, to: DateTime, samples: Sample[]) {
+export async function diffusionAudiences(
+  station: Station,
+  from: DateTime,
+  to: DateTime,
+  samples: Sample[]
+) {
   const diffusions = await Diffusion.query()
     .withScopes((s) => {
       s.station(station)
@@ -69,13 +94,33 @@ export async function diffusionAudiences(station: Station, from: DateTime, to: D
     .where('start', '<', sqlDateTime(DateTime.utc()))
     .preload('program')
     .preload('episode')
-  return diffusions.map((diffusion) => ({ diffusion, audience: audienceOf({ start: diffusion.start.toMillis(), end: diffusion.end.toMillis() }, samples) }))
+  return diffusions.map((diffusion) => ({
+    diffusion,
+    audience: audienceOf(
+      { start: diffusion.start.toMillis(), end: diffusion.end.toMillis() },
+      samples
+    ),
+  }))
 }
 
 export async function sessionSummary(station: Station, from: DateTime, to: DateTime) {
-  const base = () => db.from('listener_sessions').where('station_id', station.id).where('started_at', '>=', sqlDateTime(from)).where('started_at', '<', sqlDateTime(to))
-  const totals = await base().count('* as sessions').countDistinct('ip_hash as listeners').avg('duration as duration').first()
-  const agents = await base().select('user_agent').count('* as n').groupBy('user_agent').orderBy('n', 'desc').limit(5)
+  const base = () =>
+    db
+      .from('listener_sessions')
+      .where('station_id', station.id)
+      .where('started_at', '>=', sqlDateTime(from))
+      .where('started_at', '<', sqlDateTime(to))
+  const totals = await base()
+    .count('* as sessions')
+    .countDistinct('ip_hash as listeners')
+    .avg('duration as duration')
+    .first()
+  const agents = await base()
+    .select('user_agent')
+    .count('* as n')
+    .groupBy('user_agent')
+    .orderBy('n', 'desc')
+    .limit(5)
   return {
     sessions: Number(totals?.sessions ?? 0),
     listeners: Number(totals?.listeners ?? 0),

@@ -40,7 +40,11 @@ const PREPARE_RETRY_MS = 30_000
 const SILENCE_SECONDS = 60
 
 /** The fallback audio for a format and bitrate, encoded once into `dir` (ffmpeg). */
-export async function fallbackAudio(dir: string, target: Pick<FallbackTarget, 'format' | 'bitrate'>, source: string | null): Promise<string> {
+export async function fallbackAudio(
+  dir: string,
+  target: Pick<FallbackTarget, 'format' | 'bitrate'>,
+  source: string | null
+): Promise<string> {
   const bitrate = Math.round(target.bitrate)
   const name = `fallback-${target.format}-${bitrate}${source ? '-custom' : ''}.${target.format === 'mp3' ? 'mp3' : 'ogg'}`
   const path = join(dir, name)
@@ -49,16 +53,45 @@ export async function fallbackAudio(dir: string, target: Pick<FallbackTarget, 'f
   if (encoded && (!source || encoded.mtimeMs >= (await stat(source)).mtimeMs)) return path
   await mkdir(dirname(path), { recursive: true })
   const rate = target.format === 'opus' ? 48000 : 44100
-  const input = source ? ['-i', source] : ['-f', 'lavfi', '-i', `anullsrc=r=${rate}:cl=stereo`, '-t', String(SILENCE_SECONDS)]
+  const input = source
+    ? ['-i', source]
+    : ['-f', 'lavfi', '-i', `anullsrc=r=${rate}:cl=stereo`, '-t', String(SILENCE_SECONDS)]
   const codec =
     target.format === 'mp3'
-      ? ['-c:a', 'libmp3lame', '-b:a', `${bitrate}k`, '-id3v2_version', '0', '-write_xing', '0', '-f', 'mp3']
+      ? [
+          '-c:a',
+          'libmp3lame',
+          '-b:a',
+          `${bitrate}k`,
+          '-id3v2_version',
+          '0',
+          '-write_xing',
+          '0',
+          '-f',
+          'mp3',
+        ]
       : target.format === 'ogg'
         ? ['-c:a', 'libvorbis', '-b:a', `${bitrate}k`, '-f', 'ogg']
         : ['-c:a', 'libopus', '-b:a', `${bitrate}k`, '-f', 'ogg']
   const temporary = `${path}.${process.pid}.tmp`
   try {
-    await run('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', ...input, '-ar', String(rate), '-ac', '2', ...codec, temporary], { timeout: 60_000 })
+    await run(
+      'ffmpeg',
+      [
+        '-nostdin',
+        '-loglevel',
+        'error',
+        '-y',
+        ...input,
+        '-ar',
+        String(rate),
+        '-ac',
+        '2',
+        ...codec,
+        temporary,
+      ],
+      { timeout: 60_000 }
+    )
     await rename(temporary, path)
   } finally {
     await rm(temporary, { force: true })
@@ -68,9 +101,18 @@ export async function fallbackAudio(dir: string, target: Pick<FallbackTarget, 'f
 
 /** Seconds of audio in a file (ffprobe). */
 async function duration(path: string): Promise<number> {
-  const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'default=nw=1:nk=1', path])
+  const { stdout } = await run('ffprobe', [
+    '-v',
+    'error',
+    '-show_entries',
+    'format=duration',
+    '-of',
+    'default=nw=1:nk=1',
+    path,
+  ])
   const seconds = Number(stdout.trim())
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`cannot read the duration of ${path}`)
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new Error(`cannot read the duration of ${path}`)
   return seconds
 }
 
@@ -107,7 +149,10 @@ export class FallbackSource {
       this.#audio = await readFile(path)
       this.#bytesPerSecond = this.#audio.length / (await duration(path))
     } catch (error) {
-      this.#problem(`cannot prepare the fallback audio of ${this.mount} (${(error as Error).message.split('\n')[0]})`, PREPARE_RETRY_MS)
+      this.#problem(
+        `cannot prepare the fallback audio of ${this.mount} (${(error as Error).message.split('\n')[0]})`,
+        PREPARE_RETRY_MS
+      )
       if (!this.#stopped) this.#retry = setTimeout(() => void this.start(), PREPARE_RETRY_MS)
       return
     }
@@ -145,13 +190,17 @@ export class FallbackSource {
       answered = true
       const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(reply)?.[1] ?? 0)
       if (status !== 100 && (status < 200 || status > 299)) {
-        this.#problem(`Icecast refused the fallback source of ${this.mount}: ${reply.split('\r\n')[0]}`)
+        this.#problem(
+          `Icecast refused the fallback source of ${this.mount}: ${reply.split('\r\n')[0]}`
+        )
         socket.destroy()
         return
       }
       this.#stream(socket)
     })
-    socket.on('error', (error) => this.#problem(`fallback source of ${this.mount}: ${error.message}`))
+    socket.on('error', (error) =>
+      this.#problem(`fallback source of ${this.mount}: ${error.message}`)
+    )
     socket.on('close', () => {
       if (this.#socket === socket) this.#socket = null
       if (this.#timer) clearInterval(this.#timer)
@@ -171,7 +220,8 @@ export class FallbackSource {
     // One second ahead, like an encoder's buffer: a listener moved here never starves.
     const lead = this.#bytesPerSecond
     const pump = () => {
-      const due = Math.floor(((Date.now() - this.#since) / 1000) * this.#bytesPerSecond + lead) - this.#sent
+      const due =
+        Math.floor(((Date.now() - this.#since) / 1000) * this.#bytesPerSecond + lead) - this.#sent
       if (due <= 0 || socket.writableLength > lead * 2) return
       const audio = this.#audio!
       let left = due

@@ -30,9 +30,12 @@ export function contentType(format: IcecastMount['format']): string {
 
 /** XML text content or attribute value. */
 export function xml(value: string | number): string {
-  return String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+  return String(value)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
 }
-
 
 /** The `<mount>` sections of a set of outputs: each mount and its fallback. */
 export function mountSections(mounts: IcecastMount[]): string {

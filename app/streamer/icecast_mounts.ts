@@ -15,8 +15,14 @@ export interface StationMount extends IcecastMount {
 }
 
 /** The active Icecast outputs of active stations (or of the named ones), optionally on one port. */
-export async function icecastMounts(options: { stations?: string[]; port?: number } = {}): Promise<StationMount[]> {
-  const query = Output.query().where('type', 'icecast').withScopes((s) => s.active()).preload('station').orderBy('id')
+export async function icecastMounts(
+  options: { stations?: string[]; port?: number } = {}
+): Promise<StationMount[]> {
+  const query = Output.query()
+    .where('type', 'icecast')
+    .withScopes((s) => s.active())
+    .preload('station')
+    .orderBy('id')
   if (options.port) query.where('port', options.port)
   const outputs = await query
   if (options.stations?.length) {
@@ -26,10 +32,16 @@ export async function icecastMounts(options: { stations?: string[]; port?: numbe
   }
   const mounts: StationMount[] = []
   for (const output of outputs) {
-    if (!output.station.active || (options.stations?.length && !options.stations.includes(output.station.slug))) continue
+    if (
+      !output.station.active ||
+      (options.stations?.length && !options.stations.includes(output.station.slug))
+    )
+      continue
     if (!output.host || !output.port || !output.mount || !output.password) continue
     if (!isMountName(output.mount)) {
-      throw new StreamerConfigException(`station "${output.station.slug}": output ${output.id} has an invalid mount "${output.mount}" (an absolute path of letters, digits, . _ ~ - and /)`)
+      throw new StreamerConfigException(
+        `station "${output.station.slug}": output ${output.id} has an invalid mount "${output.mount}" (an absolute path of letters, digits, . _ ~ - and /)`
+      )
     }
     mounts.push({
       outputId: output.id,

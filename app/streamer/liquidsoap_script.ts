@@ -27,14 +27,38 @@ export function liq(value: string | null | undefined): string {
 
 /** Source ids and top-level names of the script, which a playlist must not take. */
 const RESERVED_IDS = new Set([
-  'main', 'dealer', 'dealer_gate', 'dealer_queue', 'live', 'live_enabled', 'harbor', 'music', 'music_rotation', 'music_released',
-  'hold_ms', 'radio', 'gain', 'clock', 'station', 'station_started', 'request', 'var', 'blank', 'blank_since', 'first_on_air',
-  'current', 'finite', 'selected_id',
+  'main',
+  'dealer',
+  'dealer_gate',
+  'dealer_queue',
+  'live',
+  'live_enabled',
+  'harbor',
+  'music',
+  'music_rotation',
+  'music_released',
+  'hold_ms',
+  'radio',
+  'gain',
+  'clock',
+  'station',
+  'station_started',
+  'request',
+  'var',
+  'blank',
+  'blank_since',
+  'first_on_air',
+  'current',
+  'finite',
+  'selected_id',
 ])
 
 /** The Liquidsoap id (and telnet namespace) of a program's playlist. */
 export function playlistId(programSlug: string): string {
-  const id = programSlug.toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^(\d)/, '_$1')
+  const id = programSlug
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .replace(/^(\d)/, '_$1')
   return RESERVED_IDS.has(id) || id.startsWith('output_') ? `program_${id}` : id
 }
 
@@ -96,7 +120,10 @@ export function soundGain(sound: SoundLoudness, targetLufs: number): number | nu
  * A request URI: the file, annotated with the metadata the controller needs
  * back on air (the gain, the diffusion, a cue-in point).
  */
-export function requestUri(path: string, annotations: Record<string, string | number | null | undefined> = {}): string {
+export function requestUri(
+  path: string,
+  annotations: Record<string, string | number | null | undefined> = {}
+): string {
   const pairs = Object.entries(annotations)
     .filter(([, value]) => value !== null && value !== undefined)
     .map(([key, value]) => `${key}=${JSON.stringify(String(value))}`)
@@ -104,7 +131,10 @@ export function requestUri(path: string, annotations: Record<string, string | nu
 }
 
 /** An m3u playlist of absolute paths, with each sound's gain when known. */
-export function playlistText(sounds: Array<SoundLoudness & { path: string }>, targetLufs: number): string {
+export function playlistText(
+  sounds: Array<SoundLoudness & { path: string }>,
+  targetLufs: number
+): string {
   const lines = ['#EXTM3U']
   for (const sound of sounds) {
     const gain = soundGain(sound, targetLufs)
@@ -162,5 +192,8 @@ export async function renderScript(data: ScriptData): Promise<string> {
     deadAirAfter: Math.max(1, Math.round(data.deadAirAfter)),
     liq,
   })
-  return text.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trimStart()
+  return text
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimStart()
 }

@@ -18,7 +18,13 @@ import { readFile, rm, writeFile } from 'node:fs/promises'
 import antenneConfig from '#config/antenne'
 import { LogTail } from '#streamer/log_tail'
 import { StationControl } from '#streamer/station_control'
-import { afterExit, DEFAULT_RESTART_POLICY, restartDelay, type RestartPolicy, type RestartState } from '#streamer/restart_policy'
+import {
+  afterExit,
+  DEFAULT_RESTART_POLICY,
+  restartDelay,
+  type RestartPolicy,
+  type RestartState,
+} from '#streamer/restart_policy'
 import { clearStaleLiquidsoap, isAlive, processName, terminate } from '#streamer/zombies'
 import type { StationPaths } from '#streamer/station_config'
 
@@ -85,7 +91,12 @@ export class LiquidsoapSupervisor extends EventEmitter {
   /** Spawn to first answer on the socket, for the last start (ms). */
   lastStartupMs: number | null = null
 
-  constructor(station: SupervisedStation, paths: StationPaths, logger: SupervisorLogger, options: SupervisorOptions = {}) {
+  constructor(
+    station: SupervisedStation,
+    paths: StationPaths,
+    logger: SupervisorLogger,
+    options: SupervisorOptions = {}
+  ) {
     super()
     this.station = station
     this.paths = paths
@@ -132,18 +143,30 @@ export class LiquidsoapSupervisor extends EventEmitter {
     } catch {
       return false
     }
-    if (!Number.isInteger(record.pid) || !isAlive(record.pid) || (await processName(record.pid)) !== 'liquidsoap') return false
+    if (
+      !Number.isInteger(record.pid) ||
+      !isAlive(record.pid) ||
+      (await processName(record.pid)) !== 'liquidsoap'
+    )
+      return false
     const script = sha256(await readFile(this.paths.script).catch(() => ''))
     const slug = this.station.slug
     if (record.script !== script) {
-      this.#logger.warn(`[${slug}] the running Liquidsoap (pid ${record.pid}) has another script: replacing it`)
+      this.#logger.warn(
+        `[${slug}] the running Liquidsoap (pid ${record.pid}) has another script: replacing it`
+      )
       return false
     }
-    const control = StationControl.at({ path: this.paths.socket }, { timeout: 1500, connectTimeout: 500 })
+    const control = StationControl.at(
+      { path: this.paths.socket },
+      { timeout: 1500, connectTimeout: 500 }
+    )
     try {
       await control.status()
     } catch (error) {
-      this.#logger.warn(`[${slug}] the running Liquidsoap (pid ${record.pid}) does not answer (${(error as Error).message}): replacing it`)
+      this.#logger.warn(
+        `[${slug}] the running Liquidsoap (pid ${record.pid}) does not answer (${(error as Error).message}): replacing it`
+      )
       return false
     } finally {
       await control.close()
@@ -155,7 +178,9 @@ export class LiquidsoapSupervisor extends EventEmitter {
     this.#startedAt = record.started
     this.adopted = true
     this.#watchAdopted(record.pid)
-    this.#logger.info(`[${slug}] adopted the running Liquidsoap (pid ${record.pid}): no interruption`)
+    this.#logger.info(
+      `[${slug}] adopted the running Liquidsoap (pid ${record.pid}): no interruption`
+    )
     this.emit('adopted', record.pid)
     return true
   }
@@ -176,10 +201,18 @@ export class LiquidsoapSupervisor extends EventEmitter {
     try {
       await Promise.race([
         this.#options.beforeStart(),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${BEFORE_START_MS} ms`)), BEFORE_START_MS))),
+        new Promise(
+          (_, reject) =>
+            (timer = setTimeout(
+              () => reject(new Error(`no answer within ${BEFORE_START_MS} ms`)),
+              BEFORE_START_MS
+            ))
+        ),
       ])
     } catch (error) {
-      this.#logger.warn(`[${this.station.slug}] playlists not rewritten before the start (${(error as Error).message}): starting with those on disk`)
+      this.#logger.warn(
+        `[${this.station.slug}] playlists not rewritten before the start (${(error as Error).message}): starting with those on disk`
+      )
     } finally {
       clearTimeout(timer)
     }
@@ -192,16 +225,24 @@ export class LiquidsoapSupervisor extends EventEmitter {
       pidFile: this.paths.pid,
       harborPort: this.station.harborPort,
     })
-    for (const pid of killed) this.#logger.warn(`[${this.station.slug}] stopped a stale Liquidsoap (pid ${pid}) holding the station's socket or port`)
+    for (const pid of killed)
+      this.#logger.warn(
+        `[${this.station.slug}] stopped a stale Liquidsoap (pid ${pid}) holding the station's socket or port`
+      )
   }
 
   async #spawn() {
     this.#script = sha256(await readFile(this.paths.script).catch(() => ''))
-    if (this.#script !== this.#provenScript) this.#state = { attempt: this.#state.proven ? 0 : this.#state.attempt, proven: false }
+    if (this.#script !== this.#provenScript)
+      this.#state = { attempt: this.#state.proven ? 0 : this.#state.attempt, proven: false }
     const child = spawn(antenneConfig.streamer.liquidsoap, [this.paths.script], {
       cwd: this.paths.dir,
       // Liquidsoap's time predicates ({8h-20h}) and its on_air strings use the process zone.
-      env: { ...process.env, TZ: this.station.timezone, ANTENNE_HOLD_MS: String(this.#options.holdMs ?? 0) },
+      env: {
+        ...process.env,
+        TZ: this.station.timezone,
+        ANTENNE_HOLD_MS: String(this.#options.holdMs ?? 0),
+      },
       // Its own session and no pipes: it outlives this process (see above).
       stdio: 'ignore',
       detached: true,
@@ -211,7 +252,9 @@ export class LiquidsoapSupervisor extends EventEmitter {
     this.adopted = false
     this.#startedAt = Date.now()
     child.on('error', (error) => {
-      this.#logger.error(`[${this.station.slug}] cannot start Liquidsoap (${antenneConfig.streamer.liquidsoap}): ${error.message}`)
+      this.#logger.error(
+        `[${this.station.slug}] cannot start Liquidsoap (${antenneConfig.streamer.liquidsoap}): ${error.message}`
+      )
     })
     child.on('exit', (code, signal) => {
       if (this.#child === child) this.#onExit(code, signal)
@@ -222,7 +265,11 @@ export class LiquidsoapSupervisor extends EventEmitter {
       await Promise.all([
         writeFile(this.paths.pid, `${child.pid}\n`, { mode: 0o640 }),
         writeFile(this.#runPath, JSON.stringify(record) + '\n', { mode: 0o640 }),
-      ]).catch((error) => this.#logger.warn(`[${this.station.slug}] cannot record Liquidsoap's pid (${error.message}): it plays, but a restarted streamer will replace it`))
+      ]).catch((error) =>
+        this.#logger.warn(
+          `[${this.station.slug}] cannot record Liquidsoap's pid (${error.message}): it plays, but a restarted streamer will replace it`
+        )
+      )
     }
   }
 
@@ -237,7 +284,9 @@ export class LiquidsoapSupervisor extends EventEmitter {
     this.#state = { ...this.#state, attempt: this.#state.attempt + 1 }
     const how = signal ? `signal ${signal}` : code === null ? 'it is gone' : `code ${code}`
     if (this.#state.proven) {
-      this.#logger.error(`[${this.station.slug}] Liquidsoap exited (${how}) after ${(uptime / 1000).toFixed(1)} s; restarting in ${delay} ms (see ${this.paths.log})`)
+      this.#logger.error(
+        `[${this.station.slug}] Liquidsoap exited (${how}) after ${(uptime / 1000).toFixed(1)} s; restarting in ${delay} ms (see ${this.paths.log})`
+      )
     } else {
       this.#logger.error(
         `[${this.station.slug}] Liquidsoap never came up with this script (${how}); retrying in ${(delay / 1000).toFixed(0)} s (see ${this.paths.log})`
@@ -261,11 +310,16 @@ export class LiquidsoapSupervisor extends EventEmitter {
   async waitReady(ms = 20_000): Promise<void> {
     const until = Date.now() + ms
     const spawnedAt = this.#startedAt
-    const control = StationControl.at({ path: this.paths.socket }, { timeout: 1000, connectTimeout: 500 })
+    const control = StationControl.at(
+      { path: this.paths.socket },
+      { timeout: 1000, connectTimeout: 500 }
+    )
     try {
       while (Date.now() < until) {
         if (!this.running) {
-          throw new Error(`Liquidsoap for "${this.station.slug}" exited during start-up; see ${this.paths.log}`)
+          throw new Error(
+            `Liquidsoap for "${this.station.slug}" exited during start-up; see ${this.paths.log}`
+          )
         }
         try {
           await control.version()
@@ -278,7 +332,9 @@ export class LiquidsoapSupervisor extends EventEmitter {
           await new Promise((resolve) => setTimeout(resolve, 50))
         }
       }
-      throw new Error(`Liquidsoap for "${this.station.slug}" did not answer on ${this.paths.socket} within ${ms / 1000} s`)
+      throw new Error(
+        `Liquidsoap for "${this.station.slug}" did not answer on ${this.paths.socket} within ${ms / 1000} s`
+      )
     } finally {
       await control.close()
     }
@@ -306,12 +362,17 @@ export class LiquidsoapSupervisor extends EventEmitter {
     const child = this.#child
     const pid = this.#pid
     if (pid) {
-      const exited = child ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve()
+      const exited = child
+        ? new Promise((resolve) => child.once('exit', resolve))
+        : Promise.resolve()
       await terminate(pid, 5000)
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 1000))])
     }
     this.#child = null
     this.#pid = null
-    await Promise.all([rm(this.paths.pid, { force: true }), rm(this.#runPath, { force: true })]).catch(() => {})
+    await Promise.all([
+      rm(this.paths.pid, { force: true }),
+      rm(this.#runPath, { force: true }),
+    ]).catch(() => {})
   }
 }

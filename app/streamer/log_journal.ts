@@ -34,16 +34,32 @@ export function isUnavailable(error: unknown): boolean {
   const e = error as { code?: string; name?: string; errno?: number; message?: string }
   const code = e?.code ?? ''
   return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN'].includes(code) ||
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EHOSTUNREACH',
+      'ENOTFOUND',
+      'EPIPE',
+      'PROTOCOL_CONNECTION_LOST',
+      'ER_CON_COUNT_ERROR',
+      'ER_SERVER_SHUTDOWN',
+    ].includes(code) ||
     /^SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|READONLY|FULL)/.test(code) ||
     e?.name === 'KnexTimeoutError' ||
-    /Knex: Timeout acquiring a connection|connect ECONNREFUSED|Connection lost|closed state/i.test(e?.message ?? '')
+    /Knex: Timeout acquiring a connection|connect ECONNREFUSED|Connection lost|closed state/i.test(
+      e?.message ?? ''
+    )
   )
 }
 
 async function applyEntry(trx: TransactionClientContract, entry: JournalEntry) {
   if (entry.op === 'cancel') {
-    await trx.from('diffusions').where('id', entry.diffusionId).where('type', 'on_air').update({ type: 'cancel' })
+    await trx
+      .from('diffusions')
+      .where('id', entry.diffusionId)
+      .where('type', 'on_air')
+      .update({ type: 'cancel' })
     return
   }
   const row = entry.row
@@ -83,7 +99,10 @@ export class LogJournal {
   constructor(
     path: string,
     logger: JournalLogger,
-    options: { onStorageError?: (message: string) => void; connection?: () => QueryClientContract } = {}
+    options: {
+      onStorageError?: (message: string) => void
+      connection?: () => QueryClientContract
+    } = {}
   ) {
     this.path = path
     this.#logger = logger
@@ -133,10 +152,16 @@ export class LogJournal {
         }
         const reason = (error as Error).message.split('\n')[0]
         try {
-          await appendFile(`${this.path}.rejected`, JSON.stringify({ ...entry, reason }) + '\n', { mode: 0o640 })
-          this.#logger.error(`log entry refused by the database (${reason}); kept in ${this.path}.rejected`)
+          await appendFile(`${this.path}.rejected`, JSON.stringify({ ...entry, reason }) + '\n', {
+            mode: 0o640,
+          })
+          this.#logger.error(
+            `log entry refused by the database (${reason}); kept in ${this.path}.rejected`
+          )
         } catch (writeError) {
-          this.#logger.error(`log entry refused by the database (${reason}), and ${this.path}.rejected cannot be written (${(writeError as Error).message}): ${JSON.stringify(entry)}`)
+          this.#logger.error(
+            `log entry refused by the database (${reason}), and ${this.path}.rejected cannot be written (${(writeError as Error).message}): ${JSON.stringify(entry)}`
+          )
         }
       }
     }
@@ -192,7 +217,9 @@ export class LogJournal {
     if (this.#memory.length === 0) {
       const size = (await stat(this.path).catch(() => null))?.size ?? 0
       try {
-        await appendFile(this.path, entries.map((entry) => JSON.stringify(entry) + '\n').join(''), { mode: 0o640 })
+        await appendFile(this.path, entries.map((entry) => JSON.stringify(entry) + '\n').join(''), {
+          mode: 0o640,
+        })
         if (this.#diskProblem) this.#logger.info(`journal ${this.path} writable again`)
         this.#diskProblem = null
         return
@@ -201,7 +228,9 @@ export class LogJournal {
         await truncate(this.path, size).catch(() => {})
         const message = (error as Error).message
         if (this.#diskProblem === null) {
-          this.#logger.error(`cannot write the journal (${message}): keeping on-air logs in memory until the database or the disk is back`)
+          this.#logger.error(
+            `cannot write the journal (${message}): keeping on-air logs in memory until the database or the disk is back`
+          )
           this.#onStorageError(message)
         }
         this.#diskProblem = message
@@ -210,7 +239,9 @@ export class LogJournal {
     this.#memory.push(...entries)
     if (this.#memory.length > MEMORY_LIMIT) {
       const dropped = this.#memory.splice(0, this.#memory.length - MEMORY_LIMIT)
-      this.#logger.error(`journal memory full: the ${dropped.length} oldest on-air log entries are lost`)
+      this.#logger.error(
+        `journal memory full: the ${dropped.length} oldest on-air log entries are lost`
+      )
     }
   }
 
@@ -218,7 +249,9 @@ export class LogJournal {
   #markDown(error: unknown) {
     if (!this.#down) {
       const message = error instanceof Error ? error.message : String(error)
-      this.#logger.error(`database unreachable (${message.split('\n')[0]}): journaling on-air logs in ${this.path}`)
+      this.#logger.error(
+        `database unreachable (${message.split('\n')[0]}): journaling on-air logs in ${this.path}`
+      )
       this.#downSince = Date.now()
     }
     this.#down = true
@@ -228,7 +261,9 @@ export class LogJournal {
   #markUp(written: number) {
     if (!this.#down) return
     this.#down = false
-    this.#logger.info(`database reachable again after ${Math.round((Date.now() - this.#downSince) / 1000)} s: ${written} journaled entries written`)
+    this.#logger.info(
+      `database reachable again after ${Math.round((Date.now() - this.#downSince) / 1000)} s: ${written} journaled entries written`
+    )
   }
 
   async size(): Promise<number> {

@@ -96,7 +96,12 @@ interface Airing {
 
 /** What the events of a diffusion say of it. */
 export function facts(diffusion: CatalogDiffusion) {
-  return { diffusion_id: diffusion.id, program: diffusion.program, episode: diffusion.title, start: new Date(diffusion.start).toISOString() }
+  return {
+    diffusion_id: diffusion.id,
+    program: diffusion.program,
+    episode: diffusion.title,
+    start: new Date(diffusion.start).toISOString(),
+  }
 }
 
 export class MonitorRules {
@@ -190,21 +195,37 @@ export class MonitorRules {
     const sound = catalog.sounds.get(status.filename) ?? null
     const airing: Airing = { key, pending: [], sound }
     this.airing = airing
-    if (sound) airing.pending = sound.tracks.map((track) => ({ track, at: date + track.timestamp * 1000 }))
+    if (sound)
+      airing.pending = sound.tracks.map((track) => ({ track, at: date + track.timestamp * 1000 }))
     // A diffusion resumed after a Liquidsoap restart already has its log.
     if (status.resumed) {
       airing.pending = airing.pending.filter((p) => p.at > status.now)
       return
     }
     const last = this.lastLogged
-    if (last && last.path === (sound?.path ?? status.filename) && Math.abs(last.date - date) < 1500) {
+    if (
+      last &&
+      last.path === (sound?.path ?? status.filename) &&
+      Math.abs(last.date - date) < 1500
+    ) {
       // Logged by a previous run of the monitor: only the tracks it had not reached remain.
       airing.awaitingLogs = true
       out.commands.push({ kind: 'drop_logged_tracks', since: date })
       return
     }
-    const diffusionId = status.diffusionId ?? (sound?.episodeId ? catalog.diffusionOfEpisodeAt(sound.episodeId, date)?.id ?? null : null)
-    out.entries.push(this.#log({ type: 'on_air', date, source: status.source || null, soundId: sound?.id ?? null, diffusionId, comment: sound ? null : status.uri }))
+    const diffusionId =
+      status.diffusionId ??
+      (sound?.episodeId ? (catalog.diffusionOfEpisodeAt(sound.episodeId, date)?.id ?? null) : null)
+    out.entries.push(
+      this.#log({
+        type: 'on_air',
+        date,
+        source: status.source || null,
+        soundId: sound?.id ?? null,
+        diffusionId,
+        comment: sound ? null : status.uri,
+      })
+    )
     this.lastLogged = { date, path: sound?.path ?? status.filename }
     out.events.push({
       type: 'sound_on_air',
@@ -236,11 +257,26 @@ export class MonitorRules {
     const source = this.#status?.source || null
     while (airing?.pending.length && airing.pending[0].at <= now) {
       const { track, at } = airing.pending.shift()!
-      out.entries.push(this.#log({ type: 'on_air', date: at, source, trackId: track.id, comment: track.artist ? `${track.artist} – ${track.title}` : track.title }))
+      out.entries.push(
+        this.#log({
+          type: 'on_air',
+          date: at,
+          source,
+          trackId: track.id,
+          comment: track.artist ? `${track.artist} – ${track.title}` : track.title,
+        })
+      )
       out.events.push({
         type: 'track_on_air',
         at,
-        payload: { track_id: track.id, title: track.title, artist: track.artist, sound_id: airing.sound?.id ?? null, cover: airing.sound?.cover ?? null, source },
+        payload: {
+          track_id: track.id,
+          title: track.title,
+          artist: track.artist,
+          sound_id: airing.sound?.id ?? null,
+          cover: airing.sound?.cover ?? null,
+          source,
+        },
       })
     }
   }
@@ -251,16 +287,35 @@ export class MonitorRules {
       const diffusion = catalog.diffusion(status.diffusionId)
       if (diffusion && diffusion.startedAt === null) {
         diffusion.startedAt = status.firstOnAir ?? now
-        out.entries.push(this.#log({ type: 'start', date: diffusion.startedAt, source: 'dealer', diffusionId: diffusion.id, comment: diffusion.title }))
+        out.entries.push(
+          this.#log({
+            type: 'start',
+            date: diffusion.startedAt,
+            source: 'dealer',
+            diffusionId: diffusion.id,
+            comment: diffusion.title,
+          })
+        )
         this.#started(diffusion, 'dealer', out)
-        out.notes.push({ level: 'info', message: `diffusion ${diffusion.id} "${diffusion.title}" on air, ${diffusion.startedAt - diffusion.start} ms from its start` })
+        out.notes.push({
+          level: 'info',
+          message: `diffusion ${diffusion.id} "${diffusion.title}" on air, ${diffusion.startedAt - diffusion.start} ms from its start`,
+        })
       }
     }
     if (status.active === 'live') {
       const live = catalog.running(now).find((d) => d.archives.length === 0 && d.startedAt === null)
       if (live) {
         live.startedAt = now
-        out.entries.push(this.#log({ type: 'start', date: now, source: 'live', diffusionId: live.id, comment: live.title }))
+        out.entries.push(
+          this.#log({
+            type: 'start',
+            date: now,
+            source: 'live',
+            diffusionId: live.id,
+            comment: live.title,
+          })
+        )
         this.#started(live, 'live', out)
       }
     }
@@ -272,7 +327,11 @@ export class MonitorRules {
     out.events.push({ type: 'diffusion_started', at: diffusion.startedAt!, payload })
     if (delay > LATE_START_MS && !this.reportedLate.has(diffusion.id)) {
       this.reportedLate.add(diffusion.id)
-      out.events.push({ type: 'diffusion_late', at: diffusion.startedAt!, payload: { ...payload, late_ms: delay, started: true } })
+      out.events.push({
+        type: 'diffusion_late',
+        at: diffusion.startedAt!,
+        payload: { ...payload, late_ms: delay, started: true },
+      })
     }
   }
 
@@ -294,23 +353,53 @@ export class MonitorRules {
         now < d.end &&
         (this.cueFailures.get(d.id) ?? 0) <= now
     )
-    if (next) out.commands.push({ kind: 'queue', purpose: 'cue', diffusionId: next.id, sounds: next.archives, gate: Math.max(next.start, now), first: {} })
+    if (next)
+      out.commands.push({
+        kind: 'queue',
+        purpose: 'cue',
+        diffusionId: next.id,
+        sounds: next.archives,
+        gate: Math.max(next.start, now),
+        first: {},
+      })
   }
 
   // ---- step 2 ---------------------------------------------------------------
 
   /** What a queue command's outcome means: the paths Liquidsoap could not resolve or decode. */
-  settle(command: Extract<MonitorCommand, { kind: 'queue' }>, failed: string[], now: number): Outcome {
+  settle(
+    command: Extract<MonitorCommand, { kind: 'queue' }>,
+    failed: string[],
+    now: number
+  ): Outcome {
     const out = emptyOutcome()
     if (command.purpose === 'resume') {
-      if (failed.length) out.notes.push({ level: 'warn', message: `cannot resume ${failed.join(', ')} (missing or undecodable)` })
+      if (failed.length)
+        out.notes.push({
+          level: 'warn',
+          message: `cannot resume ${failed.join(', ')} (missing or undecodable)`,
+        })
       const { index, offset } = command.resumeAt ?? { index: 0, offset: 0 }
-      out.notes.push({ level: 'warn', message: `diffusion ${command.diffusionId} resumed at ${offset.toFixed(1)} s of sound ${index + 1}` })
+      out.notes.push({
+        level: 'warn',
+        message: `diffusion ${command.diffusionId} resumed at ${offset.toFixed(1)} s of sound ${index + 1}`,
+      })
       return out
     }
     if (failed.length) {
-      out.notes.push({ level: 'warn', message: `diffusion ${command.diffusionId}: cannot play ${failed.join(', ')} (missing or undecodable)` })
-      out.entries.push(this.#log({ type: 'other', date: now, source: 'dealer', diffusionId: command.diffusionId, comment: `cannot play: ${failed.join(', ')}` }))
+      out.notes.push({
+        level: 'warn',
+        message: `diffusion ${command.diffusionId}: cannot play ${failed.join(', ')} (missing or undecodable)`,
+      })
+      out.entries.push(
+        this.#log({
+          type: 'other',
+          date: now,
+          source: 'dealer',
+          diffusionId: command.diffusionId,
+          comment: `cannot play: ${failed.join(', ')}`,
+        })
+      )
     }
     if (failed.length === command.sounds.length) {
       // Nothing could be queued: try again later; the timeout cancels it if that never works.
@@ -335,35 +424,69 @@ export class MonitorRules {
   #cancelLate(catalog: CatalogView, now: number, out: Outcome) {
     for (const diffusion of [...catalog.diffusions]) {
       if (diffusion.startedAt !== null || this.#queuedNow.has(diffusion.id)) continue
-      if (now >= diffusion.start + LATE_AFTER_MS && now < diffusion.end && !this.reportedLate.has(diffusion.id)) {
+      if (
+        now >= diffusion.start + LATE_AFTER_MS &&
+        now < diffusion.end &&
+        !this.reportedLate.has(diffusion.id)
+      ) {
         this.reportedLate.add(diffusion.id)
-        out.events.push({ type: 'diffusion_late', at: now, payload: { ...facts(diffusion), late_ms: now - diffusion.start, started: false } })
+        out.events.push({
+          type: 'diffusion_late',
+          at: now,
+          payload: { ...facts(diffusion), late_ms: now - diffusion.start, started: false },
+        })
       }
       if (now < diffusion.start + this.settings.cancelTimeoutMs) continue
       if (this.cued.has(diffusion.id) && this.#status?.active === 'dealer') continue
       const minutes = Math.round((now - diffusion.start) / 60_000)
       out.entries.push({ op: 'cancel', diffusionId: diffusion.id })
-      out.events.push({ type: 'diffusion_cancelled', at: now, payload: { ...facts(diffusion), reason: `not on air ${minutes} min after its start` } })
-      out.entries.push(this.#log({ type: 'cancel', date: now, source: null, diffusionId: diffusion.id, comment: diffusion.title }))
-      out.notes.push({ level: 'warn', message: `diffusion ${diffusion.id} "${diffusion.title}" cancelled: not on air ${minutes} min after its start` })
+      out.events.push({
+        type: 'diffusion_cancelled',
+        at: now,
+        payload: { ...facts(diffusion), reason: `not on air ${minutes} min after its start` },
+      })
+      out.entries.push(
+        this.#log({
+          type: 'cancel',
+          date: now,
+          source: null,
+          diffusionId: diffusion.id,
+          comment: diffusion.title,
+        })
+      )
+      out.notes.push({
+        level: 'warn',
+        message: `diffusion ${diffusion.id} "${diffusion.title}" cancelled: not on air ${minutes} min after its start`,
+      })
       catalog.forget(diffusion.id)
     }
   }
 
   /** Live input, outputs and silence: an event when each changes; dead air also repairs the playlists. */
   #traceTransitions(status: OnAirStatus, now: number, out: Outcome) {
-    if (this.live !== null && status.live !== this.live) out.events.push({ type: status.live ? 'live_connected' : 'live_disconnected', at: now, payload: {} })
+    if (this.live !== null && status.live !== this.live)
+      out.events.push({
+        type: status.live ? 'live_connected' : 'live_disconnected',
+        at: now,
+        payload: {},
+      })
     this.live = status.live
     for (const [output, up] of Object.entries(status.outputs)) {
       const before = this.outputs[output]
       // Not connected yet at the first look (a new process, a first tick): its first state is "up".
       if (before === undefined && !up) continue
-      if (before === true && !up) out.events.push({ type: 'output_down', at: now, payload: { output } })
-      if (before === false && up) out.events.push({ type: 'output_up', at: now, payload: { output } })
+      if (before === true && !up)
+        out.events.push({ type: 'output_down', at: now, payload: { output } })
+      if (before === false && up)
+        out.events.push({ type: 'output_up', at: now, payload: { output } })
       this.outputs[output] = up
     }
     if (status.blankSince > 0 && status.blankSince !== this.deadAirSince) {
-      out.events.push({ type: 'dead_air', at: now, payload: { since: new Date(status.blankSince).toISOString(), source: status.active } })
+      out.events.push({
+        type: 'dead_air',
+        at: now,
+        payload: { since: new Date(status.blankSince).toISOString(), source: status.active },
+      })
       // A damaged playlist is a cause of silence: repair it now, not at the next resync.
       out.commands.push({ kind: 'repair_playlists' })
     }

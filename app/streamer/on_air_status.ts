@@ -43,16 +43,21 @@ export function parseStatus(body: string): OnAirStatus {
   try {
     raw = JSON.parse(body)
   } catch {
-    throw new LiquidsoapCommandException(`station.status did not answer JSON: ${body.slice(0, 120)}`)
+    throw new LiquidsoapCommandException(
+      `station.status did not answer JSON: ${body.slice(0, 120)}`
+    )
   }
   if (typeof raw !== 'object' || raw === null || typeof raw.started !== 'number') {
-    throw new LiquidsoapCommandException(`station.status answered an unexpected object: ${body.slice(0, 120)}`)
+    throw new LiquidsoapCommandException(
+      `station.status answered an unexpected object: ${body.slice(0, 120)}`
+    )
   }
   const active = String(raw.active ?? 'none')
   const firstOnAir = num(raw.first_on_air)
   const outputs: Record<string, boolean> = {}
   if (Array.isArray(raw.outputs)) {
-    for (const pair of raw.outputs) if (Array.isArray(pair)) outputs[String(pair[0])] = Boolean(pair[1])
+    for (const pair of raw.outputs)
+      if (Array.isArray(pair)) outputs[String(pair[0])] = Boolean(pair[1])
   }
   return {
     started: Math.round((raw.started as number) * 1000),
@@ -65,7 +70,10 @@ export function parseStatus(body: string): OnAirStatus {
     firstOnAir: firstOnAir ? Math.round(firstOnAir * 1000) : null,
     diffusionId: num(raw.diffusion),
     resumed: raw.resumed === '1' || raw.resumed === 'true',
-    remaining: num(raw.remaining) !== null && (raw.remaining as number) >= 0 ? (raw.remaining as number) : null,
+    remaining:
+      num(raw.remaining) !== null && (raw.remaining as number) >= 0
+        ? (raw.remaining as number)
+        : null,
     dealerQueue: num(raw.dealer_queue) ?? 0,
     dealerGate: Math.round((num(raw.dealer_gate) ?? 0) * 1000),
     live: raw.live === true,
@@ -100,7 +108,8 @@ export function resumePoint(sounds: TimedSound[], elapsed: number): ResumePoint 
   let before = 0
   for (const [index, sound] of sounds.entries()) {
     if (sound.duration === null) return index === 0 ? { index, offset: Math.max(0, elapsed) } : null
-    if (elapsed < before + sound.duration - 1) return { index, offset: Math.max(0, elapsed - before) }
+    if (elapsed < before + sound.duration - 1)
+      return { index, offset: Math.max(0, elapsed - before) }
     before += sound.duration
   }
   return null

@@ -32,12 +32,22 @@ export interface RestartState {
 }
 
 /** The state after a run of `uptime` ms ended. */
-export function afterExit(state: RestartState, uptime: number, policy: RestartPolicy = DEFAULT_RESTART_POLICY): RestartState {
-  return { attempt: state.proven && uptime >= policy.stableAfter ? 0 : state.attempt, proven: state.proven }
+export function afterExit(
+  state: RestartState,
+  uptime: number,
+  policy: RestartPolicy = DEFAULT_RESTART_POLICY
+): RestartState {
+  return {
+    attempt: state.proven && uptime >= policy.stableAfter ? 0 : state.attempt,
+    proven: state.proven,
+  }
 }
 
 /** Delay before the next start. */
-export function restartDelay(state: RestartState, policy: RestartPolicy = DEFAULT_RESTART_POLICY): number {
+export function restartDelay(
+  state: RestartState,
+  policy: RestartPolicy = DEFAULT_RESTART_POLICY
+): number {
   if (state.proven) return policy.quick[Math.min(state.attempt, policy.quick.length - 1)]
   return Math.min(policy.slowMax, policy.slowFirst * 2 ** Math.max(0, state.attempt))
 }

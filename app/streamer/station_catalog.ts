@@ -71,7 +71,9 @@ export class StationCatalog {
 
   /** Whether the catalog should be loaded again at `now`. */
   isStale(now: number, syncIntervalMs: number): boolean {
-    return this.loadedAt === 0 || now - this.loadedAt >= syncIntervalMs || now >= this.horizon - 3600_000
+    return (
+      this.loadedAt === 0 || now - this.loadedAt >= syncIntervalMs || now >= this.horizon - 3600_000
+    )
   }
 
   async load(now: number): Promise<void> {
@@ -80,7 +82,19 @@ export class StationCatalog {
       .join('programs', 'programs.id', 'sounds.program_id')
       .where('programs.station_id', this.stationId)
       .whereNot('sounds.type', 'removed')
-      .select('sounds.id', 'sounds.path', 'sounds.episode_id', 'sounds.type', 'sounds.duration', 'sounds.loudness', 'sounds.true_peak', 'sounds.name', 'sounds.title', 'sounds.artist', 'sounds.cover')
+      .select(
+        'sounds.id',
+        'sounds.path',
+        'sounds.episode_id',
+        'sounds.type',
+        'sounds.duration',
+        'sounds.loudness',
+        'sounds.true_peak',
+        'sounds.name',
+        'sounds.title',
+        'sounds.artist',
+        'sounds.cover'
+      )
       .orderBy('sounds.path')
     const tracks = await db
       .from('tracks')
@@ -100,11 +114,24 @@ export class StationCatalog {
       .where('diffusions.type', 'on_air')
       .where('diffusions.start', '>=', sqlDateTime(from))
       .where('diffusions.start', '<', sqlDateTime(to))
-      .select('diffusions.id', 'diffusions.episode_id', 'diffusions.start', 'diffusions.end', 'episodes.title', 'programs.title as program')
+      .select(
+        'diffusions.id',
+        'diffusions.episode_id',
+        'diffusions.start',
+        'diffusions.end',
+        'episodes.title',
+        'programs.title as program'
+      )
       .orderBy('diffusions.start')
     const ids = diffusions.map((d) => d.id)
     const starts = ids.length
-      ? await db.from('logs').where('type', 'start').whereIn('diffusion_id', ids).groupBy('diffusion_id').select('diffusion_id').min('date as date')
+      ? await db
+          .from('logs')
+          .where('type', 'start')
+          .whereIn('diffusion_id', ids)
+          .groupBy('diffusion_id')
+          .select('diffusion_id')
+          .min('date as date')
       : []
 
     const byId = new Map<number, CatalogSound>()
@@ -133,9 +160,16 @@ export class StationCatalog {
       }
     }
     for (const row of tracks) {
-      byId.get(row.sound_id)?.tracks.push({ id: row.id, timestamp: row.timestamp, title: row.title, artist: row.artist })
+      byId.get(row.sound_id)?.tracks.push({
+        id: row.id,
+        timestamp: row.timestamp,
+        title: row.title,
+        artist: row.artist,
+      })
     }
-    const startedAt = new Map(starts.map((row: { diffusion_id: number; date: unknown }) => [row.diffusion_id, ms(row.date)]))
+    const startedAt = new Map(
+      starts.map((row: { diffusion_id: number; date: unknown }) => [row.diffusion_id, ms(row.date)])
+    )
     this.diffusions = diffusions.map((row) => ({
       id: row.id,
       episodeId: row.episode_id,
@@ -182,7 +216,9 @@ export class StationCatalog {
 
   /** The diffusion of an episode airing at `at` (reruns share the episode). */
   diffusionOfEpisodeAt(episodeId: number, at: number): CatalogDiffusion | undefined {
-    return this.diffusions.find((d) => d.episodeId === episodeId && d.start <= at + 60_000 && at < d.end)
+    return this.diffusions.find(
+      (d) => d.episodeId === episodeId && d.start <= at + 60_000 && at < d.end
+    )
   }
 
   /** Diffusions running at `at`. */

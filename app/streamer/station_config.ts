@@ -91,7 +91,10 @@ async function readOrNull(path: string): Promise<string | null> {
 
 /** The active outputs of a station; a station without one cannot stream (Aircox's rule). */
 export async function activeOutputs(station: Station): Promise<Output[]> {
-  const outputs = await Output.query().where('station_id', station.id).withScopes((s) => s.active()).orderBy('id')
+  const outputs = await Output.query()
+    .where('station_id', station.id)
+    .withScopes((s) => s.active())
+    .orderBy('id')
   if (outputs.length === 0) {
     throw new StreamerConfigException(
       `station "${station.slug}" has no active output: add an Icecast or file output before streaming it`
@@ -144,10 +147,13 @@ function outputSettings(station: Station, output: Output): ScriptOutput {
   const id = `output_${output.id}`
   const encoder = encoderFor(output)
   if (output.type === 'file') {
-    const name = output.mount || `${station.slug}-%Y%m%d-%H%M%S.${output.format === 'mp3' ? 'mp3' : 'ogg'}`
+    const name =
+      output.mount || `${station.slug}-%Y%m%d-%H%M%S.${output.format === 'mp3' ? 'mp3' : 'ogg'}`
     // Checked again here: a row written around the model must not reach Liquidsoap either.
     if (!isRecordingName(name)) {
-      throw new StreamerConfigException(`station "${station.slug}": file output ${output.id} is "${name}", not a file name inside the recordings folder`)
+      throw new StreamerConfigException(
+        `station "${station.slug}": file output ${output.id} is "${name}", not a file name inside the recordings folder`
+      )
     }
     return { id, type: 'file', encoder, path: join(stationPaths(station).dir, 'recordings', name) }
   }
@@ -156,11 +162,22 @@ function outputSettings(station: Station, output: Output): ScriptOutput {
       `station "${station.slug}": Icecast output ${output.id} needs a host, a port, a mount and a password`
     )
   }
-  return { id, type: 'icecast', encoder, host: output.host, port: output.port, mount: output.mount, password: output.password }
+  return {
+    id,
+    type: 'icecast',
+    encoder,
+    host: output.host,
+    port: output.port,
+    mount: output.mount,
+    password: output.password,
+  }
 }
 
 /** Everything the template needs for one station. */
-export async function scriptData(station: Station, playlists: StationPlaylist[]): Promise<ScriptData> {
+export async function scriptData(
+  station: Station,
+  playlists: StationPlaylist[]
+): Promise<ScriptData> {
   const paths = stationPaths(station)
   if (Buffer.byteLength(paths.socket) > MAX_SOCKET_PATH) {
     throw new StreamerConfigException(
@@ -178,7 +195,11 @@ export async function scriptData(station: Station, playlists: StationPlaylist[])
     deadAirAfter: antenneConfig.streamer.deadAirAfter,
     harbor:
       station.harborPort && station.harborPassword
-        ? { port: station.harborPort, password: station.harborPassword, bind: antenneConfig.streamer.harborBind }
+        ? {
+            port: station.harborPort,
+            password: station.harborPassword,
+            bind: antenneConfig.streamer.harborBind,
+          }
         : null,
     playlists: playlists.map((playlist) => ({
       id: playlist.id,
@@ -204,8 +225,14 @@ export async function checkScript(path: string): Promise<void> {
         `Liquidsoap is not installed (${antenneConfig.streamer.liquidsoap} not found): apt-get install liquidsoap`
       )
     }
-    const output = `${failure.stdout ?? ''}${failure.stderr ?? ''}`.trim().split('\n').slice(-6).join(' | ')
-    throw new StreamerConfigException(`the generated script does not pass liquidsoap --check: ${output}`)
+    const output = `${failure.stdout ?? ''}${failure.stderr ?? ''}`
+      .trim()
+      .split('\n')
+      .slice(-6)
+      .join(' | ')
+    throw new StreamerConfigException(
+      `the generated script does not pass liquidsoap --check: ${output}`
+    )
   }
 }
 

@@ -5,7 +5,11 @@
 */
 import { LiquidsoapCommandException } from '#exceptions/domain'
 import { parseStatus, type OnAirStatus } from '#streamer/on_air_status'
-import { LiquidsoapClient, type LiquidsoapClientOptions, type ServerAddress } from '#streamer/telnet'
+import {
+  LiquidsoapClient,
+  type LiquidsoapClientOptions,
+  type ServerAddress,
+} from '#streamer/telnet'
 
 /** Longer than push_checked's own resolve timeout (10 s in the script). */
 export const PUSH_TIMEOUT_MS = 12_000
@@ -58,7 +62,11 @@ export class StationControl {
     const files: string[] = []
     for (const id of ids.slice(0, limit)) {
       const metadata = await this.client.command('request.metadata', id)
-      files.push(/^filename="(.*)"$/m.exec(metadata)?.[1] ?? /^initial_uri="(.*)"$/m.exec(metadata)?.[1] ?? `request ${id}`)
+      files.push(
+        /^filename="(.*)"$/m.exec(metadata)?.[1] ??
+          /^initial_uri="(.*)"$/m.exec(metadata)?.[1] ??
+          `request ${id}`
+      )
     }
     return files
   }

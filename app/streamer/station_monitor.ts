@@ -36,7 +36,12 @@ export interface MonitorOptions {
   emit?: EmitEvent
 }
 
-export type EmitEvent = (type: EventType, station: string | null, payload: Record<string, unknown>, at?: DateTime) => unknown
+export type EmitEvent = (
+  type: EventType,
+  station: string | null,
+  payload: Record<string, unknown>,
+  at?: DateTime
+) => unknown
 
 export interface MonitorLogger {
   info(message: string): void
@@ -69,7 +74,13 @@ export class StationMonitor {
   #syncProblem: string | null = null
   lastStatus: OnAirStatus | null = null
 
-  constructor(station: Station, client: LiquidsoapClient, journal: LogJournal, logger: MonitorLogger, options: MonitorOptions) {
+  constructor(
+    station: Station,
+    client: LiquidsoapClient,
+    journal: LogJournal,
+    logger: MonitorLogger,
+    options: MonitorOptions
+  ) {
     this.station = station
     this.client = client
     this.control = new StationControl(client)
@@ -83,7 +94,8 @@ export class StationMonitor {
     })
     this.#syncIntervalMs = (options.syncInterval ?? antenneConfig.streamer.syncInterval) * 1000
     this.#clock = options.clock ?? Date.now
-    this.#emit = options.emit ?? ((type, station, payload, at) => events.emit(type, station, payload, at))
+    this.#emit =
+      options.emit ?? ((type, station, payload, at) => events.emit(type, station, payload, at))
   }
 
   async tick(): Promise<TickReport> {
@@ -92,7 +104,9 @@ export class StationMonitor {
       status = await this.control.status()
     } catch (error) {
       if (this.#reachable) {
-        this.#logger.error(`[${this.station.slug}] ${(error as Error).message}; retrying every tick`)
+        this.#logger.error(
+          `[${this.station.slug}] ${(error as Error).message}; retrying every tick`
+        )
       }
       this.#reachable = false
       // The database side goes on: the journal may still be waiting.
@@ -119,8 +133,15 @@ export class StationMonitor {
 
   /** Says the notes and emits the events of an outcome; returns its entries. */
   #apply(outcome: Outcome) {
-    for (const note of outcome.notes) this.#logger[note.level](`[${this.station.slug}] ${note.message}`)
-    for (const event of outcome.events) this.#emit(event.type, this.station.slug, event.payload, DateTime.fromMillis(event.at, { zone: 'utc' }))
+    for (const note of outcome.notes)
+      this.#logger[note.level](`[${this.station.slug}] ${note.message}`)
+    for (const event of outcome.events)
+      this.#emit(
+        event.type,
+        this.station.slug,
+        event.payload,
+        DateTime.fromMillis(event.at, { zone: 'utc' })
+      )
     return outcome.entries
   }
 
@@ -131,7 +152,9 @@ export class StationMonitor {
         return this.#apply(this.rules.settle(command, await this.#queue(command), now))
       case 'release':
         await this.control.release().catch((error) => {
-          this.#logger.warn(`[${this.station.slug}] cannot release the rotation (${error.message}); it goes on air by itself`)
+          this.#logger.warn(
+            `[${this.station.slug}] cannot release the rotation (${error.message}); it goes on air by itself`
+          )
         })
         return []
       case 'drop_logged_tracks':
@@ -139,7 +162,9 @@ export class StationMonitor {
         return []
       case 'repair_playlists':
         void this.syncPlaylists().catch((error) => {
-          this.#logger.warn(`[${this.station.slug}] dead air: cannot rewrite the playlists (${error.message})`)
+          this.#logger.warn(
+            `[${this.station.slug}] dead air: cannot rewrite the playlists (${error.message})`
+          )
         })
         return []
     }
@@ -182,7 +207,9 @@ export class StationMonitor {
       // Keep the catalog we have: the audio and the journal go on without it.
       const message = (error as Error).message.split('\n')[0]
       if (message !== this.#syncProblem) {
-        this.#logger.error(`[${this.station.slug}] cannot resync (${message}); the catalog and playlists in hand go on`)
+        this.#logger.error(
+          `[${this.station.slug}] cannot resync (${message}); the catalog and playlists in hand go on`
+        )
         if (isStorageError(error)) this.#event('storage_error', now, { error: message })
       }
       this.#syncProblem = message
@@ -198,7 +225,9 @@ export class StationMonitor {
     const changed = await writePlaylists(await stationPlaylists(this.station))
     for (const id of changed) {
       await this.control.reloadPlaylist(id).catch((error) => {
-        this.#logger.warn(`[${this.station.slug}] playlist ${id} written but not reloaded: ${error.message}`)
+        this.#logger.warn(
+          `[${this.station.slug}] playlist ${id} written but not reloaded: ${error.message}`
+        )
       })
     }
     if (changed.length) {

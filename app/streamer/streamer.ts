@@ -13,7 +13,14 @@ import { LiquidsoapSupervisor, type SupervisorLogger } from '#streamer/liquidsoa
 import { events } from '#events/event_outbox'
 import { LogJournal } from '#streamer/log_journal'
 import { StationMonitor } from '#streamer/station_monitor'
-import { activeOutputs, isStorageError, rewritePlaylists, stationPaths, writeStationConfig, type ConfigResult } from '#streamer/station_config'
+import {
+  activeOutputs,
+  isStorageError,
+  rewritePlaylists,
+  stationPaths,
+  writeStationConfig,
+  type ConfigResult,
+} from '#streamer/station_config'
 import antenneConfig from '#config/antenne'
 import { FallbackSource, fallbackAudio } from '#streamer/fallback_source'
 import { icecastMounts } from '#streamer/icecast_mounts'
@@ -53,7 +60,12 @@ export class Streamer {
   /** The stations to stream: named ones, or every active one; each needs an active output. */
   static async stations(slugs?: string[]): Promise<Station[]> {
     const rows = await findStations(slugs)
-    const stations = await Station.query().whereIn('id', rows.map((row) => row.id)).orderBy('id')
+    const stations = await Station.query()
+      .whereIn(
+        'id',
+        rows.map((row) => row.id)
+      )
+      .orderBy('id')
     for (const station of stations) await activeOutputs(station)
     return stations
   }
@@ -69,11 +81,17 @@ export class Streamer {
         // A full disk must not keep a station that has its files off air.
         const paths = stationPaths(station)
         if (!isStorageError(error) || !existsSync(paths.script)) throw error
-        this.#logger.error(`[${station.slug}] cannot write the script and playlists (${(error as Error).message}): going on with those on disk`)
-        events.emit('storage_error', station.slug, { path: paths.dir, error: (error as Error).message })
+        this.#logger.error(
+          `[${station.slug}] cannot write the script and playlists (${(error as Error).message}): going on with those on disk`
+        )
+        events.emit('storage_error', station.slug, {
+          path: paths.dir,
+          error: (error as Error).message,
+        })
         result = { script: paths.script, scriptChanged: false, playlists: [] }
       }
-      if (result.scriptChanged) events.emit('config_reloaded', station.slug, { script: result.script })
+      if (result.scriptChanged)
+        events.emit('config_reloaded', station.slug, { script: result.script })
       results.push(result)
     }
     return results
@@ -84,7 +102,9 @@ export class Streamer {
     for (const station of stations) {
       const paths = stationPaths(station)
       if (this.options.run && !existsSync(paths.script)) {
-        throw new StreamerConfigException(`station "${station.slug}" has no script at ${paths.script}: run with --config first`)
+        throw new StreamerConfigException(
+          `station "${station.slug}" has no script at ${paths.script}: run with --config first`
+        )
       }
       const client = new LiquidsoapClient({ path: paths.socket }, { timeout: 2000 })
       const monitor = this.options.monitor
@@ -106,12 +126,16 @@ export class Streamer {
       this.runtimes.push({ station, supervisor, monitor, client, fallbacks })
     }
     // The fallbacks first: a Liquidsoap that crashes at once already has them under its listeners.
-    await Promise.all(this.runtimes.flatMap((runtime) => runtime.fallbacks.map((fallback) => fallback.start())))
+    await Promise.all(
+      this.runtimes.flatMap((runtime) => runtime.fallbacks.map((fallback) => fallback.start()))
+    )
     await Promise.all(
       this.runtimes.map(async ({ station, supervisor }) => {
         if (!supervisor) return
         await supervisor.start()
-        this.#logger.info(`[${station.slug}] Liquidsoap ${supervisor.adopted ? 'adopted' : 'running'} (pid ${supervisor.pid}), socket ${supervisor.paths.socket}`)
+        this.#logger.info(
+          `[${station.slug}] Liquidsoap ${supervisor.adopted ? 'adopted' : 'running'} (pid ${supervisor.pid}), socket ${supervisor.paths.socket}`
+        )
       })
     )
     for (const runtime of this.runtimes) {
@@ -121,7 +145,9 @@ export class Streamer {
 
   #journal(station: Station): LogJournal {
     const path = stationPaths(station).journal
-    return new LogJournal(path, this.#logger, { onStorageError: (error) => events.emit('storage_error', station.slug, { path, error }) })
+    return new LogJournal(path, this.#logger, {
+      onStorageError: (error) => events.emit('storage_error', station.slug, { path, error }),
+    })
   }
 
   /** The fallback source of each of the station's Icecast mounts (see icecast_config.ts). */
@@ -133,7 +159,10 @@ export class Streamer {
         new FallbackSource(
           { ...mount, name: station.name },
           () => fallbackAudio(dir, mount, source),
-          { info: (m) => this.#logger.info(`[${station.slug}] ${m}`), warn: (m) => this.#logger.warn(`[${station.slug}] ${m}`) }
+          {
+            info: (m) => this.#logger.info(`[${station.slug}] ${m}`),
+            warn: (m) => this.#logger.warn(`[${station.slug}] ${m}`),
+          }
         )
     )
   }
@@ -142,12 +171,20 @@ export class Streamer {
   #report(station: Station, supervisor: LiquidsoapSupervisor) {
     let exit: Record<string, unknown> = {}
     supervisor.on('exit', (info) => (exit = info))
-    supervisor.on('restarting', (delay: number) => events.emit('streamer_crashed', station.slug, { ...exit, restart_in_ms: delay }))
+    supervisor.on('restarting', (delay: number) =>
+      events.emit('streamer_crashed', station.slug, { ...exit, restart_in_ms: delay })
+    )
     supervisor.on('ready', ({ pid, startupMs }: { pid: number; startupMs: number }) => {
-      events.emit(supervisor.restarts ? 'streamer_restarted' : 'streamer_started', station.slug, { pid, restarts: supervisor.restarts, startup_ms: startupMs })
+      events.emit(supervisor.restarts ? 'streamer_restarted' : 'streamer_started', station.slug, {
+        pid,
+        restarts: supervisor.restarts,
+        startup_ms: startupMs,
+      })
       this.#wakeLoops()
     })
-    supervisor.on('adopted', (pid: number) => events.emit('streamer_started', station.slug, { pid, restarts: 0, adopted: true }))
+    supervisor.on('adopted', (pid: number) =>
+      events.emit('streamer_started', station.slug, { pid, restarts: 0, adopted: true })
+    )
   }
 
   #wakeLoops() {
@@ -160,7 +197,9 @@ export class Streamer {
       try {
         await monitor.tick()
       } catch (error) {
-        this.#logger.error(`[${monitor.station.slug}] monitor tick failed: ${(error as Error).message}`)
+        this.#logger.error(
+          `[${monitor.station.slug}] monitor tick failed: ${(error as Error).message}`
+        )
       }
       const wait = Math.max(0, this.options.delay - (Date.now() - started))
       await new Promise<void>((resolve) => {

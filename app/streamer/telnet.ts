@@ -57,7 +57,9 @@ export function commandLine(name: string, arg?: string): string {
     throw new LiquidsoapCommandException(`invalid Liquidsoap command name "${name}"`)
   }
   if (arg !== undefined && /[\r\n]/.test(arg)) {
-    throw new LiquidsoapCommandException(`a Liquidsoap command argument cannot span lines: ${JSON.stringify(arg)}`)
+    throw new LiquidsoapCommandException(
+      `a Liquidsoap command argument cannot span lines: ${JSON.stringify(arg)}`
+    )
   }
   return arg === undefined || arg === '' ? `${name}\n` : `${name} ${arg}\n`
 }
@@ -66,13 +68,21 @@ export function commandLine(name: string, arg?: string): string {
 export function replyError(body: string): string | null {
   const first = body.split('\n', 1)[0].trim()
   if (first.startsWith('ERROR:')) return first
-  if (first === 'No such request.' || first === 'Variable not found.' || first === 'Syntax error or variable not found.') {
+  if (
+    first === 'No such request.' ||
+    first === 'Variable not found.' ||
+    first === 'Syntax error or variable not found.'
+  ) {
     return first
   }
   return null
 }
 
-type Waiter = { resolve: (body: string) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }
+type Waiter = {
+  resolve: (body: string) => void
+  reject: (error: Error) => void
+  timer: NodeJS.Timeout
+}
 
 export interface LiquidsoapClientOptions {
   /** Milliseconds to wait for a reply (measured medians are ~1 ms; budget for spikes). */
@@ -126,7 +136,11 @@ export class LiquidsoapClient {
     const socket = await this.#connect()
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.#fail(new LiquidsoapUnreachableException(`Liquidsoap at ${describeAddress(this.address)} did not answer "${line.trim()}" within ${timeout} ms`))
+        this.#fail(
+          new LiquidsoapUnreachableException(
+            `Liquidsoap at ${describeAddress(this.address)} did not answer "${line.trim()}" within ${timeout} ms`
+          )
+        )
       }, timeout)
       this.#waiters.push({ resolve, reject, timer })
       socket.write(line)
@@ -137,12 +151,19 @@ export class LiquidsoapClient {
     if (this.#socket) return Promise.resolve(this.#socket)
     if (this.#connecting) return this.#connecting
     this.#connecting = new Promise<net.Socket>((resolve, reject) => {
-      const socket = 'path' in this.address ? net.createConnection(this.address.path) : net.createConnection(this.address)
+      const socket =
+        'path' in this.address
+          ? net.createConnection(this.address.path)
+          : net.createConnection(this.address)
       socket.setNoDelay(true)
       socket.setEncoding('utf8')
       const timer = setTimeout(() => {
         socket.destroy()
-        reject(new LiquidsoapUnreachableException(`Liquidsoap at ${describeAddress(this.address)}: no connection within ${this.#connectTimeout} ms`))
+        reject(
+          new LiquidsoapUnreachableException(
+            `Liquidsoap at ${describeAddress(this.address)}: no connection within ${this.#connectTimeout} ms`
+          )
+        )
       }, this.#connectTimeout)
       socket.once('connect', () => {
         clearTimeout(timer)
@@ -160,13 +181,19 @@ export class LiquidsoapClient {
       })
       socket.on('error', (error: NodeJS.ErrnoException) => {
         clearTimeout(timer)
-        const failure = new LiquidsoapUnreachableException(`Liquidsoap at ${describeAddress(this.address)} is unreachable: ${error.code ?? error.message}`)
+        const failure = new LiquidsoapUnreachableException(
+          `Liquidsoap at ${describeAddress(this.address)} is unreachable: ${error.code ?? error.message}`
+        )
         if (this.#socket === socket) this.#fail(failure)
         else reject(failure)
       })
       socket.on('close', () => {
         if (this.#socket === socket) {
-          this.#fail(new LiquidsoapUnreachableException(`Liquidsoap at ${describeAddress(this.address)} closed the connection`))
+          this.#fail(
+            new LiquidsoapUnreachableException(
+              `Liquidsoap at ${describeAddress(this.address)} closed the connection`
+            )
+          )
         }
       })
     }).finally(() => {

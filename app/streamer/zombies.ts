@@ -33,7 +33,9 @@ export function tcpListenInodes(procNetTcp: string, port: number): string[] {
     .split('\n')
     .slice(1)
     .map((line) => line.trim().split(/\s+/))
-    .filter((fields) => fields.length >= 10 && fields[1].endsWith(`:${hexPort}`) && fields[3] === '0A')
+    .filter(
+      (fields) => fields.length >= 10 && fields[1].endsWith(`:${hexPort}`) && fields[3] === '0A'
+    )
     .map((fields) => fields[9])
 }
 
@@ -111,13 +113,23 @@ export interface StaleHolders {
  * its socket, its harbor port or named in its pid file; refuses when another
  * program holds them. Returns the pids killed.
  */
-export async function clearStaleLiquidsoap(station: string, holders: StaleHolders): Promise<number[]> {
+export async function clearStaleLiquidsoap(
+  station: string,
+  holders: StaleHolders
+): Promise<number[]> {
   const suspects = new Set<number>()
   const recorded = Number((await read(holders.pidFile)).trim())
-  if (recorded > 0 && isAlive(recorded) && (await processName(recorded)) === 'liquidsoap') suspects.add(recorded)
-  for (const pid of await pidsHolding(unixSocketInodes(await read('/proc/net/unix'), holders.socketPath))) suspects.add(pid)
+  if (recorded > 0 && isAlive(recorded) && (await processName(recorded)) === 'liquidsoap')
+    suspects.add(recorded)
+  for (const pid of await pidsHolding(
+    unixSocketInodes(await read('/proc/net/unix'), holders.socketPath)
+  ))
+    suspects.add(pid)
   if (holders.harborPort) {
-    const tcp = (await read('/proc/net/tcp')) + '\n' + (await read('/proc/net/tcp6')).split('\n').slice(1).join('\n')
+    const tcp =
+      (await read('/proc/net/tcp')) +
+      '\n' +
+      (await read('/proc/net/tcp6')).split('\n').slice(1).join('\n')
     for (const pid of await pidsHolding(tcpListenInodes(tcp, holders.harborPort))) suspects.add(pid)
   }
   const killed: number[] = []

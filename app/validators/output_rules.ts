@@ -9,7 +9,12 @@ import { isMountName, isRecordingName } from '#models/output'
 const mountRule = vine.createRule((value, _, field) => {
   if (typeof value !== 'string' || value === '') return
   if (field.parent?.type === 'file') {
-    if (!isRecordingName(value)) field.report('The {{ field }} of a file output must be a file name inside the station folder, such as live-%Y%m%d.mp3', 'recordingName', field)
+    if (!isRecordingName(value))
+      field.report(
+        'The {{ field }} of a file output must be a file name inside the station folder, such as live-%Y%m%d.mp3',
+        'recordingName',
+        field
+      )
   } else if (!isMountName(value)) {
     field.report('The {{ field }} field must be a mount such as /radio.mp3', 'mountName', field)
   }

@@ -8,19 +8,31 @@ import { MAX_TRACK_TIMESTAMP } from '#library/track_timestamp'
 import { MIN_PASSWORD_LENGTH, passwordProblem, type PasswordProblem } from '#staff/password_policy'
 
 const zoneRule = vine.createRule((value, _, field) => {
-  if (typeof value === 'string' && !isValidZone(value)) field.report('The {{ field }} field must be an IANA time zone, such as Europe/Brussels', 'zone', field)
+  if (typeof value === 'string' && !isValidZone(value))
+    field.report(
+      'The {{ field }} field must be an IANA time zone, such as Europe/Brussels',
+      'zone',
+      field
+    )
 })
 const dateRule = vine.createRule((value, _, field) => {
-  if (typeof value === 'string' && !isValidDate(value)) field.report('The {{ field }} field must be a date (YYYY-MM-DD)', 'calendarDate', field)
+  if (typeof value === 'string' && !isValidDate(value))
+    field.report('The {{ field }} field must be a date (YYYY-MM-DD)', 'calendarDate', field)
 })
 const timeRule = vine.createRule((value, _, field) => {
-  if (typeof value === 'string' && !isValidTime(value)) field.report('The {{ field }} field must be a time (HH:MM)', 'clockTime', field)
+  if (typeof value === 'string' && !isValidTime(value))
+    field.report('The {{ field }} field must be a time (HH:MM)', 'clockTime', field)
 })
 
 const trackTimestampRule = vine.createRule((value, _, field) => {
   if (typeof value !== 'string') return
   const seconds = value.split(':').reduce((total, part) => total * 60 + Number(part), 0)
-  if (seconds > MAX_TRACK_TIMESTAMP) field.report('The {{ field }} field must be a time in the sound, at most 24:00:00', 'trackTimestamp', field)
+  if (seconds > MAX_TRACK_TIMESTAMP)
+    field.report(
+      'The {{ field }} field must be a time in the sound, at most 24:00:00',
+      'trackTimestamp',
+      field
+    )
 })
 
 const PASSWORD_MESSAGES: Record<PasswordProblem, string> = {
@@ -41,7 +53,13 @@ export const zone = () => vine.string().trim().use(zoneRule())
 export const calendarDate = () => vine.string().trim().use(dateRule())
 export const clockTime = () => vine.string().trim().use(timeRule())
 /** URL-safe lowercase words: a-z, 0-9 and dashes. */
-export const slug = () => vine.string().trim().toLowerCase().maxLength(100).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)
+export const slug = () =>
+  vine
+    .string()
+    .trim()
+    .toLowerCase()
+    .maxLength(100)
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)
 /** An HTML checkbox: "on" when ticked, absent when not. */
 export const checkbox = () => vine.boolean().optional()
 /**
@@ -50,7 +68,12 @@ export const checkbox = () => vine.boolean().optional()
  * stored (replaceTracklist), which knows the sound.
  */
 export const trackTimestamp = () =>
-  vine.string().trim().regex(/^(\d{1,6}|\d{1,5}:[0-5]\d|\d{1,3}:[0-5]\d:[0-5]\d)$/).use(trackTimestampRule())
+  vine
+    .string()
+    .trim()
+    .regex(/^(\d{1,6}|\d{1,5}:[0-5]\d|\d{1,3}:[0-5]\d:[0-5]\d)$/)
+    .use(trackTimestampRule())
 
 /** A staff password, as app/staff/password_policy.ts wants it (its email a sibling field). */
-export const password = () => vine.string().minLength(MIN_PASSWORD_LENGTH).maxLength(200).use(passwordRule())
+export const password = () =>
+  vine.string().minLength(MIN_PASSWORD_LENGTH).maxLength(200).use(passwordRule())

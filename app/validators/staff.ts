@@ -6,7 +6,15 @@ import vine from '@vinejs/vine'
 import { FREQUENCIES } from '#scheduling/recurrence'
 import { USER_ROLES } from '#models/user'
 import { OUTPUT_FORMATS, OUTPUT_TYPES } from '#models/output'
-import { calendarDate, checkbox, clockTime, password, slug, trackTimestamp, zone } from '#validators/rules'
+import {
+  calendarDate,
+  checkbox,
+  clockTime,
+  password,
+  slug,
+  trackTimestamp,
+  zone,
+} from '#validators/rules'
 import { outputMount } from '#validators/output_rules'
 import { EVENT_LEVELS } from '#events/event_types'
 import { parseRules } from '#events/event_filter'
@@ -27,9 +35,21 @@ export const stationValidator = vine.compile(
     path: vine.string().trim().maxLength(500).nullable().optional(),
     harborPort: vine.number().withoutDecimals().range([1024, 65535]).nullable().optional(),
     harborPassword: vine.string().minLength(16).maxLength(200).nullable().optional(),
-    radiovisTopic: vine.string().trim().maxLength(255).regex(/^\/topic\/[\w./-]+$/).nullable().optional(),
+    radiovisTopic: vine
+      .string()
+      .trim()
+      .maxLength(255)
+      .regex(/^\/topic\/[\w./-]+$/)
+      .nullable()
+      .optional(),
     radiovisText: vine.string().trim().maxLength(128).nullable().optional(),
-    radiovisImage: vine.string().trim().maxLength(1000).url({ require_protocol: true }).nullable().optional(),
+    radiovisImage: vine
+      .string()
+      .trim()
+      .maxLength(1000)
+      .url({ require_protocol: true })
+      .nullable()
+      .optional(),
     isDefault: checkbox(),
     active: checkbox(),
   })
@@ -158,21 +178,31 @@ export const tokenValidator = vine.compile(
   vine.object({ name: vine.string().trim().minLength(1).maxLength(100) })
 )
 
-export const pushSoundValidator = vine.compile(vine.object({ soundId: vine.number().withoutDecimals() }))
+export const pushSoundValidator = vine.compile(
+  vine.object({ soundId: vine.number().withoutDecimals() })
+)
 
 const filterRulesRule = vine.createRule((value, _, field) => {
   if (typeof value !== 'string') return
   try {
     parseRules(value)
   } catch (error) {
-    field.report(`The {{ field }} rules are malformed: ${(error as Error).message}`, 'filterRules', field)
+    field.report(
+      `The {{ field }} rules are malformed: ${(error as Error).message}`,
+      'filterRules',
+      field
+    )
   }
 })
 
 export const eventSinkValidator = vine.compile(
   vine.object({
     name: vine.string().trim().minLength(1).maxLength(100),
-    url: vine.string().trim().maxLength(1000).regex(/^(log:\/\/.+|https?:\/\/.+|amqps?:\/\/.+)$/i),
+    url: vine
+      .string()
+      .trim()
+      .maxLength(1000)
+      .regex(/^(log:\/\/.+|https?:\/\/.+|amqps?:\/\/.+)$/i),
     key: vine.string().maxLength(255).nullable().optional(),
     minLevel: vine.enum(EVENT_LEVELS),
     only: vine.string().maxLength(5000).use(filterRulesRule()).nullable().optional(),
@@ -184,4 +214,6 @@ export const eventSinkValidator = vine.compile(
   })
 )
 
-export const sinkCursorValidator = vine.compile(vine.object({ fromEventId: vine.number().withoutDecimals().min(0) }))
+export const sinkCursorValidator = vine.compile(
+  vine.object({ fromEventId: vine.number().withoutDecimals().min(0) })
+)

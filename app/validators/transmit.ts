@@ -5,8 +5,16 @@
 */
 import vine from '@vinejs/vine'
 
-const uid = vine.string().minLength(1).maxLength(64).regex(/^[\w.-]+$/)
-const channel = vine.string().minLength(1).maxLength(200).regex(/^[\w./-]+$/)
+const uid = vine
+  .string()
+  .minLength(1)
+  .maxLength(64)
+  .regex(/^[\w.-]+$/)
+const channel = vine
+  .string()
+  .minLength(1)
+  .maxLength(200)
+  .regex(/^[\w./-]+$/)
 
 /** The event stream: `?uid=`. */
 export const transmitStreamValidator = vine.compile(vine.object({ uid }))

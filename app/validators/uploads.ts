@@ -4,7 +4,8 @@
 */
 import vine from '@vinejs/vine'
 
-const staged = () => vine.object({ path: vine.string(), clientName: vine.string(), size: vine.number() })
+const staged = () =>
+  vine.object({ path: vine.string(), clientName: vine.string(), size: vine.number() })
 
 export const soundUploadValidator = vine.compile(
   vine.object({

@@ -9,7 +9,13 @@ const next = () => ++serial
 export const StationFactory = factory
   .define(Station, () => {
     const n = next()
-    return { name: `Station ${n}`, slug: `station-${n}`, timezone: 'Europe/Brussels', isDefault: false, active: true }
+    return {
+      name: `Station ${n}`,
+      slug: `station-${n}`,
+      timezone: 'Europe/Brussels',
+      isDefault: false,
+      active: true,
+    }
   })
   .build()
 

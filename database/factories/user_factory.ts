@@ -7,7 +7,12 @@ let serial = 0
 export const UserFactory = factory
   .define(User, () => {
     const n = ++serial
-    return { email: `staff${n}-${Date.now()}@example.org`, fullName: `Staff ${n}`, password: 'a-long-password', role: 'host' as const }
+    return {
+      email: `staff${n}-${Date.now()}@example.org`,
+      fullName: `Staff ${n}`,
+      password: 'a-long-password',
+      role: 'host' as const,
+    }
   })
   .state('admin', (user) => (user.role = 'admin'))
   .state('manager', (user) => (user.role = 'manager'))

@@ -19,7 +19,12 @@ export default class extends BaseSchema {
 
     this.schema.createTable('outputs', (table) => {
       table.increments('id')
-      table.integer('station_id').unsigned().notNullable().references('stations.id').onDelete('CASCADE')
+      table
+        .integer('station_id')
+        .unsigned()
+        .notNullable()
+        .references('stations.id')
+        .onDelete('CASCADE')
       table.string('type', 16).notNullable()
       table.string('host', 255).nullable()
       table.integer('port').unsigned().nullable()

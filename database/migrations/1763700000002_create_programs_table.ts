@@ -4,7 +4,12 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable('programs', (table) => {
       table.increments('id')
-      table.integer('station_id').unsigned().notNullable().references('stations.id').onDelete('CASCADE')
+      table
+        .integer('station_id')
+        .unsigned()
+        .notNullable()
+        .references('stations.id')
+        .onDelete('CASCADE')
       table.string('title', 255).notNullable()
       table.string('slug', 128).notNullable()
       table.text('description').nullable()
@@ -19,7 +24,12 @@ export default class extends BaseSchema {
     // A program with a stream row plays in rotation (Aircox's Stream).
     this.schema.createTable('streams', (table) => {
       table.increments('id')
-      table.integer('program_id').unsigned().notNullable().references('programs.id').onDelete('CASCADE')
+      table
+        .integer('program_id')
+        .unsigned()
+        .notNullable()
+        .references('programs.id')
+        .onDelete('CASCADE')
       // Local HH:MM window in the station's zone; both empty: all day.
       table.string('begin', 5).nullable()
       table.string('end', 5).nullable()

@@ -4,7 +4,12 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable('schedules', (table) => {
       table.increments('id')
-      table.integer('program_id').unsigned().notNullable().references('programs.id').onDelete('CASCADE')
+      table
+        .integer('program_id')
+        .unsigned()
+        .notNullable()
+        .references('programs.id')
+        .onDelete('CASCADE')
       // Local dates and time, as text: they are wall-clock values, not instants.
       table.string('date', 10).notNullable()
       table.string('end_date', 10).nullable()
@@ -13,7 +18,12 @@ export default class extends BaseSchema {
       table.integer('duration').unsigned().notNullable()
       table.string('frequency', 20).notNullable()
       // A rerun schedule points at its initial schedule.
-      table.integer('initial_id').unsigned().nullable().references('schedules.id').onDelete('CASCADE')
+      table
+        .integer('initial_id')
+        .unsigned()
+        .nullable()
+        .references('schedules.id')
+        .onDelete('CASCADE')
       table.timestamp('created_at').nullable()
       table.timestamp('updated_at').nullable()
       table.index(['program_id'])

@@ -4,7 +4,12 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable('episodes', (table) => {
       table.increments('id')
-      table.integer('program_id').unsigned().notNullable().references('programs.id').onDelete('CASCADE')
+      table
+        .integer('program_id')
+        .unsigned()
+        .notNullable()
+        .references('programs.id')
+        .onDelete('CASCADE')
       table.string('title', 255).notNullable()
       table.string('slug', 128).notNullable()
       table.text('content').nullable()
@@ -15,11 +20,31 @@ export default class extends BaseSchema {
 
     this.schema.createTable('diffusions', (table) => {
       table.increments('id')
-      table.integer('episode_id').unsigned().notNullable().references('episodes.id').onDelete('CASCADE')
-      table.integer('program_id').unsigned().notNullable().references('programs.id').onDelete('CASCADE')
-      table.integer('schedule_id').unsigned().nullable().references('schedules.id').onDelete('SET NULL')
+      table
+        .integer('episode_id')
+        .unsigned()
+        .notNullable()
+        .references('episodes.id')
+        .onDelete('CASCADE')
+      table
+        .integer('program_id')
+        .unsigned()
+        .notNullable()
+        .references('programs.id')
+        .onDelete('CASCADE')
+      table
+        .integer('schedule_id')
+        .unsigned()
+        .nullable()
+        .references('schedules.id')
+        .onDelete('SET NULL')
       // A rerun points at its initial diffusion and shares its episode.
-      table.integer('initial_id').unsigned().nullable().references('diffusions.id').onDelete('CASCADE')
+      table
+        .integer('initial_id')
+        .unsigned()
+        .nullable()
+        .references('diffusions.id')
+        .onDelete('CASCADE')
       table.string('type', 16).notNullable()
       table.datetime('start').notNullable()
       table.datetime('end').notNullable()

@@ -4,8 +4,18 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable('sounds', (table) => {
       table.increments('id')
-      table.integer('program_id').unsigned().notNullable().references('programs.id').onDelete('CASCADE')
-      table.integer('episode_id').unsigned().nullable().references('episodes.id').onDelete('SET NULL')
+      table
+        .integer('program_id')
+        .unsigned()
+        .notNullable()
+        .references('programs.id')
+        .onDelete('CASCADE')
+      table
+        .integer('episode_id')
+        .unsigned()
+        .nullable()
+        .references('episodes.id')
+        .onDelete('SET NULL')
       table.string('name', 255).notNullable()
       // 700 characters: the longest text a unique index takes on MariaDB in utf8mb4.
       table.string('path', 700).notNullable().unique()
@@ -22,7 +32,12 @@ export default class extends BaseSchema {
 
     this.schema.createTable('tracks', (table) => {
       table.increments('id')
-      table.integer('episode_id').unsigned().nullable().references('episodes.id').onDelete('CASCADE')
+      table
+        .integer('episode_id')
+        .unsigned()
+        .nullable()
+        .references('episodes.id')
+        .onDelete('CASCADE')
       table.integer('sound_id').unsigned().nullable().references('sounds.id').onDelete('CASCADE')
       table.integer('position').unsigned().notNullable().defaultTo(0)
       // Seconds into the sound (no 32767 s cap, unlike Aircox).

@@ -15,13 +15,23 @@ export default class extends BaseSchema {
 
     this.schema.createTable('station_user', (table) => {
       table.integer('user_id').unsigned().notNullable().references('users.id').onDelete('CASCADE')
-      table.integer('station_id').unsigned().notNullable().references('stations.id').onDelete('CASCADE')
+      table
+        .integer('station_id')
+        .unsigned()
+        .notNullable()
+        .references('stations.id')
+        .onDelete('CASCADE')
       table.primary(['user_id', 'station_id'])
     })
 
     this.schema.createTable('program_user', (table) => {
       table.integer('user_id').unsigned().notNullable().references('users.id').onDelete('CASCADE')
-      table.integer('program_id').unsigned().notNullable().references('programs.id').onDelete('CASCADE')
+      table
+        .integer('program_id')
+        .unsigned()
+        .notNullable()
+        .references('programs.id')
+        .onDelete('CASCADE')
       table.primary(['user_id', 'program_id'])
     })
   }

@@ -36,7 +36,23 @@ export default class extends BaseSchema {
     })
     this.schema.alterTable('sounds', (table) => {
       table.dropIndex(['fingerprint'])
-      table.dropColumns('size', 'fingerprint', 'title', 'artist', 'album', 'year', 'track_number', 'cover', 'codec', 'sample_rate', 'bitrate', 'channels', 'quality_reasons', 'rms_level', 'tracklist_mtime')
+      table.dropColumns(
+        'size',
+        'fingerprint',
+        'title',
+        'artist',
+        'album',
+        'year',
+        'track_number',
+        'cover',
+        'codec',
+        'sample_rate',
+        'bitrate',
+        'channels',
+        'quality_reasons',
+        'rms_level',
+        'tracklist_mtime'
+      )
     })
   }
 }

@@ -51,7 +51,12 @@ export default class extends BaseSchema {
 
     this.schema.createTable('event_deliveries', (table) => {
       table.bigIncrements('id')
-      table.integer('sink_id').unsigned().notNullable().references('event_sinks.id').onDelete('CASCADE')
+      table
+        .integer('sink_id')
+        .unsigned()
+        .notNullable()
+        .references('event_sinks.id')
+        .onDelete('CASCADE')
       table.bigInteger('first_event_id').unsigned().notNullable()
       table.bigInteger('last_event_id').unsigned().notNullable()
       table.integer('count').unsigned().notNullable()

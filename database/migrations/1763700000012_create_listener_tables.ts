@@ -5,7 +5,12 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable('listener_samples', (table) => {
       table.bigIncrements('id')
-      table.integer('station_id').unsigned().notNullable().references('stations.id').onDelete('CASCADE')
+      table
+        .integer('station_id')
+        .unsigned()
+        .notNullable()
+        .references('stations.id')
+        .onDelete('CASCADE')
       table.string('mount', 255).notNullable()
       table.datetime('at', { precision: 3 }).notNullable()
       table.integer('listeners').unsigned().notNullable()
@@ -16,7 +21,12 @@ export default class extends BaseSchema {
 
     this.schema.createTable('listener_sessions', (table) => {
       table.bigIncrements('id')
-      table.integer('station_id').unsigned().notNullable().references('stations.id').onDelete('CASCADE')
+      table
+        .integer('station_id')
+        .unsigned()
+        .notNullable()
+        .references('stations.id')
+        .onDelete('CASCADE')
       table.string('mount', 255).notNullable()
       // Icecast's client id: unique per server run.
       table.string('client_id', 32).notNullable()

@@ -64,10 +64,16 @@ export default class DemoSeeder extends BaseSeeder {
       active: true,
     })
 
-    const rotation = await station.related('programs').create({ title: 'Music Rotation', slug: 'rotation', active: true })
+    const rotation = await station
+      .related('programs')
+      .create({ title: 'Music Rotation', slug: 'rotation', active: true })
     await rotation.related('stream').create({ begin: null, end: null, delay: 0 })
-    const talk = await station.related('programs').create({ title: 'Morning Talk', slug: 'morning-talk', active: true })
-    const jazz = await station.related('programs').create({ title: 'Jazz Fortnight', slug: 'jazz-fortnight', active: true })
+    const talk = await station
+      .related('programs')
+      .create({ title: 'Morning Talk', slug: 'morning-talk', active: true })
+    const jazz = await station
+      .related('programs')
+      .create({ title: 'Jazz Fortnight', slug: 'jazz-fortnight', active: true })
 
     const today = DateTime.now().setZone(ZONE).startOf('month')
     const monday = nextWeekday(today, 1)
@@ -104,7 +110,11 @@ export default class DemoSeeder extends BaseSeeder {
     await generator.apply(await generator.plan({ stations: ['demo'] }))
     await generator.apply(await generator.plan({ stations: ['demo'], nextMonth: true }))
 
-    await this.archive(talk, 'Good morning from Antenne Demo. Today: community news, the weather, and a song.', 40)
+    await this.archive(
+      talk,
+      'Good morning from Antenne Demo. Today: community news, the weather, and a song.',
+      40
+    )
     await this.archive(jazz, 'Welcome to Jazz Fortnight on Antenne Demo.', 30)
 
     // The library does the rest, as it would for files a station copies in:
@@ -112,11 +122,15 @@ export default class DemoSeeder extends BaseSeeder {
     const library = SoundLibrary.configured({ info: () => {}, warn: (m) => console.warn(m) })
     const scan = await library.scan()
     const quality = await library.checkQuality()
-    console.log(`Library: ${scan.added} sounds, ${scan.tracklists} tracklist(s) imported, ${quality.good} of good quality`)
+    console.log(
+      `Library: ${scan.added} sounds, ${scan.tracklists} tracklist(s) imported, ${quality.good} of good quality`
+    )
     // Dated archives are the episodes' podcasts.
     await Sound.query().whereNotNull('episode_id').update({ is_public: true })
     console.log(`Demo station ready: ${station.workingDir}, sounds in ${rotation.soundsDir}/..`)
-    console.log(`Live input: a source client connects to 127.0.0.1:${station.harborPort}, mount /live, password ${station.harborPassword}`)
+    console.log(
+      `Live input: a source client connects to 127.0.0.1:${station.harborPort}, mount /live, password ${station.harborPassword}`
+    )
     await this.staff()
     await this.operations()
   }
@@ -133,7 +147,11 @@ export default class DemoSeeder extends BaseSeeder {
     ]
     for (const [i, [title, artist]] of songs.entries()) {
       const seconds = 24 + i * 4
-      const name = `${String(i + 1).padStart(2, '0')}_${title.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\W+/g, '_')}`
+      const name = `${String(i + 1).padStart(2, '0')}_${title
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .toLowerCase()
+        .replace(/\W+/g, '_')}`
       await makeMusic(join(program.archivesDir, `${name}.ogg`), seconds, i * 3, {
         title,
         artist,
@@ -164,11 +182,19 @@ export default class DemoSeeder extends BaseSeeder {
    * passwords printed here (a real station creates its own: node ace users:create).
    */
   private async staff() {
-    const admin = await User.firstOrCreate({ email: DEMO_ADMIN.email }, { ...DEMO_ADMIN, fullName: 'Demo Admin', role: 'admin' })
-    const host = await User.firstOrCreate({ email: DEMO_HOST.email }, { ...DEMO_HOST, fullName: 'Demo Host', role: 'host' })
+    const admin = await User.firstOrCreate(
+      { email: DEMO_ADMIN.email },
+      { ...DEMO_ADMIN, fullName: 'Demo Admin', role: 'admin' }
+    )
+    const host = await User.firstOrCreate(
+      { email: DEMO_HOST.email },
+      { ...DEMO_HOST, fullName: 'Demo Host', role: 'host' }
+    )
     const talk = await Program.findBy('slug', 'morning-talk')
     if (talk) await host.related('programs').sync([talk.id], false)
-    console.log(`Staff: log in at /staff as ${admin.email} / ${DEMO_ADMIN.password} (admin) or ${host.email} / ${DEMO_HOST.password} (host of Morning Talk)`)
+    console.log(
+      `Staff: log in at /staff as ${admin.email} / ${DEMO_ADMIN.password} (admin) or ${host.email} / ${DEMO_HOST.password} (host of Morning Talk)`
+    )
   }
 
   /**
@@ -179,10 +205,28 @@ export default class DemoSeeder extends BaseSeeder {
   private async operations() {
     await EventSink.firstOrCreate(
       { name: 'demo log' },
-      { url: `log://${app.makePath('tmp/events.jsonl')}`, minLevel: 'debug', timeoutMs: 5000, maxAttempts: 50, batchSize: 100, active: true, fromFile: false, cursor: 0, attempts: 0 }
+      {
+        url: `log://${app.makePath('tmp/events.jsonl')}`,
+        minLevel: 'debug',
+        timeoutMs: 5000,
+        maxAttempts: 50,
+        batchSize: 100,
+        active: true,
+        fromFile: false,
+        cursor: 0,
+        attempts: 0,
+      }
     )
-    await Station.query().where('slug', 'demo').whereNull('radiovis_topic').update({ radiovis_topic: '/topic/antenne/demo', radiovis_text: 'Antenne Demo — community radio' })
-    await db.from('outputs').whereNull('admin_user').where('host', '127.0.0.1').where('port', 8000).update({ admin_user: 'admin', admin_password: 'hackme' })
+    await Station.query().where('slug', 'demo').whereNull('radiovis_topic').update({
+      radiovis_topic: '/topic/antenne/demo',
+      radiovis_text: 'Antenne Demo — community radio',
+    })
+    await db
+      .from('outputs')
+      .whereNull('admin_user')
+      .where('host', '127.0.0.1')
+      .where('port', 8000)
+      .update({ admin_user: 'admin', admin_password: 'hackme' })
   }
 
   /**
@@ -201,7 +245,10 @@ export default class DemoSeeder extends BaseSeeder {
     if (!next) return
     const local = next.start.setZone(ZONE)
     await makeTalk(
-      join(program.archivesDir, `${local.toFormat("yyyyMMdd_HH'h'mm")}_${program.slug.replace(/-/g, '_')}.ogg`),
+      join(
+        program.archivesDir,
+        `${local.toFormat("yyyyMMdd_HH'h'mm")}_${program.slug.replace(/-/g, '_')}.ogg`
+      ),
       text,
       seconds,
       { title: program.title, artist: 'Antenne Demo' }

@@ -14,7 +14,16 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
   })
 }
 
@@ -54,10 +63,16 @@ export async function submit(page: Page, button: Locator) {
       (error: Error) => error
     )
     await button.click()
-    const early = await Promise.race([loaded.then(() => 'done'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 3000))])
+    const early = await Promise.race([
+      loaded.then(() => 'done'),
+      new Promise((resolve) => setTimeout(() => resolve('waiting'), 3000)),
+    ])
     if (early === 'waiting' && !started) await button.click()
     const error = await loaded
-    if (error) throw new Error(`${started ? 'the server did not answer the form' : 'the click never submitted the form'}: ${error.message}`)
+    if (error)
+      throw new Error(
+        `${started ? 'the server did not answer the form' : 'the click never submitted the form'}: ${error.message}`
+      )
   } finally {
     page.off('request', onRequest)
   }

@@ -24,14 +24,37 @@ let page: Page
 let violations: string[] = []
 
 async function defaultStation() {
-  return StationFactory.merge({ isDefault: true, timezone: ZONE, name: 'Radio Campus Test' }).create()
+  return StationFactory.merge({
+    isDefault: true,
+    timezone: ZONE,
+    name: 'Radio Campus Test',
+  }).create()
 }
 
 /** A track of a sound, logged on air at `at` by the streamer. */
-async function played(stationId: number, programId: number, at: DateTime, title: string, artist: string) {
-  const sound = await Sound.create({ programId, name: title, path: `/srv/${title}-${++serial}.mp3`, type: 'archive', isPublic: false })
+async function played(
+  stationId: number,
+  programId: number,
+  at: DateTime,
+  title: string,
+  artist: string
+) {
+  const sound = await Sound.create({
+    programId,
+    name: title,
+    path: `/srv/${title}-${++serial}.mp3`,
+    type: 'archive',
+    isPublic: false,
+  })
   const track = await Track.create({ soundId: sound.id, position: 0, timestamp: 0, title, artist })
-  return Log.create({ stationId, type: 'on_air', date: at, source: 'rotation', soundId: sound.id, trackId: track.id })
+  return Log.create({
+    stationId,
+    type: 'on_air',
+    date: at,
+    source: 'rotation',
+    soundId: sound.id,
+    trackId: track.id,
+  })
 }
 
 test.group('In a browser', (group) => {
@@ -40,7 +63,10 @@ test.group('In a browser', (group) => {
     return () => browser.close()
   })
   group.each.setup(async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' })
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'en-GB',
+    })
     page = await context.newPage()
     // The CMS asks before destructive actions: say yes.
     page.on('dialog', (dialog) => void dialog.accept())
@@ -53,13 +79,18 @@ test.group('In a browser', (group) => {
     return async () => {
       await context.close()
       await rollback()
-      if (violations.length) throw new Error(`blocked by the Content Security Policy:\n${violations.join('\n')}`)
+      if (violations.length)
+        throw new Error(`blocked by the Content Security Policy:\n${violations.join('\n')}`)
     }
   })
 
-  test('a scheduler logs in, creates a program and a schedule (its dates previewed as typed), and sees and cancels its diffusions', async ({ assert }) => {
+  test('a scheduler logs in, creates a program and a schedule (its dates previewed as typed), and sees and cancels its diffusions', async ({
+    assert,
+  }) => {
     const station = await defaultStation()
-    const admin = await UserFactory.apply('admin').merge({ email: `chief-${Date.now()}@example.org` }).create()
+    const admin = await UserFactory.apply('admin')
+      .merge({ email: `chief-${Date.now()}@example.org` })
+      .create()
     await logIn(page, admin.email, 'a-long-password')
     assert.equal(await page.textContent('h1'), 'Dashboard')
     await screenshot(page, 'staff-dashboard')
@@ -67,7 +98,10 @@ test.group('In a browser', (group) => {
     await page.goto(`${baseUrl()}/staff/programs/create`)
     await page.fill('#f-title', 'Le Grand Direct')
     await page.selectOption('#f-stationId', String(station.id))
-    await Promise.all([page.waitForURL(/\/staff\/programs\/\d+$/), page.click('form.grid button[type=submit]')])
+    await Promise.all([
+      page.waitForURL(/\/staff\/programs\/\d+$/),
+      page.click('form.grid button[type=submit]'),
+    ])
     const program = await Program.query().where('title', 'Le Grand Direct').firstOrFail()
     assert.equal(program.slug, 'le-grand-direct')
 
@@ -77,7 +111,11 @@ test.group('In a browser', (group) => {
     await page.fill('#snew-time', '21:00')
     await page.fill('#snew-duration', '60')
     // The preview is the server's engine, asked as the rule is typed.
-    await page.waitForFunction(() => document.querySelectorAll('.schedule-form .dates li').length === 8 && document.querySelector('.schedule-form .dates li')!.textContent!.includes('21:00'))
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('.schedule-form .dates li').length === 8 &&
+        document.querySelector('.schedule-form .dates li')!.textContent!.includes('21:00')
+    )
     const first = await page.textContent('.schedule-form .dates li')
     assert.include(first!, `${monday.toISODate()} 21:00–22:00`)
     await screenshot(page, 'staff-program-schedule')
@@ -85,21 +123,37 @@ test.group('In a browser', (group) => {
     assert.include(await page.textContent('.notice'), 'Schedule added')
 
     await diffusions('--update', '--month', month.toFormat('yyyy-MM'))
-    await page.goto(`${baseUrl()}/staff/calendar/${monday.toFormat('yyyy/MM/dd')}?station=${station.id}`)
+    await page.goto(
+      `${baseUrl()}/staff/calendar/${monday.toFormat('yyyy/MM/dd')}?station=${station.id}`
+    )
     const card = page.locator('article.diffusion', { hasText: 'Le Grand Direct' })
     assert.equal(await card.count(), 1)
     assert.include(await card.textContent(), '21:00–22:00')
     await screenshot(page, 'staff-calendar')
     await submit(page, card.locator('button.danger'))
-    assert.include(await page.locator('article.diffusion', { hasText: 'Le Grand Direct' }).textContent(), 'cancelled')
-    const diffusion = await Diffusion.query().where('program_id', program.id).orderBy('start').firstOrFail()
+    assert.include(
+      await page.locator('article.diffusion', { hasText: 'Le Grand Direct' }).textContent(),
+      'cancelled'
+    )
+    const diffusion = await Diffusion.query()
+      .where('program_id', program.id)
+      .orderBy('start')
+      .firstOrFail()
     assert.equal(diffusion.type, 'cancel')
   })
 
   test('a host reorders a tracklist with the arrow buttons and saves it', async ({ assert }) => {
     const station = await defaultStation()
-    const program = await ProgramFactory.merge({ stationId: station.id, title: 'Jazz Corner', slug: `jazz-${++serial}` }).create()
-    const episode = await Episode.create({ programId: program.id, title: 'Blue Notes', slug: `blue-${++serial}` })
+    const program = await ProgramFactory.merge({
+      stationId: station.id,
+      title: 'Jazz Corner',
+      slug: `jazz-${++serial}`,
+    }).create()
+    const episode = await Episode.create({
+      programId: program.id,
+      title: 'Blue Notes',
+      slug: `blue-${++serial}`,
+    })
     await Track.createMany([
       { episodeId: episode.id, position: 0, title: 'So What', artist: 'Miles Davis' },
       { episodeId: episode.id, position: 1, title: 'Naima', artist: 'John Coltrane' },
@@ -113,13 +167,21 @@ test.group('In a browser', (group) => {
     await screenshot(page, 'staff-episode-tracklist')
     await submit(page, page.locator('form.tracklist button[type=submit]'))
     assert.include(await page.textContent('.notice'), '3 tracks saved.')
-    const titles = (await Track.query().where('episode_id', episode.id).orderBy('position')).map((t) => t.title)
+    const titles = (await Track.query().where('episode_id', episode.id).orderBy('position')).map(
+      (t) => t.title
+    )
     assert.deepEqual(titles, ['Naima', 'So What', 'Take Five'])
   })
 
-  test('a listener reads the on-air log, and sees now playing change live on the home page', async ({ assert }) => {
+  test('a listener reads the on-air log, and sees now playing change live on the home page', async ({
+    assert,
+  }) => {
     const station = await defaultStation()
-    const rotation = await ProgramFactory.merge({ stationId: station.id, title: 'Rotation', slug: `rotation-${++serial}` }).create()
+    const rotation = await ProgramFactory.merge({
+      stationId: station.id,
+      title: 'Rotation',
+      slug: `rotation-${++serial}`,
+    }).create()
     const now = DateTime.utc()
     await played(station.id, rotation.id, now.minus({ minutes: 8 }), 'Les Ondes', 'Signal Clair')
     await played(station.id, rotation.id, now.minus({ minutes: 4 }), 'Night Bus', 'The Relays')
@@ -130,26 +192,39 @@ test.group('In a browser', (group) => {
     assert.isBelow(log!.indexOf('Night Bus'), log!.indexOf('Les Ondes'))
     await screenshot(page, 'public-logs')
 
-    const broadcaster = new NowPlayingBroadcaster((channel, payload) => transmit.broadcast(channel, payload as never), 100)
+    const broadcaster = new NowPlayingBroadcaster(
+      (channel, payload) => transmit.broadcast(channel, payload as never),
+      100
+    )
     await page.goto(`${baseUrl()}/`)
     assert.include(await page.textContent('#now-playing'), 'Night Bus')
     broadcaster.start()
     try {
       // The page's script has subscribed once its event stream is open.
-      await page.waitForFunction(() => (window as any).antenneNowPlayingReady === true, undefined, { timeout: 10_000 })
+      await page.waitForFunction(() => (window as any).antenneNowPlayingReady === true, undefined, {
+        timeout: 10_000,
+      })
       await played(station.id, rotation.id, DateTime.utc(), 'Fresh Track', 'Live Band')
-      await page.waitForFunction(() => document.querySelector('#now-playing')!.textContent!.includes('Fresh Track'), undefined, { timeout: 10_000 })
+      await page.waitForFunction(
+        () => document.querySelector('#now-playing')!.textContent!.includes('Fresh Track'),
+        undefined,
+        { timeout: 10_000 }
+      )
       await screenshot(page, 'public-home-now-playing')
     } finally {
       broadcaster.stop()
     }
   })
 
-  test('the pages\' own scripts run under the Content Security Policy, a script injected into the page does not', async ({ assert }) => {
+  test("the pages' own scripts run under the Content Security Policy, a script injected into the page does not", async ({
+    assert,
+  }) => {
     await defaultStation()
     const response = await page.goto(`${baseUrl()}/`)
     assert.include(response!.headers()['content-security-policy'], `script-src 'self' 'nonce-`)
-    await page.waitForFunction(() => (window as any).antenneNowPlayingReady === true, undefined, { timeout: 10_000 })
+    await page.waitForFunction(() => (window as any).antenneNowPlayingReady === true, undefined, {
+      timeout: 10_000,
+    })
     const ran = await page.evaluate(async () => {
       const script = document.createElement('script')
       script.textContent = 'window.injected = true'
@@ -165,10 +240,24 @@ test.group('In a browser', (group) => {
 
   test('the week timetable shows the station zone’s hours', async ({ assert }) => {
     const station = await defaultStation()
-    const program = await ProgramFactory.merge({ stationId: station.id, title: 'Matinale', slug: `matinale-${++serial}` }).create()
+    const program = await ProgramFactory.merge({
+      stationId: station.id,
+      title: 'Matinale',
+      slug: `matinale-${++serial}`,
+    }).create()
     const start = DateTime.now().setZone(ZONE).startOf('week').plus({ days: 1, hours: 7 })
-    const episode = await Episode.create({ programId: program.id, title: 'Mardi', slug: `mardi-${++serial}` })
-    await Diffusion.create({ episodeId: episode.id, programId: program.id, type: 'on_air', start, end: start.plus({ hours: 2 }) })
+    const episode = await Episode.create({
+      programId: program.id,
+      title: 'Mardi',
+      slug: `mardi-${++serial}`,
+    })
+    await Diffusion.create({
+      episodeId: episode.id,
+      programId: program.id,
+      type: 'on_air',
+      start,
+      end: start.plus({ hours: 2 }),
+    })
     await page.goto(`${baseUrl()}/week`)
     assert.include(await page.textContent('.week'), '07:00–09:00')
     await screenshot(page, 'public-week')

@@ -20,23 +20,46 @@ test.group('The home page through a web server restart', (group) => {
     for (const server of servers.splice(0)) await server.stop()
   })
 
-  test('a page left open subscribes again to the next server and shows what changed meanwhile, without a reload', async ({ assert }) => {
+  test('a page left open subscribes again to the next server and shows what changed meanwhile, without a reload', async ({
+    assert,
+  }) => {
     // The server runs in its own process: what it reads is committed here, and deleted after.
-    const station = await StationFactory.merge({ slug: `restart-${process.pid}`, name: 'Restart Radio', hosts: '127.0.0.1' }).create()
+    const station = await StationFactory.merge({
+      slug: `restart-${process.pid}`,
+      name: 'Restart Radio',
+      hosts: '127.0.0.1',
+    }).create()
     const context = await browser.newContext({ locale: 'en-GB' })
     try {
-      const logged = (comment: string) => Log.create({ stationId: station.id, type: 'on_air', date: DateTime.utc(), source: 'rotation', comment })
-      const shows = (text: string) => page.waitForFunction((t) => document.querySelector('#now-playing')!.textContent!.includes(t), text, { timeout: 20_000 })
+      const logged = (comment: string) =>
+        Log.create({
+          stationId: station.id,
+          type: 'on_air',
+          date: DateTime.utc(),
+          source: 'rotation',
+          comment,
+        })
+      const shows = (text: string) =>
+        page.waitForFunction(
+          (t) => document.querySelector('#now-playing')!.textContent!.includes(t),
+          text,
+          { timeout: 20_000 }
+        )
       await logged('Before The Restart')
       const port = await freePort()
       servers.push(await startWebServer(port))
 
       const page = await context.newPage()
       const refreshes: number[] = []
-      page.on('request', (request) => request.url().includes('/api/v1/now?') && refreshes.push(performance.now()))
+      page.on(
+        'request',
+        (request) => request.url().includes('/api/v1/now?') && refreshes.push(performance.now())
+      )
       await page.goto(`http://127.0.0.1:${port}/`)
       assert.include(await page.textContent('#now-playing'), 'Before The Restart')
-      await page.waitForFunction(() => (window as any).antenneNowPlayingReady === true, undefined, { timeout: 10_000 })
+      await page.waitForFunction(() => (window as any).antenneNowPlayingReady === true, undefined, {
+        timeout: 10_000,
+      })
       await page.evaluate(() => ((window as any).loadedOnce = true))
 
       const first = servers[0]
@@ -60,12 +83,20 @@ test.group('The home page through a web server restart', (group) => {
 
       // At once, not at the next change: the page asks for now playing when it is back.
       await shows('While Away')
-      assert.isTrue(refreshes.some((at) => at > started), 'now playing fetched again after the restart')
-      await page.waitForFunction(() => (window as any).antenneNowPlayingReady === true, undefined, { timeout: 10_000 })
+      assert.isTrue(
+        refreshes.some((at) => at > started),
+        'now playing fetched again after the restart'
+      )
+      await page.waitForFunction(() => (window as any).antenneNowPlayingReady === true, undefined, {
+        timeout: 10_000,
+      })
       // Pushed by the next server: the page subscribed again.
       await logged('After The Restart')
       await shows('After The Restart')
-      assert.isTrue(await page.evaluate(() => (window as any).loadedOnce === true), 'the page was not reloaded')
+      assert.isTrue(
+        await page.evaluate(() => (window as any).loadedOnce === true),
+        'the page was not reloaded'
+      )
     } finally {
       await context.close()
       await station.delete()

@@ -12,12 +12,20 @@ import { tablesIn } from '#tests/helpers'
  */
 function ace(args: string[], env: Record<string, string> = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, ['ace', ...args], { cwd: app.makePath(), env: { ...process.env, ...env }, timeout: 45_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr })
-    })
+    execFile(
+      process.execPath,
+      ['ace', ...args],
+      { cwd: app.makePath(), env: { ...process.env, ...env }, timeout: 45_000 },
+      (error, stdout, stderr) => {
+        resolve({
+          code: error ? (typeof error.code === 'number' ? error.code : null) : 0,
+          stdout,
+          stderr,
+        })
+      }
+    )
   })
 }
-
 
 const errorLines = (out: string) => out.split('\n').filter((line) => /\bE_[A-Z_]+: /.test(line))
 
@@ -29,23 +37,29 @@ test.group('bad flags: one E_ line and exit code 1', (group) => {
   })
 
   test('{$self}')
-    .with([
-      // Refused by ace while parsing, before the command runs.
-      { args: ['streamer', '--monitor', '--delay', 'abc'], code: 'E_INVALID_FLAG' },
-      { args: ['streamer', '--bogus'], code: 'E_UNKNOWN_FLAG' },
-      { args: ['sounds', '--scan', '--workers', 'abc'], code: 'E_INVALID_FLAG' },
-      { args: ['sounds', '--workers'], code: 'E_MISSING_FLAG_VALUE' },
-      { args: ['listeners', '--interval', 'abc'], code: 'E_INVALID_FLAG' },
-      { args: ['events:deliver', '--interval', 'soon'], code: 'E_INVALID_FLAG' },
-      { args: ['diffusions', '--update', '--month'], code: 'E_MISSING_FLAG_VALUE' },
-      // Refused by the command itself; all four stay alive when they run.
-      { args: ['streamer', '--monitor', '--delay', '10'], code: 'E_INVALID_ARGUMENT' },
-      { args: ['streamer'], code: 'E_INVALID_ARGUMENT' },
-      { args: ['sounds', '--recheck'], code: 'E_INVALID_ARGUMENT' },
-      { args: ['sounds', '--scan', '--workers', '0'], code: 'E_INVALID_ARGUMENT' },
-      { args: ['listeners', '--monitor', '--interval', '0'], code: 'E_INVALID_ARGUMENT' },
-      { args: ['events:deliver', '--interval', '1'], code: 'E_INVALID_ARGUMENT' },
-    ].map((c) => ({ ...c, toString: () => `node ace ${c.args.join(' ')} prints one ${c.code} line, ends, exits 1 and writes nothing` })))
+    .with(
+      [
+        // Refused by ace while parsing, before the command runs.
+        { args: ['streamer', '--monitor', '--delay', 'abc'], code: 'E_INVALID_FLAG' },
+        { args: ['streamer', '--bogus'], code: 'E_UNKNOWN_FLAG' },
+        { args: ['sounds', '--scan', '--workers', 'abc'], code: 'E_INVALID_FLAG' },
+        { args: ['sounds', '--workers'], code: 'E_MISSING_FLAG_VALUE' },
+        { args: ['listeners', '--interval', 'abc'], code: 'E_INVALID_FLAG' },
+        { args: ['events:deliver', '--interval', 'soon'], code: 'E_INVALID_FLAG' },
+        { args: ['diffusions', '--update', '--month'], code: 'E_MISSING_FLAG_VALUE' },
+        // Refused by the command itself; all four stay alive when they run.
+        { args: ['streamer', '--monitor', '--delay', '10'], code: 'E_INVALID_ARGUMENT' },
+        { args: ['streamer'], code: 'E_INVALID_ARGUMENT' },
+        { args: ['sounds', '--recheck'], code: 'E_INVALID_ARGUMENT' },
+        { args: ['sounds', '--scan', '--workers', '0'], code: 'E_INVALID_ARGUMENT' },
+        { args: ['listeners', '--monitor', '--interval', '0'], code: 'E_INVALID_ARGUMENT' },
+        { args: ['events:deliver', '--interval', '1'], code: 'E_INVALID_ARGUMENT' },
+      ].map((c) => ({
+        ...c,
+        toString: () =>
+          `node ace ${c.args.join(' ')} prints one ${c.code} line, ends, exits 1 and writes nothing`,
+      }))
+    )
     .run(async ({ assert }, { args, code }) => {
       const stations = join(scratch, 'stations')
       const result = await ace(args, {
@@ -53,12 +67,19 @@ test.group('bad flags: one E_ line and exit code 1', (group) => {
         ANTENNE_STATIONS_DIR: stations,
         ANTENNE_PROGRAMS_DIR: join(scratch, 'programs'),
       })
-      assert.equal(result.code, 1, `exit code (a hung command is killed: null)\n${result.stdout}${result.stderr}`)
+      assert.equal(
+        result.code,
+        1,
+        `exit code (a hung command is killed: null)\n${result.stdout}${result.stderr}`
+      )
       const lines = errorLines(result.stdout + result.stderr)
       assert.lengthOf(lines, 1, result.stdout + result.stderr)
       assert.include(lines[0], `${code}: `)
       // Nothing was done: no script, no playlist, no folder, no table.
-      assert.deepEqual((await readdir(scratch)).filter((name) => !name.startsWith('antenne.sqlite3')), [])
+      assert.deepEqual(
+        (await readdir(scratch)).filter((name) => !name.startsWith('antenne.sqlite3')),
+        []
+      )
       assert.deepEqual(await tablesIn(join(scratch, 'antenne.sqlite3')), [])
     })
     .timeout(60_000)
@@ -66,13 +87,22 @@ test.group('bad flags: one E_ line and exit code 1', (group) => {
 
 test.group('streamer:unit', () => {
   test('{$self}')
-    .with([
-      { args: ['--path', '/srv/antenne\nExecStartPre=/bin/sh -c "id > /tmp/owned"'], flag: 'path' },
-      { args: ['--user', 'antenne\nUser=root'], flag: 'user' },
-      { args: ['--group', 'antenne\rGroup=root'], flag: 'group' },
-      { args: ['--service', 'web\u001b[2J'], flag: 'service' },
-      { args: ['--path', '/srv/antenne\u0085x'], flag: 'path' },
-    ].map((c) => ({ ...c, toString: () => `a control character in --${c.flag} is refused: E_INVALID_ARGUMENT, exit 1, no unit printed` })))
+    .with(
+      [
+        {
+          args: ['--path', '/srv/antenne\nExecStartPre=/bin/sh -c "id > /tmp/owned"'],
+          flag: 'path',
+        },
+        { args: ['--user', 'antenne\nUser=root'], flag: 'user' },
+        { args: ['--group', 'antenne\rGroup=root'], flag: 'group' },
+        { args: ['--service', 'web\u001b[2J'], flag: 'service' },
+        { args: ['--path', '/srv/antenne\u0085x'], flag: 'path' },
+      ].map((c) => ({
+        ...c,
+        toString: () =>
+          `a control character in --${c.flag} is refused: E_INVALID_ARGUMENT, exit 1, no unit printed`,
+      }))
+    )
     .run(async ({ assert }, { args, flag }) => {
       const result = await ace(['streamer:unit', ...args])
       assert.equal(result.code, 1)
@@ -80,12 +110,23 @@ test.group('streamer:unit', () => {
       assert.notInclude(result.stdout + result.stderr, 'ExecStart=')
       const lines = errorLines(result.stdout + result.stderr)
       assert.lengthOf(lines, 1)
-      assert.match(lines[0], new RegExp(`E_INVALID_ARGUMENT: --${flag} cannot hold control characters`))
+      assert.match(
+        lines[0],
+        new RegExp(`E_INVALID_ARGUMENT: --${flag} cannot hold control characters`)
+      )
     })
     .timeout(60_000)
 
   test('plain values still print the unit', async ({ assert }) => {
-    const result = await ace(['streamer:unit', '--path', '/srv/antenne', '--user', 'radio', '--service', 'sounds'])
+    const result = await ace([
+      'streamer:unit',
+      '--path',
+      '/srv/antenne',
+      '--user',
+      'radio',
+      '--service',
+      'sounds',
+    ])
     assert.equal(result.code, 0, result.stderr)
     assert.include(result.stdout, 'WorkingDirectory=/srv/antenne\n')
     assert.include(result.stdout, 'User=radio\n')

@@ -59,7 +59,9 @@ class DatabaseLink {
     await new Promise((resolve) => setTimeout(resolve, refuseMs))
     this.#mode = 'drop'
     this.#dropped = 0
-    const enough = new Promise<void>((resolve) => (this.#onDrop = () => this.#dropped >= drops && resolve()))
+    const enough = new Promise<void>(
+      (resolve) => (this.#onDrop = () => this.#dropped >= drops && resolve())
+    )
     await this.#listen(this.port)
     await enough
     return this.#dropped
@@ -112,7 +114,15 @@ class DatabaseLink {
 function ace(args: string[], link: DatabaseLink, extraEnv: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['ace', ...args], {
     cwd: app.makePath(),
-    env: { ...process.env, NODE_ENV: 'test', DB_CONNECTION: 'mysql', MYSQL_HOST: '127.0.0.1', MYSQL_PORT: String(link.port), LOG_LEVEL: 'info', ...extraEnv },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      DB_CONNECTION: 'mysql',
+      MYSQL_HOST: '127.0.0.1',
+      MYSQL_PORT: String(link.port),
+      LOG_LEVEL: 'info',
+      ...extraEnv,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const lines: string[] = []
@@ -135,13 +145,22 @@ function ace(args: string[], link: DatabaseLink, extraEnv: Record<string, string
   }
   child.stdout.on('data', read)
   child.stderr.on('data', read)
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code))
+  )
   return {
     lines,
     line(pattern: RegExp, ms = 30_000) {
       const known = lines.find((l) => pattern.test(l))
-      const found = known !== undefined ? Promise.resolve(known) : new Promise<string>((resolve) => waiting.push({ pattern, resolve }))
-      return within(ms, `a line ${pattern} from node ace ${args[0]} (so far:\n${lines.join('\n')}\n)`, found)
+      const found =
+        known !== undefined
+          ? Promise.resolve(known)
+          : new Promise<string>((resolve) => waiting.push({ pattern, resolve }))
+      return within(
+        ms,
+        `a line ${pattern} from node ace ${args[0]} (so far:\n${lines.join('\n')}\n)`,
+        found
+      )
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
@@ -174,9 +193,16 @@ test.group('Database outages: one line when the database goes, one when it is ba
   group.setup(async () => {
     // The SQLite run has not migrated the MariaDB test database.
     if (db.primaryConnectionName !== 'mysql') {
-      await run(process.execPath, ['ace', 'migration:run', '--force'], { cwd: app.makePath(), env: { ...process.env, NODE_ENV: 'test', DB_CONNECTION: 'mysql' } })
+      await run(process.execPath, ['ace', 'migration:run', '--force'], {
+        cwd: app.makePath(),
+        env: { ...process.env, NODE_ENV: 'test', DB_CONNECTION: 'mysql' },
+      })
     }
-    db.manager.add(MARIADB_CONNECTION, { client: 'mysql2', connection: { ...MARIADB, timezone: 'Z', dateStrings: ['DATE'], charset: 'utf8mb4' }, pool: { min: 0, max: 2 } })
+    db.manager.add(MARIADB_CONNECTION, {
+      client: 'mysql2',
+      connection: { ...MARIADB, timezone: 'Z', dateStrings: ['DATE'], charset: 'utf8mb4' },
+      pool: { min: 0, max: 2 },
+    })
     maria = db.connection(MARIADB_CONNECTION)
     return () => db.manager.close(MARIADB_CONNECTION)
   })
@@ -184,7 +210,16 @@ test.group('Database outages: one line when the database goes, one when it is ba
     link = new DatabaseLink()
     await link.open()
     // Committed: the process under test reads it. Deleted after (the rest cascades).
-    station = await Station.create({ name: 'Outage Radio', slug: `outage-${process.pid}-${++serial}`, timezone: 'Europe/Brussels', isDefault: false, active: true }, { connection: MARIADB_CONNECTION })
+    station = await Station.create(
+      {
+        name: 'Outage Radio',
+        slug: `outage-${process.pid}-${++serial}`,
+        timezone: 'Europe/Brussels',
+        isDefault: false,
+        active: true,
+      },
+      { connection: MARIADB_CONNECTION }
+    )
     return async () => {
       for (const child of processes.splice(0)) await child.stop()
       await link.close()
@@ -193,12 +228,25 @@ test.group('Database outages: one line when the database goes, one when it is ba
     }
   })
 
-  test('node ace events:deliver: one warning, no stack trace, then one line with how long and the events delivered', async ({ assert }) => {
+  test('node ace events:deliver: one warning, no stack trace, then one line with how long and the events delivered', async ({
+    assert,
+  }) => {
     const dir = await mkdtemp(join(tmpdir(), 'antenne-outage-'))
     const file = join(dir, 'sink.jsonl')
     const end = Number((await maria.from('events').max('id as id').first())?.id ?? 0)
     const sink = await EventSink.create(
-      { name: `outage-${process.pid}-${serial}`, url: `log://${file}`, minLevel: 'debug', timeoutMs: 2000, maxAttempts: 50, batchSize: 100, active: true, fromFile: false, cursor: end, attempts: 0 },
+      {
+        name: `outage-${process.pid}-${serial}`,
+        url: `log://${file}`,
+        minLevel: 'debug',
+        timeoutMs: 2000,
+        maxAttempts: 50,
+        batchSize: 100,
+        active: true,
+        fromFile: false,
+        cursor: end,
+        attempts: 0,
+      },
       { connection: MARIADB_CONNECTION }
     )
     try {
@@ -209,7 +257,8 @@ test.group('Database outages: one line when the database goes, one when it is ba
       const outage = link.cut(1000, 10)
       // The streamer goes on emitting meanwhile: its own database link is fine.
       const box = new EventOutbox(dir, () => maria)
-      for (const type of ['track_on_air', 'track_on_air', 'diffusion_started'] as const) box.emit(type, station.slug)
+      for (const type of ['track_on_air', 'track_on_air', 'diffusion_started'] as const)
+        box.emit(type, station.slug)
       await box.flush()
       const asked = await outage
       await link.restore()
@@ -219,28 +268,58 @@ test.group('Database outages: one line when the database goes, one when it is ba
       const seen = report(deliverer.lines)
       assert.isAtLeast(asked, 10)
       assert.lengthOf(seen.warnings, 1, seen.warnings.join('\n'))
-      assert.match(seen.warnings[0], /events: database unavailable \(.+\); trying again quietly until it is back/)
+      assert.match(
+        seen.warnings[0],
+        /events: database unavailable \(.+\); trying again quietly until it is back/
+      )
       assert.lengthOf(seen.back, 1)
-      assert.match(back, /events: database back after \d+\.\d s; 3 event\(s\) delivered by the first pass/)
+      assert.match(
+        back,
+        /events: database back after \d+\.\d s; 3 event\(s\) delivered by the first pass/
+      )
       assert.isEmpty(seen.errors, seen.errors.join('\n'))
       assert.isEmpty(seen.stack, seen.stack.join('\n'))
-      const delivered = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l).type)
+      const delivered = (await readFile(file, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).type)
       assert.deepEqual(delivered, ['track_on_air', 'track_on_air', 'diffusion_started'])
     } finally {
       await sink.delete()
     }
   })
 
-  test('node ace listeners --monitor: one warning, no stack trace, then one line with how long and the samples written', async ({ assert }) => {
+  test('node ace listeners --monitor: one warning, no stack trace, then one line with how long and the samples written', async ({
+    assert,
+  }) => {
     // An Icecast with one listener on the station's mount.
     const icecast: HttpServer = createHttpServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' })
-      response.end(JSON.stringify({ icestats: { source: { listenurl: 'http://127.0.0.1/outage.mp3', listeners: 1, listener_peak: 1 } } }))
+      response.end(
+        JSON.stringify({
+          icestats: {
+            source: { listenurl: 'http://127.0.0.1/outage.mp3', listeners: 1, listener_peak: 1 },
+          },
+        })
+      )
     })
     await new Promise<void>((resolve) => icecast.listen(0, '127.0.0.1', resolve))
     try {
       const port = (icecast.address() as { port: number }).port
-      await Output.create({ stationId: station.id, type: 'icecast', host: '127.0.0.1', port, mount: '/outage.mp3', password: 'x', format: 'mp3', bitrate: 128, active: true }, { connection: MARIADB_CONNECTION })
+      await Output.create(
+        {
+          stationId: station.id,
+          type: 'icecast',
+          host: '127.0.0.1',
+          port,
+          mount: '/outage.mp3',
+          password: 'x',
+          format: 'mp3',
+          bitrate: 128,
+          active: true,
+        },
+        { connection: MARIADB_CONNECTION }
+      )
       const listeners = ace(['listeners', '--monitor', '--interval', '1'], link)
       processes.push(listeners)
       await listeners.line(/polling Icecast every 1 s/)
@@ -255,19 +334,36 @@ test.group('Database outages: one line when the database goes, one when it is ba
       assert.lengthOf(seen.warnings, 1, seen.warnings.join('\n'))
       assert.match(seen.warnings[0], /listeners: database unavailable/)
       assert.lengthOf(seen.back, 1)
-      assert.match(back, /listeners: database back after \d+\.\d s; 1 sample\(s\), 0 session\(s\) opened and 0 closed by the first poll/)
+      assert.match(
+        back,
+        /listeners: database back after \d+\.\d s; 1 sample\(s\), 0 session\(s\) opened and 0 closed by the first poll/
+      )
       assert.isEmpty(seen.errors, seen.errors.join('\n'))
       assert.isEmpty(seen.stack, seen.stack.join('\n'))
-      const samples = await maria.from('listener_samples').where('station_id', station.id).count('* as n').first()
+      const samples = await maria
+        .from('listener_samples')
+        .where('station_id', station.id)
+        .count('* as n')
+        .first()
       assert.isAtLeast(Number(samples.n), 1)
     } finally {
       await new Promise((resolve) => icecast.close(resolve))
     }
   })
 
-  test('node ace sounds --monitor: a file added during the outage is one warning, then one line when the database is back, and the file is in', async ({ assert }) => {
+  test('node ace sounds --monitor: a file added during the outage is one warning, then one line when the database is back, and the file is in', async ({
+    assert,
+  }) => {
     const programsDir = await mkdtemp(join(tmpdir(), 'antenne-outage-programs-'))
-    const program = await Program.create({ stationId: station.id, title: 'Outage Show', slug: `outage-show-${process.pid}-${serial}`, active: true }, { connection: MARIADB_CONNECTION })
+    const program = await Program.create(
+      {
+        stationId: station.id,
+        title: 'Outage Show',
+        slug: `outage-show-${process.pid}-${serial}`,
+        active: true,
+      },
+      { connection: MARIADB_CONNECTION }
+    )
     // The program's folder inside the watcher's programs folder (<station slug>/<program slug>).
     const folder = join(programsDir, program.path!)
     await mkdir(join(folder, 'archives'), { recursive: true })
@@ -278,7 +374,18 @@ test.group('Database outages: one line when the database goes, one when it is ba
     const outage = link.cut(1000, 3)
     // Written elsewhere, then moved in whole and settled: an upload that finished while the database was away.
     const made = join(programsDir, 'made.mp3')
-    await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-b:a', '64k', made])
+    await run('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:duration=1',
+      '-b:a',
+      '64k',
+      made,
+    ])
     const past = new Date(Date.now() - 60_000)
     await utimes(made, past, past)
     await run('mv', [made, join(folder, 'archives', 'interview.mp3')])
@@ -292,11 +399,13 @@ test.group('Database outages: one line when the database goes, one when it is ba
     assert.lengthOf(seen.warnings, 1, seen.warnings.join('\n'))
     assert.match(seen.warnings[0], /library: database unavailable/)
     assert.lengthOf(seen.back, 1)
-    assert.match(back, /library: database back after \d+\.\d s; 1 change\(s\) written by the first pass/)
+    assert.match(
+      back,
+      /library: database back after \d+\.\d s; 1 change\(s\) written by the first pass/
+    )
     assert.isEmpty(seen.errors, seen.errors.join('\n'))
     assert.isEmpty(seen.stack, seen.stack.join('\n'))
     const sounds = await maria.from('sounds').where('program_id', program.id).select('path')
     assert.lengthOf(sounds, 1)
   })
 })
-

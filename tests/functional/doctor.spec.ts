@@ -19,7 +19,14 @@ const run = promisify(execFile)
 const ICECAST_PORT = 8013
 
 /** Thresholds no test machine fails on its own (CI disks can be small and busy). */
-const lenient = { ...antenneConfig.health, minFreeBytes: 0, minFreeShare: 0, minFreeMemory: 0, maxLoadPerCore: 1e6, timeout: 2000 }
+const lenient = {
+  ...antenneConfig.health,
+  minFreeBytes: 0,
+  minFreeShare: 0,
+  minFreeMemory: 0,
+  maxLoadPerCore: 1e6,
+  timeout: 2000,
+}
 
 test.group('node ace doctor', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
@@ -27,35 +34,78 @@ test.group('node ace doctor', (group) => {
     await mkdir(antenneConfig.programsDir, { recursive: true })
     await mkdir(antenneConfig.stationsDir, { recursive: true })
     await run('bash', [app.makePath('bin/icecast'), String(ICECAST_PORT), 'rightpw'])
-    return () => run('bash', [app.makePath('bin/icecast'), 'stop', String(ICECAST_PORT)]).then(() => {})
+    return () =>
+      run('bash', [app.makePath('bin/icecast'), 'stop', String(ICECAST_PORT)]).then(() => {})
   })
 
-  test('a stopped Liquidsoap and a wrong Icecast password: each a failing line with its fix, and exit code 1', async ({ assert }) => {
-    const station = await StationFactory.merge({ path: app.makePath(`tmp/test/doctor-${Date.now()}`) }).create()
-    const icecastOutput = await station.related('outputs').create({ type: 'icecast', host: '127.0.0.1', port: ICECAST_PORT, mount: '/doctor.mp3', password: 'wrongpw', format: 'mp3', bitrate: 128, active: true })
+  test('a stopped Liquidsoap and a wrong Icecast password: each a failing line with its fix, and exit code 1', async ({
+    assert,
+  }) => {
+    const station = await StationFactory.merge({
+      path: app.makePath(`tmp/test/doctor-${Date.now()}`),
+    }).create()
+    const icecastOutput = await station.related('outputs').create({
+      type: 'icecast',
+      host: '127.0.0.1',
+      port: ICECAST_PORT,
+      mount: '/doctor.mp3',
+      password: 'wrongpw',
+      format: 'mp3',
+      bitrate: 128,
+      active: true,
+    })
 
     const { exitCode, output } = await runCommand(Doctor, [])
     const printed = output.replace(/(green|red)\((.)\)/g, '$2')
     assert.equal(exitCode, 1)
     assert.match(printed, /✔ database: \w+ reachable/)
     assert.match(printed, /✔ migrations: \d+ run/)
-    assert.match(printed, new RegExp(`✖ station ${station.slug}: liquidsoap: no answer on .*station\\.sock.*\\n    fix: start the streamer \\(node ace streamer --config --run --monitor`))
-    assert.match(printed, new RegExp(`✖ station ${station.slug}: icecast /doctor\\.mp3: Icecast at http://127\\.0\\.0\\.1:${ICECAST_PORT} refuses the source password\\n    fix: set the output's password`))
+    assert.match(
+      printed,
+      new RegExp(
+        `✖ station ${station.slug}: liquidsoap: no answer on .*station\\.sock.*\\n    fix: start the streamer \\(node ace streamer --config --run --monitor`
+      )
+    )
+    assert.match(
+      printed,
+      new RegExp(
+        `✖ station ${station.slug}: icecast /doctor\\.mp3: Icecast at http://127\\.0\\.0\\.1:${ICECAST_PORT} refuses the source password\\n    fix: set the output's password`
+      )
+    )
     assert.match(printed, /\d+ of \d+ checks failed$/)
 
     // The right password: Icecast answers, but nothing streams to the mount.
     icecastOutput.password = 'rightpw'
     await icecastOutput.save()
-    const icecast = (await runHealthChecks(lenient)).find((c) => c.name.endsWith('icecast /doctor.mp3'))!
-    assert.deepInclude(icecast, { ok: false, detail: `Icecast at http://127.0.0.1:${ICECAST_PORT} answers, but /doctor.mp3 has no source` })
+    const icecast = (await runHealthChecks(lenient)).find((c) =>
+      c.name.endsWith('icecast /doctor.mp3')
+    )!
+    assert.deepInclude(icecast, {
+      ok: false,
+      detail: `Icecast at http://127.0.0.1:${ICECAST_PORT} answers, but /doctor.mp3 has no source`,
+    })
   })
 
   test('Icecast down: said, with the fix', async ({ assert }) => {
     const station = await StationFactory.create()
-    await station.related('outputs').create({ type: 'icecast', host: '127.0.0.1', port: 8019, mount: '/a.mp3', password: 'x', format: 'mp3', bitrate: 128, active: true })
-    const check = (await runHealthChecks(lenient)).find((c) => c.name === `station ${station.slug}: icecast /a.mp3`)!
+    await station.related('outputs').create({
+      type: 'icecast',
+      host: '127.0.0.1',
+      port: 8019,
+      mount: '/a.mp3',
+      password: 'x',
+      format: 'mp3',
+      bitrate: 128,
+      active: true,
+    })
+    const check = (await runHealthChecks(lenient)).find(
+      (c) => c.name === `station ${station.slug}: icecast /a.mp3`
+    )!
     assert.isFalse(check.ok)
-    assert.match(check.detail, /Icecast at http:\/\/127\.0\.0\.1:8019 does not answer \(ECONNREFUSED\)/)
+    assert.match(
+      check.detail,
+      /Icecast at http:\/\/127\.0\.0\.1:8019 does not answer \(ECONNREFUSED\)/
+    )
     assert.include(check.fix!, 'systemctl start icecast2')
   })
 
@@ -70,7 +120,9 @@ test.group('node ace doctor', (group) => {
     }
   })
 
-  test('a real full disk (a 1 MiB tmpfs, filled) fails its check with the fix', async ({ assert }) => {
+  test('a real full disk (a 1 MiB tmpfs, filled) fails its check with the fix', async ({
+    assert,
+  }) => {
     // Mounting needs root, as CI runs; a machine where it cannot is told so plainly.
     const dir = await mkdtemp(join(tmpdir(), 'antenne-full-'))
     try {
@@ -80,7 +132,11 @@ test.group('node ace doctor', (group) => {
     }
     try {
       await writeFile(join(dir, 'fill'), Buffer.alloc(1024 * 1024)).catch(() => {})
-      const check = await diskCheck('disk: programs', dir, { ...lenient, minFreeBytes: 64 * 1024, minFreeShare: 0.05 })
+      const check = await diskCheck('disk: programs', dir, {
+        ...lenient,
+        minFreeBytes: 64 * 1024,
+        minFreeShare: 0.05,
+      })
       assert.isFalse(check.ok)
       assert.match(check.detail, new RegExp(`^0 B free \\(0 %\\) in ${dir}`))
       assert.match(check.fix!, /^free some space/)
@@ -89,10 +145,28 @@ test.group('node ace doctor', (group) => {
     }
   })
 
-  test("events waiting too long for a sink fail, with the sink's last error and what to do", async ({ assert }) => {
+  test("events waiting too long for a sink fail, with the sink's last error and what to do", async ({
+    assert,
+  }) => {
     const stamp = DateTime.utc().minus({ minutes: 30 })
-    const [eventId] = await db.table('events').insert({ type: 'dead_air', station: 'x', level: 'error', occurred_at: sqlDateTime(stamp), payload: '{}' })
-    await db.table('event_sinks').insert({ name: `doctor-${Date.now()}`, url: 'https://hooks.example/x', min_level: 'info', cursor: Number(eventId) - 1, attempts: 7, last_error: 'HTTP 503', active: true, created_at: sqlDateTime(stamp), updated_at: sqlDateTime(stamp) })
+    const [eventId] = await db.table('events').insert({
+      type: 'dead_air',
+      station: 'x',
+      level: 'error',
+      occurred_at: sqlDateTime(stamp),
+      payload: '{}',
+    })
+    await db.table('event_sinks').insert({
+      name: `doctor-${Date.now()}`,
+      url: 'https://hooks.example/x',
+      min_level: 'info',
+      cursor: Number(eventId) - 1,
+      attempts: 7,
+      last_error: 'HTTP 503',
+      active: true,
+      created_at: sqlDateTime(stamp),
+      updated_at: sqlDateTime(stamp),
+    })
     const checks = await runHealthChecks(lenient)
     const sink = checks.find((c) => c.name.startsWith('events: sink doctor-'))!
     assert.isFalse(sink.ok)
@@ -103,10 +177,19 @@ test.group('node ace doctor', (group) => {
   test('an unreachable database: one failing line, exit code 1', async ({ assert }) => {
     const result = await run(process.execPath, ['ace', 'doctor'], {
       cwd: app.makePath(),
-      env: { ...process.env, NODE_ENV: 'test', DB_CONNECTION: 'mysql', MYSQL_HOST: '127.0.0.1', MYSQL_PORT: '1' },
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        DB_CONNECTION: 'mysql',
+        MYSQL_HOST: '127.0.0.1',
+        MYSQL_PORT: '1',
+      },
     }).catch((error) => error)
     assert.equal(result.code, 1)
-    assert.match(result.stdout, /✖ database: cannot reach the mysql database: .*ECONNREFUSED.*\n    fix: start MariaDB/)
+    assert.match(
+      result.stdout,
+      /✖ database: cannot reach the mysql database: .*ECONNREFUSED.*\n    fix: start MariaDB/
+    )
     assert.notMatch(result.stdout, /station /)
   })
 })
@@ -120,16 +203,24 @@ test.group('GET /health', (group) => {
 
   const url = () => `http://${process.env.HOST}:${process.env.PORT}/health`
 
-  test('503 and the failing checks as JSON when a station\'s Liquidsoap is down; 200 when all pass', async ({ assert }) => {
+  test("503 and the failing checks as JSON when a station's Liquidsoap is down; 200 when all pass", async ({
+    assert,
+  }) => {
     const saved = { ...antenneConfig.health }
     Object.assign(antenneConfig.health, lenient)
     try {
       const station = await StationFactory.create()
       let response = await fetch(url())
       assert.equal(response.status, 503)
-      const body = (await response.json()) as { status: string; checks: Array<{ name: string; ok: boolean; fix?: string }> }
+      const body = (await response.json()) as {
+        status: string
+        checks: Array<{ name: string; ok: boolean; fix?: string }>
+      }
       assert.equal(body.status, 'fail')
-      assert.deepInclude(body.checks.map((c) => [c.name, c.ok]), [`station ${station.slug}: liquidsoap`, false])
+      assert.deepInclude(
+        body.checks.map((c) => [c.name, c.ok]),
+        [`station ${station.slug}: liquidsoap`, false]
+      )
       assert.isString(body.checks.find((c) => !c.ok)!.fix)
 
       station.active = false

@@ -37,12 +37,26 @@ async function emitMany(box: EventOutbox, station: string, types: EventType[]) {
 }
 
 async function sink(fields: Partial<EventSink> & { url: string }) {
-  return EventSink.create({ name: `sink-${++serial}-${Date.now()}`, minLevel: 'debug', timeoutMs: 2000, maxAttempts: 50, batchSize: 100, active: true, fromFile: false, cursor: await outboxEnd(), attempts: 0, ...fields })
+  return EventSink.create({
+    name: `sink-${++serial}-${Date.now()}`,
+    minLevel: 'debug',
+    timeoutMs: 2000,
+    maxAttempts: 50,
+    batchSize: 100,
+    active: true,
+    fromFile: false,
+    cursor: await outboxEnd(),
+    attempts: 0,
+    ...fields,
+  })
 }
 
 /** A webhook receiver on a free port: it records bodies and their signatures, and can be told to fail. */
 async function receiver(key: string) {
-  const received: Array<{ events: Array<{ id: number; type: string; payload: { n: number } }>; valid: boolean }> = []
+  const received: Array<{
+    events: Array<{ id: number; type: string; payload: { n: number } }>
+    valid: boolean
+  }> = []
   const state = { failWith: 0 }
   const server: Server = createServer((request, response) => {
     let body = ''
@@ -52,7 +66,8 @@ async function receiver(key: string) {
         response.writeHead(state.failWith).end('not now')
         return
       }
-      const valid = request.headers['x-signature'] === createHmac('sha256', key).update(body).digest('hex')
+      const valid =
+        request.headers['x-signature'] === createHmac('sha256', key).update(body).digest('hex')
       received.push({ events: JSON.parse(body), valid })
       response.writeHead(204).end()
     })
@@ -65,7 +80,9 @@ async function receiver(key: string) {
 test.group('Events: the outbox', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
-  test('an emitted event is written in the events table, with its level, station and payload', async ({ assert }) => {
+  test('an emitted event is written in the events table, with its level, station and payload', async ({
+    assert,
+  }) => {
     const box = outbox()
     const slug = `st-${++serial}`
     box.emit('dead_air', slug, { since: '2027-01-01T00:00:00Z' })
@@ -76,12 +93,20 @@ test.group('Events: the outbox', (group) => {
     assert.deepEqual(row.payload, { since: '2027-01-01T00:00:00Z' })
   })
 
-  test('with the database unreachable, events wait in the spool, then are written in order', async ({ assert }) => {
+  test('with the database unreachable, events wait in the spool, then are written in order', async ({
+    assert,
+  }) => {
     const spool = mkdtempSync(join(tmpdir(), 'antenne-spool-'))
     // A real connection to a port where no database listens.
-    db.manager.add('unreachable', { client: 'mysql2', connection: { host: '127.0.0.1', port: 1, user: 'x', password: 'x', database: 'x' }, pool: { min: 0, max: 1, acquireTimeoutMillis: 2000 } })
+    db.manager.add('unreachable', {
+      client: 'mysql2',
+      connection: { host: '127.0.0.1', port: 1, user: 'x', password: 'x', database: 'x' },
+      pool: { min: 0, max: 1, acquireTimeoutMillis: 2000 },
+    })
     let reachable = false
-    const box = new EventOutbox(spool, () => (reachable ? db.connection() : db.connection('unreachable')))
+    const box = new EventOutbox(spool, () =>
+      reachable ? db.connection() : db.connection('unreachable')
+    )
     const slug = `st-${++serial}`
     await emitMany(box, slug, ['streamer_crashed', 'streamer_restarted'])
     assert.isTrue(box.hasBacklog)
@@ -90,19 +115,30 @@ test.group('Events: the outbox', (group) => {
     reachable = true
     await emitMany(box, slug, ['streamer_started'])
     assert.isFalse(box.hasBacklog)
-    assert.deepEqual((await Event.query().where('station', slug).orderBy('id')).map((e) => e.type), ['streamer_crashed', 'streamer_restarted', 'streamer_started'])
+    assert.deepEqual(
+      (await Event.query().where('station', slug).orderBy('id')).map((e) => e.type),
+      ['streamer_crashed', 'streamer_restarted', 'streamer_started']
+    )
     await db.manager.close('unreachable')
   })
 
-  test('with the database unreachable and the spool on a full disk, events wait in memory, nothing throws, then are written in order', async ({ assert }) => {
+  test('with the database unreachable and the spool on a full disk, events wait in memory, nothing throws, then are written in order', async ({
+    assert,
+  }) => {
     // A real full disk: a 1 MiB tmpfs of the test's own, filled (root, as CI runs).
     const spool = mkdtempSync(join(tmpdir(), 'antenne-full-spool-'))
     await run('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', spool])
-    db.manager.add('unreachable', { client: 'mysql2', connection: { host: '127.0.0.1', port: 1, user: 'x', password: 'x', database: 'x' }, pool: { min: 0, max: 1, acquireTimeoutMillis: 2000 } })
+    db.manager.add('unreachable', {
+      client: 'mysql2',
+      connection: { host: '127.0.0.1', port: 1, user: 'x', password: 'x', database: 'x' },
+      pool: { min: 0, max: 1, acquireTimeoutMillis: 2000 },
+    })
     try {
       await writeFile(join(spool, 'fill'), Buffer.alloc(1024 * 1024)).catch(() => {})
       let reachable = false
-      const box = new EventOutbox(spool, () => (reachable ? db.connection() : db.connection('unreachable')))
+      const box = new EventOutbox(spool, () =>
+        reachable ? db.connection() : db.connection('unreachable')
+      )
       const slug = `st-${++serial}`
       await emitMany(box, slug, ['streamer_crashed', 'streamer_restarted'])
       assert.isTrue(box.hasBacklog)
@@ -111,49 +147,94 @@ test.group('Events: the outbox', (group) => {
       reachable = true
       await emitMany(box, slug, ['streamer_started'])
       assert.isFalse(box.hasBacklog)
-      assert.deepEqual((await Event.query().where('station', slug).orderBy('id')).map((e) => e.type), ['streamer_crashed', 'streamer_restarted', 'streamer_started'])
+      assert.deepEqual(
+        (await Event.query().where('station', slug).orderBy('id')).map((e) => e.type),
+        ['streamer_crashed', 'streamer_restarted', 'streamer_started']
+      )
     } finally {
       await db.manager.close('unreachable')
       await run('umount', [spool])
     }
   })
 
-  test('an event the database refuses is set aside with the reason; the others are written and nothing is retried for ever', async ({ assert }) => {
+  test('an event the database refuses is set aside with the reason; the others are written and nothing is retried for ever', async ({
+    assert,
+  }) => {
     const spool = mkdtempSync(join(tmpdir(), 'antenne-spool-'))
     const slug = `st-${++serial}`
     // An orphan spool with a line the events table refuses (no level: NOT NULL).
-    const good = (type: string, i: number) => JSON.stringify({ type, station: slug, level: 'info', at: `2027-01-01T00:00:0${i}.000Z`, payload: {} })
-    const bad = JSON.stringify({ type: 'output_down', station: slug, level: null, at: '2027-01-01T00:00:01.000Z', payload: {} })
-    writeFileSync(join(spool, '999999998.jsonl'), [good('output_down', 0), bad, good('output_up', 2)].join('\n') + '\n')
+    const good = (type: string, i: number) =>
+      JSON.stringify({
+        type,
+        station: slug,
+        level: 'info',
+        at: `2027-01-01T00:00:0${i}.000Z`,
+        payload: {},
+      })
+    const bad = JSON.stringify({
+      type: 'output_down',
+      station: slug,
+      level: null,
+      at: '2027-01-01T00:00:01.000Z',
+      payload: {},
+    })
+    writeFileSync(
+      join(spool, '999999998.jsonl'),
+      [good('output_down', 0), bad, good('output_up', 2)].join('\n') + '\n'
+    )
     const box = new EventOutbox(spool)
     await box.adoptOrphanSpools()
-    assert.deepEqual((await Event.query().where('station', slug).orderBy('id')).map((e) => e.type), ['output_down', 'output_up'])
+    assert.deepEqual(
+      (await Event.query().where('station', slug).orderBy('id')).map((e) => e.type),
+      ['output_down', 'output_up']
+    )
     assert.isFalse(box.hasBacklog)
-    const rejected = readFileSync(`${box.spoolPath}.rejected`, 'utf8').trim().split('\n').map((line) => JSON.parse(line))
+    const rejected = readFileSync(`${box.spoolPath}.rejected`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
     assert.lengthOf(rejected, 1)
     assert.equal(rejected[0].level, null)
     assert.match(rejected[0].reason, /null|NOT NULL|cannot be null/i)
     // Emitting again writes the new event only: the refused one is not tried again.
     await emitMany(box, slug, ['streamer_started'])
-    assert.deepEqual((await Event.query().where('station', slug).orderBy('id')).map((e) => e.type), ['output_down', 'output_up', 'streamer_started'])
+    assert.deepEqual(
+      (await Event.query().where('station', slug).orderBy('id')).map((e) => e.type),
+      ['output_down', 'output_up', 'streamer_started']
+    )
   })
 
-  test('the spool of a process that died is adopted and written by the next', async ({ assert }) => {
+  test('the spool of a process that died is adopted and written by the next', async ({
+    assert,
+  }) => {
     const spool = mkdtempSync(join(tmpdir(), 'antenne-spool-'))
     const slug = `st-${++serial}`
     // PID 999999999 is not running: its events are orphans.
-    const lines = ['output_down', 'output_up'].map((type, i) => JSON.stringify({ type, station: slug, level: 'info', at: `2027-01-01T00:00:0${i}.000Z`, payload: {} }))
+    const lines = ['output_down', 'output_up'].map((type, i) =>
+      JSON.stringify({
+        type,
+        station: slug,
+        level: 'info',
+        at: `2027-01-01T00:00:0${i}.000Z`,
+        payload: {},
+      })
+    )
     mkdirSync(spool, { recursive: true })
     writeFileSync(join(spool, '999999999.jsonl'), lines.join('\n') + '\n')
     await new EventOutbox(spool).adoptOrphanSpools()
-    assert.deepEqual((await Event.query().where('station', slug).orderBy('id')).map((e) => e.type), ['output_down', 'output_up'])
+    assert.deepEqual(
+      (await Event.query().where('station', slug).orderBy('id')).map((e) => e.type),
+      ['output_down', 'output_up']
+    )
   })
 })
 
 test.group('Events: delivery to sinks', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
-  test('a webhook gets signed JSON arrays in order; while it is down nothing is lost, and it gets everything, in order, when back', async ({ assert }) => {
+  test('a webhook gets signed JSON arrays in order; while it is down nothing is lost, and it gets everything, in order, when back', async ({
+    assert,
+  }) => {
     const hook = await receiver('s3cret')
     try {
       const webhook = await sink({ url: hook.url, key: 's3cret', batchSize: 2 })
@@ -166,11 +247,23 @@ test.group('Events: delivery to sinks', (group) => {
       hook.state.failWith = 503
       await emitMany(box, slug, ['track_on_air', 'track_on_air', 'diffusion_cancelled'])
       let now = DateTime.utc()
-      assert.equal(await deliverer.deliverSink(await EventSink.findOrFail(webhook.id), now), 'retry')
+      assert.equal(
+        await deliverer.deliverSink(await EventSink.findOrFail(webhook.id), now),
+        'retry'
+      )
       // Retried with a doubling delay: not before it.
-      assert.equal(await deliverer.deliverSink(await EventSink.findOrFail(webhook.id), now.plus({ milliseconds: 500 })), 'waiting')
+      assert.equal(
+        await deliverer.deliverSink(
+          await EventSink.findOrFail(webhook.id),
+          now.plus({ milliseconds: 500 })
+        ),
+        'waiting'
+      )
       now = now.plus({ seconds: 2 })
-      assert.equal(await deliverer.deliverSink(await EventSink.findOrFail(webhook.id), now), 'retry')
+      assert.equal(
+        await deliverer.deliverSink(await EventSink.findOrFail(webhook.id), now),
+        'retry'
+      )
       const down = await EventSink.findOrFail(webhook.id)
       assert.equal(down.attempts, 2)
       assert.include(down.lastError!, 'HTTP 503')
@@ -178,8 +271,14 @@ test.group('Events: delivery to sinks', (group) => {
       await new Promise((resolve) => hook.server.close(resolve))
       await emitMany(box, slug, ['live_connected'])
       now = now.plus({ seconds: 10 })
-      assert.equal(await deliverer.deliverSink(await EventSink.findOrFail(webhook.id), now), 'retry')
-      assert.match((await EventSink.findOrFail(webhook.id)).lastError!, /ECONNREFUSED|UND_ERR_SOCKET|ECONNRESET/)
+      assert.equal(
+        await deliverer.deliverSink(await EventSink.findOrFail(webhook.id), now),
+        'retry'
+      )
+      assert.match(
+        (await EventSink.findOrFail(webhook.id)).lastError!,
+        /ECONNREFUSED|UND_ERR_SOCKET|ECONNRESET/
+      )
 
       // Back, on the same port.
       hook.state.failWith = 0
@@ -189,9 +288,19 @@ test.group('Events: delivery to sinks', (group) => {
         await deliverer.deliverSink(await EventSink.findOrFail(webhook.id), now)
       }
       const types = hook.received.flatMap((r) => r.events.map((e) => e.type))
-      assert.deepEqual(types, ['diffusion_started', 'sound_on_air', 'track_on_air', 'track_on_air', 'diffusion_cancelled', 'live_connected'])
+      assert.deepEqual(types, [
+        'diffusion_started',
+        'sound_on_air',
+        'track_on_air',
+        'track_on_air',
+        'diffusion_cancelled',
+        'live_connected',
+      ])
       const ids = hook.received.flatMap((r) => r.events.map((e) => e.id))
-      assert.deepEqual(ids, [...ids].sort((a, b) => a - b))
+      assert.deepEqual(
+        ids,
+        [...ids].sort((a, b) => a - b)
+      )
       assert.isTrue(hook.received.every((r) => r.valid))
       assert.isAtMost(Math.max(...hook.received.map((r) => r.events.length)), 2)
       const log = await EventDelivery.query().where('sink_id', webhook.id).orderBy('id')
@@ -202,7 +311,9 @@ test.group('Events: delivery to sinks', (group) => {
     }
   })
 
-  test('past its resend limit a batch is logged as failed and the sink moves on', async ({ assert }) => {
+  test('past its resend limit a batch is logged as failed and the sink moves on', async ({
+    assert,
+  }) => {
     const webhook = await sink({ url: 'http://127.0.0.1:1/nothing-listens', maxAttempts: 2 })
     const box = outbox()
     await emitMany(box, `st-${++serial}`, ['output_down'])
@@ -214,21 +325,39 @@ test.group('Events: delivery to sinks', (group) => {
     const after = await EventSink.findOrFail(webhook.id)
     assert.equal(after.cursor, await outboxEnd())
     assert.equal(after.attempts, 0)
-    const failed = await EventDelivery.query().where('sink_id', webhook.id).where('status', 'failed').firstOrFail()
+    const failed = await EventDelivery.query()
+      .where('sink_id', webhook.id)
+      .where('status', 'failed')
+      .firstOrFail()
     assert.include(failed.detail!, 'given up after 2 attempts')
     await deliverer.stop()
   })
 
-  test('a log sink appends JSON lines; its level and only/except rules choose what it takes', async ({ assert }) => {
+  test('a log sink appends JSON lines; its level and only/except rules choose what it takes', async ({
+    assert,
+  }) => {
     const dir = mkdtempSync(join(tmpdir(), 'antenne-log-sink-'))
     const slug = `st-${++serial}`
     const errors = await sink({ url: `log://${join(dir, 'errors.jsonl')}`, minLevel: 'error' })
-    const starts = await sink({ url: `log://${join(dir, 'starts.jsonl')}`, only: `event=diffusion_started,diffusion_cancelled station=${slug}`, except: 'event=diffusion_cancelled' })
-    await emitMany(outbox(), slug, ['diffusion_started', 'diffusion_cancelled', 'output_down', 'sound_on_air'])
+    const starts = await sink({
+      url: `log://${join(dir, 'starts.jsonl')}`,
+      only: `event=diffusion_started,diffusion_cancelled station=${slug}`,
+      except: 'event=diffusion_cancelled',
+    })
+    await emitMany(outbox(), slug, [
+      'diffusion_started',
+      'diffusion_cancelled',
+      'output_down',
+      'sound_on_air',
+    ])
     const deliverer = new EventDeliverer(quiet)
     const outcomes = await deliverer.deliverAll()
     assert.equal(outcomes.get(errors.name), 'delivered')
-    const read = (file: string) => readFileSync(join(dir, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l).type)
+    const read = (file: string) =>
+      readFileSync(join(dir, file), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).type)
     assert.deepEqual(read('errors.jsonl'), ['output_down'])
     assert.deepEqual(read('starts.jsonl'), ['diffusion_started'])
     // Everything was handled: the next pass has nothing to do.
@@ -236,7 +365,9 @@ test.group('Events: delivery to sinks', (group) => {
     await deliverer.stop()
   })
 
-  test('an amqp sink publishes each event to its exchange with routing key <station>.<event>', async ({ assert }) => {
+  test('an amqp sink publishes each event to its exchange with routing key <station>.<event>', async ({
+    assert,
+  }) => {
     const exchange = `antenne.test.${Date.now()}`
     const slug = `st-${++serial}`
     const connection = await amqp.connect(AMQP)
@@ -253,7 +384,11 @@ test.group('Events: delivery to sinks', (group) => {
       const got: Array<{ key: string; type: string }> = []
       for (let i = 0; i < 20 && got.length < 2; i++) {
         const message = await channel.get(queue, { noAck: true })
-        if (message) got.push({ key: message.fields.routingKey, type: JSON.parse(message.content.toString()).type })
+        if (message)
+          got.push({
+            key: message.fields.routingKey,
+            type: JSON.parse(message.content.toString()).type,
+          })
         else await new Promise((r) => setTimeout(r, 50))
       }
       assert.deepEqual(got, [
@@ -266,7 +401,9 @@ test.group('Events: delivery to sinks', (group) => {
     }
   })
 
-  test('two deliverers never send the same sink at once: the second finds it leased', async ({ assert }) => {
+  test('two deliverers never send the same sink at once: the second finds it leased', async ({
+    assert,
+  }) => {
     const dir = mkdtempSync(join(tmpdir(), 'antenne-lease-'))
     const file = await sink({ url: `log://${join(dir, 'events.jsonl')}` })
     await emitMany(outbox(), `st-${++serial}`, ['output_up'])
@@ -279,11 +416,23 @@ test.group('Events: delivery to sinks', (group) => {
     assert.equal(await second.deliverSink(await EventSink.findOrFail(file.id)), 'idle')
   })
 
-  test('sinks load from a file by name; a malformed file is refused with the place of its fault', async ({ assert }) => {
+  test('sinks load from a file by name; a malformed file is refused with the place of its fault', async ({
+    assert,
+  }) => {
     const dir = mkdtempSync(join(tmpdir(), 'antenne-sinks-'))
     const path = join(dir, 'sinks.json')
     const name = `file-sink-${++serial}`
-    writeFileSync(path, JSON.stringify([{ name, url: `log://${join(dir, 'events.jsonl')}`, level: 'warning', only: ['event=dead_air,output_down'] }]))
+    writeFileSync(
+      path,
+      JSON.stringify([
+        {
+          name,
+          url: `log://${join(dir, 'events.jsonl')}`,
+          level: 'warning',
+          only: ['event=dead_air,output_down'],
+        },
+      ])
+    )
     assert.deepEqual(await loadSinksFile(path), { loaded: 1, deactivated: 0 })
     const loaded = await EventSink.findByOrFail('name', name)
     assert.equal(loaded.minLevel, 'warning')
@@ -304,21 +453,38 @@ test.group('Events: delivery to sinks', (group) => {
 test.group('Events: RadioVIS', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
-  test('a track on air is published as TEXT and SHOW on the station topics; a silent topic gets the default again', async ({ assert }) => {
+  test('a track on air is published as TEXT and SHOW on the station topics; a silent topic gets the default again', async ({
+    assert,
+  }) => {
     const topic = `/topic/antenne/test${Date.now()}`
-    const station = await StationFactory.merge({ radiovisTopic: topic, radiovisText: 'Radio Test, 99.9 FM', radiovisImage: 'https://radio.example/slide.png' }).create()
+    const station = await StationFactory.merge({
+      radiovisTopic: topic,
+      radiovisText: 'Radio Test, 99.9 FM',
+      radiovisImage: 'https://radio.example/slide.png',
+    }).create()
     const connection = await amqp.connect(AMQP)
     try {
       const channel = await connection.createChannel()
       const { queue } = await channel.assertQueue('', { exclusive: true })
       // Topic exchanges split keys on dots: RadioVIS topics have slashes, so each is bound whole.
-      for (const leaf of ['text', 'image']) await channel.bindQueue(queue, 'amq.topic', `${topic.slice('/topic/'.length)}/${leaf}`)
+      for (const leaf of ['text', 'image'])
+        await channel.bindQueue(queue, 'amq.topic', `${topic.slice('/topic/'.length)}/${leaf}`)
       const problems: string[] = []
-      const publisher = new RadioVisPublisher({ url: AMQP, exchange: 'amq.topic', fallbackAfter: 60, publicUrl: 'https://radio.example', logger: { info: () => {}, warn: (m) => problems.push(m) } })
+      const publisher = new RadioVisPublisher({
+        url: AMQP,
+        exchange: 'amq.topic',
+        fallbackAfter: 60,
+        publicUrl: 'https://radio.example',
+        logger: { info: () => {}, warn: (m) => problems.push(m) },
+      })
       const start = Date.now()
       await publisher.poll(start)
       const box = outbox()
-      box.emit('track_on_air', station.slug, { title: 'Night Bus', artist: 'The Relays', cover: 'ab12.jpg' })
+      box.emit('track_on_air', station.slug, {
+        title: 'Night Bus',
+        artist: 'The Relays',
+        cover: 'ab12.jpg',
+      })
       await box.flush()
       await publisher.poll(start + 5_000)
       await publisher.poll(start + 30_000)
@@ -328,7 +494,8 @@ test.group('Events: RadioVIS', (group) => {
       const bodies: string[] = []
       for (let i = 0; i < 40 && bodies.length < 6; i++) {
         const message = await channel.get(queue, { noAck: true })
-        if (message) bodies.push(`${message.fields.routingKey.split('/').pop()} ${message.content.toString()}`)
+        if (message)
+          bodies.push(`${message.fields.routingKey.split('/').pop()} ${message.content.toString()}`)
         else await new Promise((r) => setTimeout(r, 50))
       }
       assert.deepEqual(bodies, [

@@ -20,7 +20,9 @@ test.group('Files that hold secrets or data are not world-readable (issue 12, #4
     for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true })
   })
 
-  test('the process creates files with umask 027: a file written without a mode is not readable by others', ({ assert }) => {
+  test('the process creates files with umask 027: a file written without a mode is not readable by others', ({
+    assert,
+  }) => {
     const folder = mkdtempSync(join(tmpdir(), 'antenne-umask-'))
     folders.push(folder)
     writeFileSync(join(folder, 'plain.txt'), 'x')
@@ -28,7 +30,9 @@ test.group('Files that hold secrets or data are not world-readable (issue 12, #4
     assert.equal(mode(join(folder, 'plain.txt')) & 0o007, 0)
   })
 
-  test('a new SQLite database, its -wal and -shm files, and one left 644 by an older version, all end 600', async ({ assert }) => {
+  test('a new SQLite database, its -wal and -shm files, and one left 644 by an older version, all end 600', async ({
+    assert,
+  }) => {
     const folder = mkdtempSync(join(tmpdir(), 'antenne-sqlite-'))
     folders.push(folder)
     const fresh = join(folder, 'fresh.sqlite3')
@@ -37,7 +41,10 @@ test.group('Files that hold secrets or data are not world-readable (issue 12, #4
     chmodSync(older, 0o644)
     const config = app.config.get<any>('database.connections.sqlite')
     try {
-      for (const [name, filename] of [['modes_fresh', fresh], ['modes_older', older]]) {
+      for (const [name, filename] of [
+        ['modes_fresh', fresh],
+        ['modes_older', older],
+      ]) {
         db.manager.add(name, { ...config, connection: { filename } })
         await db.connection(name).rawQuery('create table t (id integer)')
         await db.connection(name).table('t').insert({ id: 1 })
@@ -52,7 +59,9 @@ test.group('Files that hold secrets or data are not world-readable (issue 12, #4
     }
   })
 
-  test('a backup is 600 in a 750 folder, even over a partial file left 644 by an earlier run', async ({ assert }) => {
+  test('a backup is 600 in a 750 folder, even over a partial file left 644 by an earlier run', async ({
+    assert,
+  }) => {
     const parent = mkdtempSync(join(tmpdir(), 'antenne-backups-'))
     folders.push(parent)
     const dir = join(parent, 'backups')

@@ -16,7 +16,13 @@ import Sound from '#models/sound'
 import Station from '#models/station'
 import { ProgramFactory, StationFactory } from '#database/factories/programme_factories'
 import { NowPlayingBroadcaster } from '#on_air/now_playing_broadcaster'
-import { freePort, openEventStream, startWebServer, subscribe, type WebServer } from '#tests/web_server'
+import {
+  freePort,
+  openEventStream,
+  startWebServer,
+  subscribe,
+  type WebServer,
+} from '#tests/web_server'
 import { within } from '#tests/helpers'
 
 let serial = 0
@@ -25,21 +31,62 @@ const EVIL = 'evil.example'
 
 /** A default station with a show, a public podcast and a diffusion tomorrow. */
 async function radio(hosts: string | null = null) {
-  const station = await StationFactory.merge({ isDefault: true, name: 'Radio Test', slug: `hostile-${process.pid}-${++serial}`, hosts }).create()
-  const show = await ProgramFactory.merge({ stationId: station.id, title: 'Morning Talk', slug: `talk-${++serial}` }).create()
-  const episode = await Episode.create({ programId: show.id, title: 'Tomorrow', slug: `tomorrow-${++serial}` })
+  const station = await StationFactory.merge({
+    isDefault: true,
+    name: 'Radio Test',
+    slug: `hostile-${process.pid}-${++serial}`,
+    hosts,
+  }).create()
+  const show = await ProgramFactory.merge({
+    stationId: station.id,
+    title: 'Morning Talk',
+    slug: `talk-${++serial}`,
+  }).create()
+  const episode = await Episode.create({
+    programId: show.id,
+    title: 'Tomorrow',
+    slug: `tomorrow-${++serial}`,
+  })
   const start = DateTime.utc().plus({ days: 1 }).startOf('hour')
-  await Diffusion.create({ episodeId: episode.id, programId: show.id, type: 'on_air', start, end: start.plus({ hours: 1 }) })
-  const sound = await Sound.create({ programId: show.id, episodeId: episode.id, name: 'x', path: `/srv/hostile-${serial}.mp3`, type: 'archive', isPublic: true, size: 1234, duration: 60 })
+  await Diffusion.create({
+    episodeId: episode.id,
+    programId: show.id,
+    type: 'on_air',
+    start,
+    end: start.plus({ hours: 1 }),
+  })
+  const sound = await Sound.create({
+    programId: show.id,
+    episodeId: episode.id,
+    name: 'x',
+    path: `/srv/hostile-${serial}.mp3`,
+    type: 'archive',
+    isPublic: true,
+    size: 1234,
+    duration: 60,
+  })
   return { station, show, sound }
 }
 
 /** Every absolute URL in a feed or calendar. */
-const links = (text: string) => [...text.matchAll(/https?:\/\/[^\s"<]+/g)].map((m) => m[0]).filter((url) => !url.includes('itunes.com') && !url.includes('w3.org'))
+const links = (text: string) =>
+  [...text.matchAll(/https?:\/\/[^\s"<]+/g)]
+    .map((m) => m[0])
+    .filter((url) => !url.includes('itunes.com') && !url.includes('w3.org'))
 
 /** A plain HTTP request with headers fetch() would not let us forge (Host). */
-function raw(port: number, path: string, headers: Record<string, string>, method = 'GET', body?: string) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }>((resolve, reject) => {
+function raw(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+  method = 'GET',
+  body?: string
+) {
+  return new Promise<{
+    status: number
+    headers: Record<string, string | string[] | undefined>
+    text: string
+  }>((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, path, method, headers }, (res) => {
       let text = ''
       res.setEncoding('utf8')
@@ -54,9 +101,17 @@ function raw(port: number, path: string, headers: Record<string, string>, method
 test.group('Links in feeds and calendars (finding 10)', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
-  test('a forged Host and X-Forwarded-Host/-Proto do not write the links of the RSS feed and the iCal', async ({ client, assert }) => {
+  test('a forged Host and X-Forwarded-Host/-Proto do not write the links of the RSS feed and the iCal', async ({
+    client,
+    assert,
+  }) => {
     const { show, sound } = await radio()
-    const forged = { 'host': EVIL, 'x-forwarded-host': EVIL, 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.9' }
+    const forged = {
+      'host': EVIL,
+      'x-forwarded-host': EVIL,
+      'x-forwarded-proto': 'https',
+      'x-forwarded-for': '203.0.113.9',
+    }
 
     const rss = await client.get(`/programs/${show.slug}/podcast.rss`).headers(forged)
     rss.assertStatus(200)
@@ -73,27 +128,63 @@ test.group('Links in feeds and calendars (finding 10)', (group) => {
     for (const url of links(ics.text())) assert.isTrue(url.startsWith(`${PUBLIC}/`), url)
   })
 
-  test('a request by one of the station\'s own host names gets links on that host, with the public URL\'s scheme and port', async ({ client, assert }) => {
+  test("a request by one of the station's own host names gets links on that host, with the public URL's scheme and port", async ({
+    client,
+    assert,
+  }) => {
     const { show, sound } = await radio('radio-b.example')
-    const rss = await client.get(`/programs/${show.slug}/podcast.rss`).header('host', 'radio-b.example')
+    const rss = await client
+      .get(`/programs/${show.slug}/podcast.rss`)
+      .header('host', 'radio-b.example')
     rss.assertStatus(200)
-    assert.include(rss.text(), `<enclosure url="http://radio-b.example:${process.env.PORT}/podcasts/${sound.id}"`)
+    assert.include(
+      rss.text(),
+      `<enclosure url="http://radio-b.example:${process.env.PORT}/podcasts/${sound.id}"`
+    )
   })
 })
 
-test.group('Transmit\'s routes with hostile input (finding 11)', (group) => {
+test.group("Transmit's routes with hostile input (finding 11)", (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
   test('{name}: a 422 JSON answer, never a 500')
     .with([
-      { name: 'subscribe with an object uid', url: '/__transmit/subscribe', body: { uid: { a: 1 }, channel: 'now_playing/demo' } },
-      { name: 'subscribe with an array channel', url: '/__transmit/subscribe', body: { uid: 'u-1', channel: ['a', 'b'] } },
-      { name: 'subscribe with a number uid', url: '/__transmit/subscribe', body: { uid: 12, channel: 'now_playing/demo' } },
-      { name: 'subscribe with a 10 000-character uid', url: '/__transmit/subscribe', body: { uid: 'u'.repeat(10_000), channel: 'now_playing/demo' } },
-      { name: 'subscribe with a newline in the channel', url: '/__transmit/subscribe', body: { uid: 'u-1', channel: 'now_playing/demo\nx' } },
+      {
+        name: 'subscribe with an object uid',
+        url: '/__transmit/subscribe',
+        body: { uid: { a: 1 }, channel: 'now_playing/demo' },
+      },
+      {
+        name: 'subscribe with an array channel',
+        url: '/__transmit/subscribe',
+        body: { uid: 'u-1', channel: ['a', 'b'] },
+      },
+      {
+        name: 'subscribe with a number uid',
+        url: '/__transmit/subscribe',
+        body: { uid: 12, channel: 'now_playing/demo' },
+      },
+      {
+        name: 'subscribe with a 10 000-character uid',
+        url: '/__transmit/subscribe',
+        body: { uid: 'u'.repeat(10_000), channel: 'now_playing/demo' },
+      },
+      {
+        name: 'subscribe with a newline in the channel',
+        url: '/__transmit/subscribe',
+        body: { uid: 'u-1', channel: 'now_playing/demo\nx' },
+      },
       { name: 'subscribe with nothing', url: '/__transmit/subscribe', body: {} },
-      { name: 'unsubscribe with an object uid', url: '/__transmit/unsubscribe', body: { uid: { a: 1 }, channel: 'now_playing/demo' } },
-      { name: 'unsubscribe with an object channel', url: '/__transmit/unsubscribe', body: { uid: 'u-1', channel: { toString: 1 } } },
+      {
+        name: 'unsubscribe with an object uid',
+        url: '/__transmit/unsubscribe',
+        body: { uid: { a: 1 }, channel: 'now_playing/demo' },
+      },
+      {
+        name: 'unsubscribe with an object channel',
+        url: '/__transmit/unsubscribe',
+        body: { uid: 'u-1', channel: { toString: 1 } },
+      },
     ])
     .run(async ({ client, assert }, { url, body }) => {
       const response = await client.post(url).json(body)
@@ -122,7 +213,9 @@ test.group('Transmit\'s routes with hostile input (finding 11)', (group) => {
 test.group('Security headers of the pages (finding 18)', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
-  test('public and staff pages carry a CSP that allows only their own scripts, and every script is external or has the nonce: {url}')
+  test(
+    'public and staff pages carry a CSP that allows only their own scripts, and every script is external or has the nonce: {url}'
+  )
     .with([{ url: '/' }, { url: '/week' }, { url: '/staff/login' }])
     .run(async ({ client, assert }, { url }) => {
       await radio()
@@ -137,14 +230,20 @@ test.group('Security headers of the pages (finding 18)', (group) => {
       assert.notInclude(csp, 'unsafe-eval')
       const nonce = /'nonce-([\w-]+)'/.exec(csp)![1]
       for (const [tag] of response.text().matchAll(/<script\b[^>]*>/g)) {
-        assert.isTrue(/\ssrc="\/[^/]/.test(tag) || tag.includes(`nonce="${nonce}"`), `${tag} is neither a same-origin file nor nonced`)
+        assert.isTrue(
+          /\ssrc="\/[^/]/.test(tag) || tag.includes(`nonce="${nonce}"`),
+          `${tag} is neither a same-origin file nor nonced`
+        )
       }
       // No inline handlers or styles, which the policy would block.
       assert.notMatch(response.text(), /\son[a-z]+="/)
       assert.notMatch(response.text(), /\sstyle="/)
     })
 
-  test('no HSTS over plain HTTP, even with a forged X-Forwarded-Proto from an untrusted address', async ({ client, assert }) => {
+  test('no HSTS over plain HTTP, even with a forged X-Forwarded-Proto from an untrusted address', async ({
+    client,
+    assert,
+  }) => {
     await radio()
     for (const url of ['/', '/staff/login', '/antenne.css']) {
       const plain = await client.get(url)
@@ -167,17 +266,30 @@ test.group('In production (findings 10, 11, 18)', (group) => {
 
   async function production(env: Record<string, string> = {}) {
     const port = await freePort()
-    const server = await startWebServer(port, { NODE_ENV: 'production', APP_KEY: 'hostile-requests-test-key-0123456789', ...env })
+    const server = await startWebServer(port, {
+      NODE_ENV: 'production',
+      APP_KEY: 'hostile-requests-test-key-0123456789',
+      ...env,
+    })
     servers.push(server)
     return server
   }
 
-  test('a request for a foreign host name is refused with 421; the public host, the stations\' hosts and the listening address are served', async ({ assert }) => {
-    const station = await StationFactory.merge({ slug: `hosts-${process.pid}-${++serial}`, hosts: 'radio-b.example' }).create()
+  test("a request for a foreign host name is refused with 421; the public host, the stations' hosts and the listening address are served", async ({
+    assert,
+  }) => {
+    const station = await StationFactory.merge({
+      slug: `hosts-${process.pid}-${++serial}`,
+      hosts: 'radio-b.example',
+    }).create()
     stations.push(station)
     const { port } = await production({ ANTENNE_PUBLIC_URL: 'https://radio.example' })
 
-    const forgeries: Array<Record<string, string>> = [{ host: EVIL }, { 'host': EVIL, 'x-forwarded-host': `127.0.0.1:${port}` }, { host: `${EVIL}:${port}` }]
+    const forgeries: Array<Record<string, string>> = [
+      { host: EVIL },
+      { 'host': EVIL, 'x-forwarded-host': `127.0.0.1:${port}` },
+      { host: `${EVIL}:${port}` },
+    ]
     for (const headers of forgeries) {
       for (const path of ['/', '/timetable.ics', '/staff/login', '/antenne.css', '/nowhere']) {
         const refused = await raw(port, path, headers)
@@ -186,7 +298,10 @@ test.group('In production (findings 10, 11, 18)', (group) => {
       }
     }
     // A forged X-Forwarded-Host does not get through either: no proxy is trusted by default.
-    const forwarded = await raw(port, '/', { 'host': `127.0.0.1:${port}`, 'x-forwarded-host': EVIL })
+    const forwarded = await raw(port, '/', {
+      'host': `127.0.0.1:${port}`,
+      'x-forwarded-host': EVIL,
+    })
     assert.equal(forwarded.status, 200)
 
     // The public host, the stations' hosts, and the listening address (health checks, the proxy).
@@ -196,32 +311,58 @@ test.group('In production (findings 10, 11, 18)', (group) => {
     assert.equal((await raw(port, '/', { host: `localhost:${port}` })).status, 421)
   })
 
-  test('the hostile subscribe gets a 422 JSON, and the server goes on pushing to a subscriber', async ({ assert }) => {
+  test('the hostile subscribe gets a 422 JSON, and the server goes on pushing to a subscriber', async ({
+    assert,
+  }) => {
     const station = await StationFactory.merge({ slug: `push-${process.pid}-${++serial}` }).create()
     stations.push(station)
     const { port } = await production()
 
-    const hostile = await fetch(`http://127.0.0.1:${port}/__transmit/subscribe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ uid: { a: 1 } }) })
+    const hostile = await fetch(`http://127.0.0.1:${port}/__transmit/subscribe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ uid: { a: 1 } }),
+    })
     assert.equal(hostile.status, 422)
     assert.equal(((await hostile.json()) as { error: string }).error, 'E_VALIDATION_ERROR')
 
     const uid = `listener-${Date.now()}`
     const stream = await openEventStream(port, uid)
     await subscribe(port, uid, NowPlayingBroadcaster.channel(station.slug))
-    const pushed = await within(10_000, 'a push after the hostile subscribe', stream.next((m) => m.channel === NowPlayingBroadcaster.channel(station.slug)))
+    const pushed = await within(
+      10_000,
+      'a push after the hostile subscribe',
+      stream.next((m) => m.channel === NowPlayingBroadcaster.channel(station.slug))
+    )
     assert.equal(pushed.payload.station, station.slug)
     stream.close()
   })
 
-  test('an error page shows no stack and does not echo the request\'s cookies or headers', async ({ assert }) => {
+  test("an error page shows no stack and does not echo the request's cookies or headers", async ({
+    assert,
+  }) => {
     // A database with no tables (never migrated), whatever this run's database is: every page fails with a 500.
-    const broken = await production({ DB_CONNECTION: 'sqlite', SQLITE_PATH: join(mkdtempSync(join(tmpdir(), 'antenne-broken-')), 'empty.sqlite3') })
+    const broken = await production({
+      DB_CONNECTION: 'sqlite',
+      SQLITE_PATH: join(mkdtempSync(join(tmpdir(), 'antenne-broken-')), 'empty.sqlite3'),
+    })
     const secret = 'cookie-value-that-must-not-be-echoed'
-    const headers = { 'host': `127.0.0.1:${broken.port}`, 'accept': 'text/html', 'cookie': `probe=${secret}`, 'x-probe': secret }
+    const headers = {
+      'host': `127.0.0.1:${broken.port}`,
+      'accept': 'text/html',
+      'cookie': `probe=${secret}`,
+      'x-probe': secret,
+    }
     const failed = await raw(broken.port, '/', headers)
     assert.equal(failed.status, 500)
     // A body the parser refuses: a 400.
-    const garbled = await raw(broken.port, '/__transmit/subscribe', { ...headers, 'content-type': 'application/json' }, 'POST', '{"uid":')
+    const garbled = await raw(
+      broken.port,
+      '/__transmit/subscribe',
+      { ...headers, 'content-type': 'application/json' },
+      'POST',
+      '{"uid":'
+    )
     assert.isAtLeast(garbled.status, 400)
     assert.isBelow(garbled.status, 500)
     for (const page of [failed, garbled]) {
@@ -233,16 +374,21 @@ test.group('In production (findings 10, 11, 18)', (group) => {
     }
   })
 
-  test('HSTS is sent when a trusted proxy says the request came over HTTPS, and not from anyone else', async ({ assert }) => {
+  test('HSTS is sent when a trusted proxy says the request came over HTTPS, and not from anyone else', async ({
+    assert,
+  }) => {
     const trusting = await production({ ANTENNE_TRUSTED_PROXIES: '127.0.0.1' })
-    const headers = { host: `127.0.0.1:${trusting.port}`, 'x-forwarded-proto': 'https' }
+    const headers = { 'host': `127.0.0.1:${trusting.port}`, 'x-forwarded-proto': 'https' }
     const overTls = await raw(trusting.port, '/', headers)
     assert.match(String(overTls.headers['strict-transport-security']), /^max-age=\d+/)
     const plain = await raw(trusting.port, '/', { host: `127.0.0.1:${trusting.port}` })
     assert.isUndefined(plain.headers['strict-transport-security'])
 
     const untrusting = await production({ ANTENNE_TRUSTED_PROXIES: '10.0.0.0/8' })
-    const forged = await raw(untrusting.port, '/', { host: `127.0.0.1:${untrusting.port}`, 'x-forwarded-proto': 'https' })
+    const forged = await raw(untrusting.port, '/', {
+      'host': `127.0.0.1:${untrusting.port}`,
+      'x-forwarded-proto': 'https',
+    })
     assert.isUndefined(forged.headers['strict-transport-security'])
   })
 })

@@ -19,7 +19,12 @@ async function world() {
   const otherProgram = await ProgramFactory.merge({ stationId: otherStation.id }).create()
   const episode = await Episode.create({ programId: program.id, title: 'E', slug: 'e' })
   const otherEpisode = await Episode.create({ programId: otherProgram.id, title: 'O', slug: 'o' })
-  const make = (start: string, minutes: number, type: Diffusion['type'] = 'on_air', onOther = false) =>
+  const make = (
+    start: string,
+    minutes: number,
+    type: Diffusion['type'] = 'on_air',
+    onOther = false
+  ) =>
     Diffusion.create({
       episodeId: onOther ? otherEpisode.id : episode.id,
       programId: onOther ? otherProgram.id : program.id,
@@ -30,7 +35,7 @@ async function world() {
   return { station, program, episode, make }
 }
 
-test.group('Diffusion scopes (Aircox\'s queryset vocabulary)', (group) => {
+test.group("Diffusion scopes (Aircox's queryset vocabulary)", (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
   test('onAir, now, afterDate, beforeDate, range and station', async ({ assert }) => {
@@ -42,27 +47,88 @@ test.group('Diffusion scopes (Aircox\'s queryset vocabulary)', (group) => {
     const ids = (rows: Diffusion[]) => rows.map((d) => d.id)
 
     const at = utc('2030-01-02T08:45:00Z')
-    assert.deepEqual(ids(await Diffusion.query().withScopes((s) => { s.onAir(); s.now(at) }).orderBy('id')), [morning.id, elsewhere.id])
-    assert.deepEqual(ids(await Diffusion.query().withScopes((s) => { s.station(station); s.now(at) }).orderBy('id')), [morning.id, cancelled.id])
-    // The end is exclusive: at 09:00 the morning show is over.
-    assert.deepEqual(ids(await Diffusion.query().withScopes((s) => { s.station(station); s.now(utc('2030-01-02T09:00:00Z')) })), [])
-    assert.deepEqual(ids(await Diffusion.query().withScopes((s) => { s.station(station); s.onAir(); s.afterDate(at) })), [morning.id, noon.id])
-    assert.deepEqual(ids(await Diffusion.query().withScopes((s) => { s.station(station); s.onAir(); s.beforeDate(utc('2030-01-02T10:00:00Z')) })), [morning.id])
     assert.deepEqual(
-      ids(await Diffusion.query().withScopes((s) => { s.station(station); s.range(utc('2030-01-02T09:30:00Z'), utc('2030-01-02T11:30:00Z')) })),
+      ids(
+        await Diffusion.query()
+          .withScopes((s) => {
+            s.onAir()
+            s.now(at)
+          })
+          .orderBy('id')
+      ),
+      [morning.id, elsewhere.id]
+    )
+    assert.deepEqual(
+      ids(
+        await Diffusion.query()
+          .withScopes((s) => {
+            s.station(station)
+            s.now(at)
+          })
+          .orderBy('id')
+      ),
+      [morning.id, cancelled.id]
+    )
+    // The end is exclusive: at 09:00 the morning show is over.
+    assert.deepEqual(
+      ids(
+        await Diffusion.query().withScopes((s) => {
+          s.station(station)
+          s.now(utc('2030-01-02T09:00:00Z'))
+        })
+      ),
+      []
+    )
+    assert.deepEqual(
+      ids(
+        await Diffusion.query().withScopes((s) => {
+          s.station(station)
+          s.onAir()
+          s.afterDate(at)
+        })
+      ),
+      [morning.id, noon.id]
+    )
+    assert.deepEqual(
+      ids(
+        await Diffusion.query().withScopes((s) => {
+          s.station(station)
+          s.onAir()
+          s.beforeDate(utc('2030-01-02T10:00:00Z'))
+        })
+      ),
+      [morning.id]
+    )
+    assert.deepEqual(
+      ids(
+        await Diffusion.query().withScopes((s) => {
+          s.station(station)
+          s.range(utc('2030-01-02T09:30:00Z'), utc('2030-01-02T11:30:00Z'))
+        })
+      ),
       [noon.id]
     )
   })
 
-  test('date() is a day on the station\'s wall clocks, not a UTC day', async ({ assert }) => {
+  test("date() is a day on the station's wall clocks, not a UTC day", async ({ assert }) => {
     const { make } = await world()
     // 23:30 on the 1st in Brussels is 22:30 UTC; 00:30 on the 2nd is 23:30 UTC on the 1st.
     const lateEvening = await make('2030-01-01T22:30:00Z', 30)
     const justAfterMidnight = await make('2030-01-01T23:30:00Z', 30)
-    const day = await Diffusion.query().withScopes((s) => { s.date('2030-01-02', 'Europe/Brussels') })
-    assert.deepEqual(day.map((d) => d.id), [justAfterMidnight.id])
-    const before = await Diffusion.query().withScopes((s) => { s.date('2030-01-01', 'Europe/Brussels') })
-    assert.deepEqual(before.map((d) => d.id), [lateEvening.id])
+    const day = await Diffusion.query().withScopes((s) => {
+      s.date('2030-01-02', 'Europe/Brussels')
+    })
+    assert.deepEqual(
+      day.map((d) => d.id),
+      [justAfterMidnight.id]
+    )
+    const before = await Diffusion.query().withScopes((s) => {
+      s.date('2030-01-01', 'Europe/Brussels')
+    })
+    assert.deepEqual(
+      before.map((d) => d.id),
+      [lateEvening.id]
+    )
   })
 
   test('a diffusion changed through the model is marked edited', async ({ assert }) => {
@@ -82,22 +148,64 @@ test.group('Sounds, tracks, logs and users', (group) => {
   test('sound scopes: archive, available, public', async ({ assert }) => {
     const { program, episode } = await world()
     const base = { programId: program.id, episodeId: episode.id, isPublic: false }
-    const archive = await Sound.create({ ...base, name: 'a', path: '/s/a.ogg', type: 'archive', isPublic: true })
+    const archive = await Sound.create({
+      ...base,
+      name: 'a',
+      path: '/s/a.ogg',
+      type: 'archive',
+      isPublic: true,
+    })
     await Sound.create({ ...base, name: 'b', path: '/s/b.ogg', type: 'excerpt' })
     await Sound.create({ ...base, name: 'c', path: '/s/c.ogg', type: 'removed' })
     const names = (rows: Sound[]) => rows.map((s) => s.name).sort()
-    assert.deepEqual(names(await Sound.query().withScopes((s) => { s.archive() })), ['a'])
-    assert.deepEqual(names(await Sound.query().withScopes((s) => { s.available() })), ['a', 'b'])
-    assert.deepEqual(names(await Sound.query().withScopes((s) => { s.public() })), [archive.name])
-    assert.strictEqual((await Sound.findOrFail(archive.id)).isPublic, true, 'booleans come back as booleans')
+    assert.deepEqual(
+      names(
+        await Sound.query().withScopes((s) => {
+          s.archive()
+        })
+      ),
+      ['a']
+    )
+    assert.deepEqual(
+      names(
+        await Sound.query().withScopes((s) => {
+          s.available()
+        })
+      ),
+      ['a', 'b']
+    )
+    assert.deepEqual(
+      names(
+        await Sound.query().withScopes((s) => {
+          s.public()
+        })
+      ),
+      [archive.name]
+    )
+    assert.strictEqual(
+      (await Sound.findOrFail(archive.id)).isPublic,
+      true,
+      'booleans come back as booleans'
+    )
   })
 
-  test('a track belongs to an episode or to a sound, never both nor neither', async ({ assert }) => {
+  test('a track belongs to an episode or to a sound, never both nor neither', async ({
+    assert,
+  }) => {
     const { program, episode } = await world()
-    const sound = await Sound.create({ programId: program.id, name: 's', path: '/s/s.ogg', type: 'archive', isPublic: false })
+    const sound = await Sound.create({
+      programId: program.id,
+      name: 's',
+      path: '/s/s.ogg',
+      type: 'archive',
+      isPublic: false,
+    })
     await Track.create({ soundId: sound.id, title: 'In the sound', timestamp: 40000, position: 0 })
     await Track.create({ episodeId: episode.id, title: 'In the tracklist', position: 0 })
-    await assert.rejects(() => Track.create({ title: 'Nowhere', position: 0 }), /not both nor neither/)
+    await assert.rejects(
+      () => Track.create({ title: 'Nowhere', position: 0 }),
+      /not both nor neither/
+    )
     await assert.rejects(
       () => Track.create({ episodeId: episode.id, soundId: sound.id, title: 'Both', position: 0 }),
       /not both nor neither/
@@ -109,21 +217,42 @@ test.group('Sounds, tracks, logs and users', (group) => {
       })
     })
     // No 32767 s cap on timestamps (Aircox's PositiveSmallIntegerField).
-    assert.equal((await Track.query().where('title', 'In the sound').firstOrFail()).timestamp, 40000)
+    assert.equal(
+      (await Track.query().where('title', 'In the sound').firstOrFail()).timestamp,
+      40000
+    )
   })
 
-  test('a log keeps its air time to the millisecond, in UTC, and date() reads a local day', async ({ assert }) => {
+  test('a log keeps its air time to the millisecond, in UTC, and date() reads a local day', async ({
+    assert,
+  }) => {
     const { station } = await world()
     const at = DateTime.fromISO('2030-07-01T00:15:30.250+02:00')
-    const log = await Log.create({ stationId: station.id, type: 'on_air', date: at, source: 'dealer' })
+    const log = await Log.create({
+      stationId: station.id,
+      type: 'on_air',
+      date: at,
+      source: 'dealer',
+    })
     const read = await Log.findOrFail(log.id)
     assert.equal(read.date.toISO(), '2030-06-30T22:15:30.250Z')
-    const day = await Log.query().withScopes((s) => { s.station(station); s.onAir(); s.date('2030-07-01', 'Europe/Brussels') })
-    assert.deepEqual(day.map((l) => l.id), [log.id])
+    const day = await Log.query().withScopes((s) => {
+      s.station(station)
+      s.onAir()
+      s.date('2030-07-01', 'Europe/Brussels')
+    })
+    assert.deepEqual(
+      day.map((l) => l.id),
+      [log.id]
+    )
   })
 
-  test('a user\'s password is stored hashed', async ({ assert }) => {
-    const user = await User.create({ email: 'host@example.org', password: 'secret-words', role: 'host' })
+  test("a user's password is stored hashed", async ({ assert }) => {
+    const user = await User.create({
+      email: 'host@example.org',
+      password: 'secret-words',
+      role: 'host',
+    })
     const row = await db.from('users').where('id', user.id).firstOrFail()
     assert.notEqual(row.password, 'secret-words')
     assert.isTrue(await (await User.findOrFail(user.id)).verifyPassword('secret-words'))

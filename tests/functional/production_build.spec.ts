@@ -15,10 +15,20 @@ const run = promisify(execFile)
  * the source tree: its settings come from the environment, as a unit gives them).
  */
 test.group('Production build', () => {
-  test('node ace build compiles with no type error; the compiled web server and commands run from build/ in production', async ({ assert }) => {
+  test('node ace build compiles with no type error; the compiled web server and commands run from build/ in production', async ({
+    assert,
+  }) => {
     await run(process.execPath, ['ace', 'build'], { cwd: app.makePath(), timeout: 240_000 })
     const build = app.makePath('build')
-    for (const file of ['ace.js', 'bin/server.js', 'resources/liquidsoap/station.edge', 'resources/systemd/antenne-web.service', 'resources/passwords/common.txt', 'resources/public/antenne.css', 'package.json']) {
+    for (const file of [
+      'ace.js',
+      'bin/server.js',
+      'resources/liquidsoap/station.edge',
+      'resources/systemd/antenne-web.service',
+      'resources/passwords/common.txt',
+      'resources/public/antenne.css',
+      'package.json',
+    ]) {
       assert.isTrue(existsSync(join(build, file)), `build/${file}`)
     }
     const sqlite = env.get('SQLITE_PATH', 'tmp/antenne-test.sqlite3')
@@ -32,25 +42,42 @@ test.group('Production build', () => {
     } as Record<string, string>
 
     // A command: the units it prints run the compiled build.
-    const unit = await run(process.execPath, ['ace.js', 'streamer:unit', '--service', 'web', '--path', build, '--user', 'antenne'], { cwd: build, env: production })
+    const unit = await run(
+      process.execPath,
+      ['ace.js', 'streamer:unit', '--service', 'web', '--path', build, '--user', 'antenne'],
+      { cwd: build, env: production }
+    )
     assert.include(unit.stdout, `ExecStart=${process.execPath} bin/server.js`)
     assert.include(unit.stdout, 'Environment=NODE_ENV=production')
     assert.notInclude(unit.stdout, 'ts-node')
 
     // The web server: listens, answers, and stops on SIGTERM.
     const port = await freePort()
-    const server = spawn(process.execPath, ['bin/server.js'], { cwd: build, env: { ...production, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })
+    const server = spawn(process.execPath, ['bin/server.js'], {
+      cwd: build,
+      env: { ...production, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    })
     let output = ''
     server.stdout!.on('data', (chunk) => (output += chunk))
     server.stderr!.on('data', (chunk) => (output += chunk))
-    const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)))
+    const exited = new Promise<number | null>((resolve) =>
+      server.once('exit', (code) => resolve(code))
+    )
     try {
       await Promise.race([
-        new Promise<void>((resolve) => server.on('message', (message: any) => message?.isAdonisJS && resolve())),
+        new Promise<void>((resolve) =>
+          server.on('message', (message: any) => message?.isAdonisJS && resolve())
+        ),
         exited.then((code) => {
           throw new Error(`the compiled server exited (${code}) before it listened:\n${output}`)
         }),
-        new Promise((_, reject) => setTimeout(() => reject(new Error(`the compiled server did not listen within 30 s:\n${output}`)), 30_000)),
+        new Promise((_, reject) =>
+          setTimeout(
+            () => reject(new Error(`the compiled server did not listen within 30 s:\n${output}`)),
+            30_000
+          )
+        ),
       ])
       const health = await fetch(`http://127.0.0.1:${port}/health`)
       assert.oneOf(health.status, [200, 503])

@@ -19,7 +19,9 @@ let serial = 0
 test.group('Program folders are namespaced by station', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
-  test('two stations\' programs with one slug get two folders; a path another program uses is refused', async ({ assert }) => {
+  test("two stations' programs with one slug get two folders; a path another program uses is refused", async ({
+    assert,
+  }) => {
     const slug = `morning-talk-${++serial}-${Date.now()}`
     const a = await StationFactory.create()
     const b = await StationFactory.create()
@@ -33,67 +35,162 @@ test.group('Program folders are namespaced by station', (group) => {
     assert.equal(ofB.path, `${b.slug}/${slug}`)
   })
 
-  test('a manager of station B uploading to their "Morning Talk" never touches station A\'s', async ({ client, assert }) => {
+  test('a manager of station B uploading to their "Morning Talk" never touches station A\'s', async ({
+    client,
+    assert,
+  }) => {
     const slug = `morning-talk-${++serial}-${Date.now()}`
     const a = await StationFactory.create()
     const b = await StationFactory.create()
     const ofA = await Program.create({ stationId: a.id, title: 'Morning Talk', slug, active: true })
     const manager = await UserFactory.apply('manager').create()
     await manager.related('stations').attach([b.id])
-    const created = await client.post('/staff/programs').form({ stationId: String(b.id), title: 'Morning Talk', slug, active: 'on' }).withCsrfToken().loginAs(manager).redirects(0)
+    const created = await client
+      .post('/staff/programs')
+      .form({ stationId: String(b.id), title: 'Morning Talk', slug, active: 'on' })
+      .withCsrfToken()
+      .loginAs(manager)
+      .redirects(0)
     created.assertStatus(302)
     const ofB = await Program.query().where('station_id', b.id).where('slug', slug).firstOrFail()
     const dir = mkdtempSync(join(tmpdir(), 'antenne-cross-'))
     // A dated name: in A's folder it would have become an archive of A's next episode.
     const wav = join(dir, '20270301_08h00_morning_talk.wav')
-    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-y', wav])
-    const upload = await client.post(`/staff/programs/${ofB.id}/sounds`).file('file', wav).field('type', 'archive').withCsrfToken().loginAs(manager).redirects(0)
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:duration=2',
+      '-y',
+      wav,
+    ])
+    const upload = await client
+      .post(`/staff/programs/${ofB.id}/sounds`)
+      .file('file', wav)
+      .field('type', 'archive')
+      .withCsrfToken()
+      .loginAs(manager)
+      .redirects(0)
     upload.assertStatus(302)
-    const sound = await Sound.query().where('path', 'like', `%20270301_08h00_morning_talk%`).firstOrFail()
+    const sound = await Sound.query()
+      .where('path', 'like', `%20270301_08h00_morning_talk%`)
+      .firstOrFail()
     assert.equal(sound.programId, ofB.id)
     assert.isTrue(sound.path.startsWith(ofB.archivesDir))
     assert.isFalse(existsSync(ofA.archivesDir) && readdirSync(ofA.archivesDir).length > 0)
     assert.lengthOf(await Sound.query().where('program_id', ofA.id), 0)
   })
 
-  test('the migration moves each old folder to its station\'s, its sounds\' paths with it; a folder two programs claimed goes to the first', async ({ assert }) => {
+  test("the migration moves each old folder to its station's, its sounds' paths with it; a folder two programs claimed goes to the first", async ({
+    assert,
+  }) => {
     const root = mkdtempSync(join(tmpdir(), 'antenne-folders-'))
     const slug = `shared-${++serial}-${Date.now()}`
     const a = await StationFactory.create()
     const b = await StationFactory.create()
     // Programs as an older Antenne made them: no path.
-    const [first] = await db.table('programs').insert({ station_id: a.id, title: 'First', slug, active: true, accept_any_quality: false, created_at: new Date(), updated_at: new Date() }).returning('id')
-    const [second] = await db.table('programs').insert({ station_id: b.id, title: 'Second', slug, active: true, accept_any_quality: false, created_at: new Date(), updated_at: new Date() }).returning('id')
+    const [first] = await db
+      .table('programs')
+      .insert({
+        station_id: a.id,
+        title: 'First',
+        slug,
+        active: true,
+        accept_any_quality: false,
+        created_at: new Date(),
+        updated_at: new Date(),
+      })
+      .returning('id')
+    const [second] = await db
+      .table('programs')
+      .insert({
+        station_id: b.id,
+        title: 'Second',
+        slug,
+        active: true,
+        accept_any_quality: false,
+        created_at: new Date(),
+        updated_at: new Date(),
+      })
+      .returning('id')
     const firstId = typeof first === 'object' ? first.id : first
     const secondId = typeof second === 'object' ? second.id : second
     mkdirSync(join(root, slug, 'archives'), { recursive: true })
     const old = join(root, slug, 'archives', 'show.mp3')
     writeFileSync(old, 'x')
-    await db.table('sounds').insert({ program_id: firstId, name: 'show', path: old, type: 'archive', is_public: false, created_at: new Date(), updated_at: new Date() })
+    await db.table('sounds').insert({
+      program_id: firstId,
+      name: 'show',
+      path: old,
+      type: 'archive',
+      is_public: false,
+      created_at: new Date(),
+      updated_at: new Date(),
+    })
 
     const moves = await namespaceProgramFolders(db.connection(), root)
     const mine = moves.filter((m) => m.programId === firstId || m.programId === secondId)
-    assert.deepEqual(mine.map((m) => [m.path, m.from, m.sounds]), [[`${a.slug}/${slug}`, join(root, slug), 1], [`${b.slug}/${slug}`, null, 0]])
+    assert.deepEqual(
+      mine.map((m) => [m.path, m.from, m.sounds]),
+      [
+        [`${a.slug}/${slug}`, join(root, slug), 1],
+        [`${b.slug}/${slug}`, null, 0],
+      ]
+    )
     assert.isTrue(existsSync(join(root, a.slug, slug, 'archives', 'show.mp3')))
     assert.isFalse(existsSync(join(root, slug)))
-    assert.equal((await db.from('sounds').where('program_id', firstId).firstOrFail()).path, join(root, a.slug, slug, 'archives', 'show.mp3'))
-    assert.equal((await db.from('programs').where('id', secondId).firstOrFail()).path, `${b.slug}/${slug}`)
+    assert.equal(
+      (await db.from('sounds').where('program_id', firstId).firstOrFail()).path,
+      join(root, a.slug, slug, 'archives', 'show.mp3')
+    )
+    assert.equal(
+      (await db.from('programs').where('id', secondId).firstOrFail()).path,
+      `${b.slug}/${slug}`
+    )
     // Run again: nothing left to do.
-    assert.deepEqual((await namespaceProgramFolders(db.connection(), root)).filter((m) => m.programId === firstId || m.programId === secondId), [])
+    assert.deepEqual(
+      (await namespaceProgramFolders(db.connection(), root)).filter(
+        (m) => m.programId === firstId || m.programId === secondId
+      ),
+      []
+    )
   })
 
-  test('the library watcher sees a file copied into a station\'s program folder (two levels down) within seconds', async ({ assert }) => {
+  test("the library watcher sees a file copied into a station's program folder (two levels down) within seconds", async ({
+    assert,
+  }) => {
     const station = await StationFactory.create()
-    const program = await Program.create({ stationId: station.id, title: 'Watched', slug: `watched-${++serial}-${Date.now()}`, active: true })
+    const program = await Program.create({
+      stationId: station.id,
+      title: 'Watched',
+      slug: `watched-${++serial}-${Date.now()}`,
+      active: true,
+    })
     mkdirSync(program.archivesDir, { recursive: true })
     const quiet = { info: () => {}, warn: () => {} }
     const watcher = new SoundWatcher(SoundLibrary.configured(quiet, { workers: 1 }), {
-      programsDir: antenneConfig.programsDir, settle: 300, rescanInterval: 3600_000, checkQuality: false, debounce: 100, logger: quiet,
+      programsDir: antenneConfig.programsDir,
+      settle: 300,
+      rescanInterval: 3600_000,
+      checkQuality: false,
+      debounce: 100,
+      logger: quiet,
     })
     await watcher.start()
     try {
       const file = join(program.archivesDir, 'dropped.wav')
-      execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-y', file])
+      execFileSync('ffmpeg', [
+        '-v',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=frequency=440:duration=2',
+        '-y',
+        file,
+      ])
       const until = Date.now() + 15_000
       let sound: Sound | null = null
       while (!sound && Date.now() < until) {

@@ -15,25 +15,71 @@ import { ProgramFactory, StationFactory } from '#database/factories/programme_fa
 const ZONE = 'Europe/Brussels'
 let serial = 0
 
-async function airing(program: Program, start: DateTime, minutes: number, title = `Episode ${++serial}`) {
-  const episode = await Episode.create({ programId: program.id, title, slug: `episode-${++serial}` })
-  const diffusion = await Diffusion.create({ episodeId: episode.id, programId: program.id, type: 'on_air', start, end: start.plus({ minutes }) })
+async function airing(
+  program: Program,
+  start: DateTime,
+  minutes: number,
+  title = `Episode ${++serial}`
+) {
+  const episode = await Episode.create({
+    programId: program.id,
+    title,
+    slug: `episode-${++serial}`,
+  })
+  const diffusion = await Diffusion.create({
+    episodeId: episode.id,
+    programId: program.id,
+    type: 'on_air',
+    start,
+    end: start.plus({ minutes }),
+  })
   return { episode, diffusion }
 }
 
 /** A track of a sound, logged on air at `at`. */
-async function played(station: Station, program: Program, at: DateTime, title: string, artist: string | null = null) {
-  const sound = await Sound.create({ programId: program.id, name: title, path: `/srv/${title}-${++serial}.mp3`, type: 'archive', isPublic: false })
+async function played(
+  station: Station,
+  program: Program,
+  at: DateTime,
+  title: string,
+  artist: string | null = null
+) {
+  const sound = await Sound.create({
+    programId: program.id,
+    name: title,
+    path: `/srv/${title}-${++serial}.mp3`,
+    type: 'archive',
+    isPublic: false,
+  })
   const track = await Track.create({ soundId: sound.id, position: 0, timestamp: 0, title, artist })
-  await Log.create({ stationId: station.id, type: 'on_air', date: at, source: 'rotation', soundId: sound.id, trackId: track.id })
+  await Log.create({
+    stationId: station.id,
+    type: 'on_air',
+    date: at,
+    source: 'rotation',
+    soundId: sound.id,
+    trackId: track.id,
+  })
   return track
 }
 
 /** The default station, with a rotation and a show. */
 async function radio() {
-  const station = await StationFactory.merge({ isDefault: true, timezone: ZONE, name: 'Radio Test' }).create()
-  const rotation = await ProgramFactory.merge({ stationId: station.id, title: 'Rotation', slug: `rotation-${++serial}` }).create()
-  const show = await ProgramFactory.merge({ stationId: station.id, title: 'Morning Talk', slug: `talk-${++serial}` }).create()
+  const station = await StationFactory.merge({
+    isDefault: true,
+    timezone: ZONE,
+    name: 'Radio Test',
+  }).create()
+  const rotation = await ProgramFactory.merge({
+    stationId: station.id,
+    title: 'Rotation',
+    slug: `rotation-${++serial}`,
+  }).create()
+  const show = await ProgramFactory.merge({
+    stationId: station.id,
+    title: 'Morning Talk',
+    slug: `talk-${++serial}`,
+  }).create()
   return { station, rotation, show }
 }
 
@@ -42,7 +88,10 @@ const path = (prefix: string, date: DateTime) => `${prefix}/${date.toFormat('yyy
 test.group('Public site', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
-  test('the on-air log of a day folds the tracks played during a diffusion into it, and shows nothing of the future', async ({ client, assert }) => {
+  test('the on-air log of a day folds the tracks played during a diffusion into it, and shows nothing of the future', async ({
+    client,
+    assert,
+  }) => {
     const { station, rotation, show } = await radio()
     const now = DateTime.utc()
     const start = now.minus({ minutes: 50 }).startOf('minute')
@@ -59,17 +108,42 @@ test.group('Public site', (group) => {
     assert.include(html, 'Talk of the day')
     assert.notInclude(html, 'Not Yet Played')
     // The track aired during the show is inside its list; the order is newest first.
-    assert.match(html, /Talk of the day[\s\S]*<ul class="tracks">[\s\S]*During The Show[\s\S]*<\/ul>[\s\S]*Before The Show/)
+    assert.match(
+      html,
+      /Talk of the day[\s\S]*<ul class="tracks">[\s\S]*During The Show[\s\S]*<\/ul>[\s\S]*Before The Show/
+    )
     assert.isBelow(html.indexOf('After The Show'), html.indexOf('Talk of the day'))
     assert.include(html, `>${start.setZone(ZONE).toFormat('HH:mm')}<`)
   })
 
-  test('a long day of the on-air log is paginated, 100 items a page', async ({ client, assert }) => {
+  test('a long day of the on-air log is paginated, 100 items a page', async ({
+    client,
+    assert,
+  }) => {
     const { station, rotation } = await radio()
     const day = DateTime.fromISO('2020-01-02T00:00', { zone: ZONE })
-    const sound = await Sound.create({ programId: rotation.id, name: 'x', path: `/srv/x-${++serial}.mp3`, type: 'archive', isPublic: false })
-    const track = await Track.create({ soundId: sound.id, position: 0, timestamp: 0, title: 'Song' })
-    await Log.createMany(Array.from({ length: 150 }, (_, i) => ({ stationId: station.id, type: 'on_air' as const, date: day.plus({ minutes: 5 * i }), soundId: sound.id, trackId: track.id })))
+    const sound = await Sound.create({
+      programId: rotation.id,
+      name: 'x',
+      path: `/srv/x-${++serial}.mp3`,
+      type: 'archive',
+      isPublic: false,
+    })
+    const track = await Track.create({
+      soundId: sound.id,
+      position: 0,
+      timestamp: 0,
+      title: 'Song',
+    })
+    await Log.createMany(
+      Array.from({ length: 150 }, (_, i) => ({
+        stationId: station.id,
+        type: 'on_air' as const,
+        date: day.plus({ minutes: 5 * i }),
+        soundId: sound.id,
+        trackId: track.id,
+      }))
+    )
     const first = (await client.get('/logs/2020/01/02')).text()
     assert.lengthOf(first.match(/<li class="played track">/g) ?? [], 100)
     assert.include(first, '/logs/2020/01/02?page=2')
@@ -94,11 +168,37 @@ test.group('Public site', (group) => {
   })
 
   test('hostile titles and names are escaped everywhere', async ({ client, assert }) => {
-    const station = await StationFactory.merge({ isDefault: true, timezone: ZONE, name: '<img src=x onerror=alert(1)>' }).create()
-    const program = await ProgramFactory.merge({ stationId: station.id, title: '<script>alert("program")</script>', slug: `evil-${++serial}` }).create()
-    const { episode } = await airing(program, DateTime.utc().minus({ minutes: 10 }), 60, '"><script>alert("episode")</script>')
-    await played(station, program, DateTime.utc().minus({ minutes: 5 }), '<b onmouseover=alert(1)>track</b>', '<i>artist</i>')
-    for (const url of ['/', '/week', '/logs', '/programs', `/programs/${program.slug}`, `/programs/${program.slug}/${episode.slug}`]) {
+    const station = await StationFactory.merge({
+      isDefault: true,
+      timezone: ZONE,
+      name: '<img src=x onerror=alert(1)>',
+    }).create()
+    const program = await ProgramFactory.merge({
+      stationId: station.id,
+      title: '<script>alert("program")</script>',
+      slug: `evil-${++serial}`,
+    }).create()
+    const { episode } = await airing(
+      program,
+      DateTime.utc().minus({ minutes: 10 }),
+      60,
+      '"><script>alert("episode")</script>'
+    )
+    await played(
+      station,
+      program,
+      DateTime.utc().minus({ minutes: 5 }),
+      '<b onmouseover=alert(1)>track</b>',
+      '<i>artist</i>'
+    )
+    for (const url of [
+      '/',
+      '/week',
+      '/logs',
+      '/programs',
+      `/programs/${program.slug}`,
+      `/programs/${program.slug}/${episode.slug}`,
+    ]) {
       const html = (await client.get(url)).text()
       assert.notMatch(html, /<script>alert|<img src=x|<b onmouseover|<i>artist/, url)
     }
@@ -106,7 +206,19 @@ test.group('Public site', (group) => {
   })
 
   test('a bad URL gets the 404 page, never a 500: {url}')
-    .with(['/week/2026/13/40', '/week/2026/02/30', '/logs/abcd/01/01', '/programs/nope', '/programs/nope/nothing', '/nowhere', '/covers/../../etc/passwd', '/covers/x.jpg', '/podcasts/abc'].map((url) => ({ url })))
+    .with(
+      [
+        '/week/2026/13/40',
+        '/week/2026/02/30',
+        '/logs/abcd/01/01',
+        '/programs/nope',
+        '/programs/nope/nothing',
+        '/nowhere',
+        '/covers/../../etc/passwd',
+        '/covers/x.jpg',
+        '/podcasts/abc',
+      ].map((url) => ({ url }))
+    )
     .run(async ({ client, assert }, { url }) => {
       await radio()
       const response = await client.get(url)
@@ -115,15 +227,25 @@ test.group('Public site', (group) => {
     })
 
   test('a page number that is not one shows the first page, never a 500: {url}')
-    .with(['/programs?page=-1', '/programs?page=abc', '/programs?page=1.5', '/logs?page=-3'].map((url) => ({ url })))
+    .with(
+      ['/programs?page=-1', '/programs?page=abc', '/programs?page=1.5', '/logs?page=-3'].map(
+        (url) => ({ url })
+      )
+    )
     .run(async ({ client }, { url }) => {
       await radio()
       ;(await client.get(url)).assertStatus(200)
     })
 
-  test('the station is chosen by host name, else the default one; pages speak French on ?lang=fr', async ({ client, assert }) => {
+  test('the station is chosen by host name, else the default one; pages speak French on ?lang=fr', async ({
+    client,
+    assert,
+  }) => {
     await radio()
-    await StationFactory.merge({ name: 'Campus FM', hosts: 'campus.example\nwww.campus.example' }).create()
+    await StationFactory.merge({
+      name: 'Campus FM',
+      hosts: 'campus.example\nwww.campus.example',
+    }).create()
     assert.include((await client.get('/').header('host', 'www.campus.example')).text(), 'Campus FM')
     assert.include((await client.get('/').header('host', 'other.example')).text(), 'Radio Test')
     const french = await client.get('/logs?lang=fr')
@@ -131,14 +253,31 @@ test.group('Public site', (group) => {
     assert.include(french.text(), '<html lang="fr">')
   })
 
-  test('a program\'s podcast feed and the timetable\'s calendar', async ({ client, assert }) => {
+  test("a program's podcast feed and the timetable's calendar", async ({ client, assert }) => {
     const { show } = await radio()
-    const { episode } = await airing(show, DateTime.utc().plus({ days: 1 }).startOf('hour'), 60, 'Tomorrow, live')
-    const sound = await Sound.create({ programId: show.id, episodeId: episode.id, name: 'x', path: '/srv/tomorrow.mp3', type: 'archive', isPublic: true, size: 1234, duration: 60 })
+    const { episode } = await airing(
+      show,
+      DateTime.utc().plus({ days: 1 }).startOf('hour'),
+      60,
+      'Tomorrow, live'
+    )
+    const sound = await Sound.create({
+      programId: show.id,
+      episodeId: episode.id,
+      name: 'x',
+      path: '/srv/tomorrow.mp3',
+      type: 'archive',
+      isPublic: true,
+      size: 1234,
+      duration: 60,
+    })
     const rss = await client.get(`/programs/${show.slug}/podcast.rss`)
     rss.assertStatus(200)
     assert.match(rss.header('content-type') ?? '', /^application\/rss\+xml/)
-    assert.include(rss.text(), `<enclosure url="http://${process.env.HOST}:${process.env.PORT}/podcasts/${sound.id}" length="1234" type="audio/mpeg"/>`)
+    assert.include(
+      rss.text(),
+      `<enclosure url="http://${process.env.HOST}:${process.env.PORT}/podcasts/${sound.id}" length="1234" type="audio/mpeg"/>`
+    )
     assert.include(rss.text(), '<title>Tomorrow, live</title>')
     const ics = await client.get('/timetable.ics')
     ics.assertStatus(200)
@@ -146,25 +285,67 @@ test.group('Public site', (group) => {
     assert.include(ics.text(), 'SUMMARY:Morning Talk: Tomorrow\\, live\r\n')
   })
 
-  test('a public "sound" the library could read no audio from (text named .mp3) is never served nor listed', async ({ client, assert }) => {
+  test('a public "sound" the library could read no audio from (text named .mp3) is never served nor listed', async ({
+    client,
+    assert,
+  }) => {
     const { show } = await radio()
-    const { episode } = await airing(show, DateTime.utc().plus({ days: 2 }).startOf('hour'), 60, 'Junk')
+    const { episode } = await airing(
+      show,
+      DateTime.utc().plus({ days: 2 }).startOf('hour'),
+      60,
+      'Junk'
+    )
     // As the library records a file it found no audio in: no format, no duration.
-    const junk = await Sound.create({ programId: show.id, episodeId: episode.id, name: 'junk', path: `/srv/junk-${++serial}.mp3`, type: 'archive', isPublic: true, size: 100 })
+    const junk = await Sound.create({
+      programId: show.id,
+      episodeId: episode.id,
+      name: 'junk',
+      path: `/srv/junk-${++serial}.mp3`,
+      type: 'archive',
+      isPublic: true,
+      size: 100,
+    })
     ;(await client.get(`/podcasts/${junk.id}`)).assertStatus(404)
-    assert.notInclude((await client.get(`/programs/${show.slug}/podcast.rss`)).text(), `/podcasts/${junk.id}"`)
-    assert.notInclude((await client.get(`/programs/${show.slug}/${episode.slug}`)).text(), `src="/podcasts/${junk.id}"`)
+    assert.notInclude(
+      (await client.get(`/programs/${show.slug}/podcast.rss`)).text(),
+      `/podcasts/${junk.id}"`
+    )
+    assert.notInclude(
+      (await client.get(`/programs/${show.slug}/${episode.slug}`)).text(),
+      `src="/podcasts/${junk.id}"`
+    )
   })
 
   test('an episode page lists its airings, tracklist and podcasts', async ({ client, assert }) => {
     const { show } = await radio()
-    const { episode } = await airing(show, DateTime.fromISO('2030-01-02T08:00', { zone: ZONE }), 60, 'New Year Talk')
+    const { episode } = await airing(
+      show,
+      DateTime.fromISO('2030-01-02T08:00', { zone: ZONE }),
+      60,
+      'New Year Talk'
+    )
     await Track.createMany([
       { episodeId: episode.id, position: 0, title: 'Les Ondes', artist: 'Signal Clair' },
       { episodeId: episode.id, position: 1, title: 'Night Bus', artist: 'The Relays' },
     ])
-    const podcast = await Sound.create({ programId: show.id, episodeId: episode.id, name: 'New Year Talk', path: '/srv/nyt.mp3', type: 'archive', isPublic: true, duration: 1800 })
-    await Sound.create({ programId: show.id, episodeId: episode.id, name: 'Private', path: '/srv/private.mp3', type: 'archive', isPublic: false })
+    const podcast = await Sound.create({
+      programId: show.id,
+      episodeId: episode.id,
+      name: 'New Year Talk',
+      path: '/srv/nyt.mp3',
+      type: 'archive',
+      isPublic: true,
+      duration: 1800,
+    })
+    await Sound.create({
+      programId: show.id,
+      episodeId: episode.id,
+      name: 'Private',
+      path: '/srv/private.mp3',
+      type: 'archive',
+      isPublic: false,
+    })
     const html = (await client.get(`/programs/${show.slug}/${episode.slug}`)).text()
     assert.match(html, /Les Ondes[\s\S]*Signal Clair[\s\S]*Night Bus/)
     assert.include(html, `src="/podcasts/${podcast.id}"`)
@@ -176,20 +357,51 @@ test.group('Public site', (group) => {
 test.group('JSON API', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
-  test('logs of a day carry Aircox\'s fields, tracks folded into diffusions', async ({ client, assert }) => {
+  test("logs of a day carry Aircox's fields, tracks folded into diffusions", async ({
+    client,
+    assert,
+  }) => {
     const { station, rotation, show } = await radio()
     const start = DateTime.utc().minus({ hours: 1 }).startOf('minute')
     await airing(show, start, 30, 'Talk of the day')
     await played(station, rotation, start.plus({ minutes: 5 }), 'During', 'Someone')
     await played(station, rotation, start.minus({ minutes: 5 }), 'Before', 'Other')
-    const response = await client.get(`/api/v1/logs?station=${station.slug}&date=${start.setZone(ZONE).toISODate()}`)
+    const response = await client.get(
+      `/api/v1/logs?station=${station.slug}&date=${start.setZone(ZONE).toISODate()}`
+    )
     response.assertStatus(200)
     const body = response.body()
-    assert.deepEqual(body.items.map((i: { type: string; title: string }) => [i.type, i.title]), [['diffusion', 'Talk of the day'], ['track', 'Before']])
-    assert.containsSubset(body.items[0], { type: 'diffusion', start: start.toISO(), end: start.plus({ minutes: 30 }).toISO(), artist: null, info: 'Morning Talk' })
+    assert.deepEqual(
+      body.items.map((i: { type: string; title: string }) => [i.type, i.title]),
+      [
+        ['diffusion', 'Talk of the day'],
+        ['track', 'Before'],
+      ]
+    )
+    assert.containsSubset(body.items[0], {
+      type: 'diffusion',
+      start: start.toISO(),
+      end: start.plus({ minutes: 30 }).toISO(),
+      artist: null,
+      info: 'Morning Talk',
+    })
     assert.match(body.items[0].url, /^\/programs\/talk-\d+\/episode-\d+$/)
-    assert.containsSubset(body.items[0].tracks[0], { type: 'track', title: 'During', artist: 'Someone', start: start.plus({ minutes: 5 }).toISO() })
-    assert.sameMembers(Object.keys(body.items[1]), ['type', 'start', 'end', 'title', 'artist', 'info', 'url', 'cover'])
+    assert.containsSubset(body.items[0].tracks[0], {
+      type: 'track',
+      title: 'During',
+      artist: 'Someone',
+      start: start.plus({ minutes: 5 }).toISO(),
+    })
+    assert.sameMembers(Object.keys(body.items[1]), [
+      'type',
+      'start',
+      'end',
+      'title',
+      'artist',
+      'info',
+      'url',
+      'cover',
+    ])
   })
 
   test('now playing, the timetable, programs and episodes', async ({ client, assert }) => {
@@ -199,28 +411,69 @@ test.group('JSON API', (group) => {
     await airing(show, now.plus({ hours: 2 }), 60, 'Later')
     await played(station, rotation, now.minus({ minutes: 1 }), 'Current Song', 'Current Artist')
     const current = (await client.get('/api/v1/now')).body()
-    assert.containsSubset(current, { station: station.slug, diffusion: { title: 'Live Now', program: 'Morning Talk' }, track: { title: 'Current Song', artist: 'Current Artist' } })
+    assert.containsSubset(current, {
+      station: station.slug,
+      diffusion: { title: 'Live Now', program: 'Morning Talk' },
+      track: { title: 'Current Song', artist: 'Current Artist' },
+    })
     assert.equal(current.next[0].title, 'Later')
 
-    const timetable = (await client.get(`/api/v1/timetable?date=${now.setZone(ZONE).toISODate()}`)).body()
+    const timetable = (
+      await client.get(`/api/v1/timetable?date=${now.setZone(ZONE).toISODate()}`)
+    ).body()
     assert.lengthOf(timetable.days, 7)
     assert.equal(timetable.timezone, ZONE)
-    assert.isTrue(timetable.days.some((d: { diffusions: Array<{ title: string }> }) => d.diffusions.some((x) => x.title === 'Live Now')))
+    assert.isTrue(
+      timetable.days.some((d: { diffusions: Array<{ title: string }> }) =>
+        d.diffusions.some((x) => x.title === 'Live Now')
+      )
+    )
 
     const programs = (await client.get('/api/v1/programs')).body()
-    assert.deepEqual(programs.data.map((p: { title: string }) => p.title), ['Morning Talk', 'Rotation'])
+    assert.deepEqual(
+      programs.data.map((p: { title: string }) => p.title),
+      ['Morning Talk', 'Rotation']
+    )
     assert.equal(programs.meta.total, 2)
     const episodes = (await client.get(`/api/v1/programs/${show.slug}/episodes`)).body()
-    assert.deepEqual(episodes.data.map((e: { title: string }) => e.title), ['Later', 'Live Now'])
+    assert.deepEqual(
+      episodes.data.map((e: { title: string }) => e.title),
+      ['Later', 'Live Now']
+    )
   })
 
   test('bad input gets a JSON error: {why}')
     .with([
-      { why: 'a malformed date', url: '/api/v1/logs?date=2026-13-01', status: 422, error: 'E_VALIDATION_ERROR' },
-      { why: 'an unknown station', url: '/api/v1/now?station=nowhere', status: 404, error: 'E_NOT_FOUND' },
-      { why: 'an unknown program', url: '/api/v1/programs/nope/episodes', status: 404, error: 'E_NOT_FOUND' },
-      { why: 'a page that is not a number', url: '/api/v1/programs?page=x', status: 422, error: 'E_VALIDATION_ERROR' },
-      { why: 'an unknown endpoint', url: '/api/v1/nothing', status: 404, error: 'E_ROUTE_NOT_FOUND' },
+      {
+        why: 'a malformed date',
+        url: '/api/v1/logs?date=2026-13-01',
+        status: 422,
+        error: 'E_VALIDATION_ERROR',
+      },
+      {
+        why: 'an unknown station',
+        url: '/api/v1/now?station=nowhere',
+        status: 404,
+        error: 'E_NOT_FOUND',
+      },
+      {
+        why: 'an unknown program',
+        url: '/api/v1/programs/nope/episodes',
+        status: 404,
+        error: 'E_NOT_FOUND',
+      },
+      {
+        why: 'a page that is not a number',
+        url: '/api/v1/programs?page=x',
+        status: 422,
+        error: 'E_VALIDATION_ERROR',
+      },
+      {
+        why: 'an unknown endpoint',
+        url: '/api/v1/nothing',
+        status: 404,
+        error: 'E_ROUTE_NOT_FOUND',
+      },
     ])
     .run(async ({ client, assert }, row) => {
       await radio()
@@ -236,7 +489,10 @@ test.group('Now playing pushed live', (group) => {
   test('a new log is pushed to a server-sent events client within a second', async ({ assert }) => {
     const { station, rotation } = await radio()
     const { default: transmit } = await import('@adonisjs/transmit/services/main')
-    const broadcaster = new NowPlayingBroadcaster((channel, payload) => transmit.broadcast(channel, payload as never), 100)
+    const broadcaster = new NowPlayingBroadcaster(
+      (channel, payload) => transmit.broadcast(channel, payload as never),
+      100
+    )
     const base = `http://${process.env.HOST}:${process.env.PORT}`
     const uid = `test-${Date.now()}`
     const abort = new AbortController()
@@ -254,7 +510,11 @@ test.group('Now playing pushed live', (group) => {
         buffer = buffer.slice(buffer.lastIndexOf('\n') + 1)
       }
     })().catch(() => {})
-    const subscribed = await fetch(`${base}/__transmit/subscribe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ uid, channel: `now_playing/${station.slug}` }) })
+    const subscribed = await fetch(`${base}/__transmit/subscribe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ uid, channel: `now_playing/${station.slug}` }),
+    })
     assert.equal(subscribed.status, 204)
     broadcaster.start()
     try {

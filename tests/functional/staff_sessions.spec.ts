@@ -29,7 +29,10 @@ async function staff(role: 'admin' | 'manager' | 'host') {
 async function loggedIn(user: User, password = PASSWORD) {
   const browser = new StaffBrowser(server.port)
   const response = await browser.logIn(user.email, password)
-  if (response.headers.get('location') !== '/staff') throw new Error(`${user.email} could not log in: ${response.status} ${response.headers.get('location')}`)
+  if (response.headers.get('location') !== '/staff')
+    throw new Error(
+      `${user.email} could not log in: ${response.status} ${response.headers.get('location')}`
+    )
   return browser
 }
 
@@ -61,7 +64,9 @@ function serveWith(group: Group, stores: { SESSION_DRIVER: string; LIMITER_STORE
 test.group('Staff sessions live on the server (issue 12, #4 and #5)', (group) => {
   serveWith(group, { SESSION_DRIVER: 'database', LIMITER_STORE: 'database' })
 
-  test('a cookie copied before logout is refused after it, and its session row is gone', async ({ assert }) => {
+  test('a cookie copied before logout is refused after it, and its session row is gone', async ({
+    assert,
+  }) => {
     const admin = await staff('admin')
     const browser = await loggedIn(admin)
     assert.equal(await land(browser, '/staff/users'), 200)
@@ -77,13 +82,18 @@ test.group('Staff sessions live on the server (issue 12, #4 and #5)', (group) =>
     assert.lengthOf(await sessionsOf(admin), 0)
   })
 
-  test('APP_KEY alone forges no session: a sealed cookie session of an admin is not read, and the real cookie holds only an id', async ({ assert }) => {
+  test('APP_KEY alone forges no session: a sealed cookie session of an admin is not read, and the real cookie holds only an id', async ({
+    assert,
+  }) => {
     const admin = await staff('admin')
     // What worked with the cookie store: a session id and its data, both sealed with APP_KEY.
     const sessionId = 'forged-session-id-000000'
     const sealedId = `s:${encryption.verifier.sign(sessionId, undefined, 'antenne-session')}`
     const sealedData = `e:${encryption.encrypt({ auth_web: admin.id }, undefined, sessionId)}`
-    const forger = StaffBrowser.withCookies(server.port, `antenne-session=${encodeURIComponent(sealedId)}; ${sessionId}=${encodeURIComponent(sealedData)}`)
+    const forger = StaffBrowser.withCookies(
+      server.port,
+      `antenne-session=${encodeURIComponent(sealedId)}; ${sessionId}=${encodeURIComponent(sealedData)}`
+    )
     assert.equal(await land(forger, '/staff/users'), '302 /staff/login')
     // The signed id is taken for a new, empty session (login would replace it): nothing of the sealed data.
     const kept = await db.from('sessions').where('id', sessionId).first()
@@ -92,15 +102,23 @@ test.group('Staff sessions live on the server (issue 12, #4 and #5)', (group) =>
 
     // A real login: the cookie carries a signed random id; the data is in the database only.
     const browser = await loggedIn(admin)
-    assert.sameMembers([...browser.cookies.keys()].filter((name) => name !== 'XSRF-TOKEN'), ['antenne-session'])
-    const id = encryption.verifier.unsign(decodeURIComponent(browser.cookies.get('antenne-session')!).slice(2), 'antenne-session')
+    assert.sameMembers(
+      [...browser.cookies.keys()].filter((name) => name !== 'XSRF-TOKEN'),
+      ['antenne-session']
+    )
+    const id = encryption.verifier.unsign(
+      decodeURIComponent(browser.cookies.get('antenne-session')!).slice(2),
+      'antenne-session'
+    )
     assert.match(String(id), /^[a-z0-9]{20,}$/)
     const [row] = await sessionsOf(admin)
     assert.equal(row.id, id)
     assert.include(row.data, `"auth_web":${admin.id}`)
   })
 
-  test('after an admin resets a password, the old session and the old API token of that user are refused; the admin stays logged in', async ({ assert }) => {
+  test('after an admin resets a password, the old session and the old API token of that user are refused; the admin stays logged in', async ({
+    assert,
+  }) => {
     const admin = await staff('admin')
     const manager = await staff('manager')
     const desk = await loggedIn(admin)
@@ -108,42 +126,71 @@ test.group('Staff sessions live on the server (issue 12, #4 and #5)', (group) =>
     const stolen = victim.cookieHeader
     const token = await User.accessTokens.create(manager)
     const bearer = { authorization: `Bearer ${token.value!.release()}`, accept: 'application/json' }
-    const apiCall = () => fetch(`http://127.0.0.1:${server.port}/api/v1/diffusions/999999999`, { method: 'PATCH', headers: { ...bearer, 'content-type': 'application/json' }, body: '{}' })
+    const apiCall = () =>
+      fetch(`http://127.0.0.1:${server.port}/api/v1/diffusions/999999999`, {
+        method: 'PATCH',
+        headers: { ...bearer, 'content-type': 'application/json' },
+        body: '{}',
+      })
     assert.notEqual((await apiCall()).status, 401, 'the token works before')
     assert.equal(await land(victim, '/staff'), 200)
 
-    const reset = await desk.post(`/staff/users/${manager.id}`, { email: manager.email, role: 'manager', password: NEW_PASSWORD }, `/staff/users/${manager.id}`)
+    const reset = await desk.post(
+      `/staff/users/${manager.id}`,
+      { email: manager.email, role: 'manager', password: NEW_PASSWORD },
+      `/staff/users/${manager.id}`
+    )
     assert.equal(reset.status, 302)
     assert.notEqual(reset.headers.get('location'), '/staff/login')
 
-    assert.equal(await land(StaffBrowser.withCookies(server.port, stolen), '/staff'), '302 /staff/login')
+    assert.equal(
+      await land(StaffBrowser.withCookies(server.port, stolen), '/staff'),
+      '302 /staff/login'
+    )
     assert.equal((await apiCall()).status, 401)
     assert.lengthOf(await db.from('auth_access_tokens').where('tokenable_id', manager.id), 0)
     assert.lengthOf(await sessionsOf(manager), 0)
     assert.equal(await land(desk, '/staff/users'), 200, 'the admin who reset it')
     // The new password works; the old one does not.
-    assert.equal((await new StaffBrowser(server.port).logIn(manager.email, PASSWORD)).headers.get('location'), '/staff/login')
+    assert.equal(
+      (await new StaffBrowser(server.port).logIn(manager.email, PASSWORD)).headers.get('location'),
+      '/staff/login'
+    )
     assert.equal(await land(await loggedIn(manager, NEW_PASSWORD), '/staff'), 200)
   })
 
-  test('the form says that a new password ends the sessions and revokes the API tokens, in English and in French', async ({ assert }) => {
+  test('the form says that a new password ends the sessions and revokes the API tokens, in English and in French', async ({
+    assert,
+  }) => {
     const admin = await staff('admin')
     const host = await staff('host')
     const desk = await loggedIn(admin)
-    assert.include(await (await desk.get(`/staff/users/${host.id}`)).text(), 'logs this user out everywhere and revokes their API tokens')
+    assert.include(
+      await (await desk.get(`/staff/users/${host.id}`)).text(),
+      'logs this user out everywhere and revokes their API tokens'
+    )
     const bureau = await loggedIn(admin)
     bureau.headers['accept-language'] = 'fr'
-    assert.include(await (await bureau.get(`/staff/users/${host.id}`)).text(), 'déconnecte cet utilisateur partout et révoque ses jetons d’API')
+    assert.include(
+      await (await bureau.get(`/staff/users/${host.id}`)).text(),
+      'déconnecte cet utilisateur partout et révoque ses jetons d’API'
+    )
   })
 
-  test('a session row written back by a request still in flight after the reset is refused all the same', async ({ assert }) => {
+  test('a session row written back by a request still in flight after the reset is refused all the same', async ({
+    assert,
+  }) => {
     const admin = await staff('admin')
     const host = await staff('host')
     const desk = await loggedIn(admin)
     const victim = await loggedIn(host)
     const [row] = await sessionsOf(host)
 
-    await desk.post(`/staff/users/${host.id}`, { email: host.email, role: 'host', password: NEW_PASSWORD }, `/staff/users/${host.id}`)
+    await desk.post(
+      `/staff/users/${host.id}`,
+      { email: host.email, role: 'host', password: NEW_PASSWORD },
+      `/staff/users/${host.id}`
+    )
     assert.lengthOf(await sessionsOf(host), 0)
     // The request in flight commits its session after the reset: the row is back, as it was.
     await db.table('sessions').insert(row)
@@ -151,7 +198,7 @@ test.group('Staff sessions live on the server (issue 12, #4 and #5)', (group) =>
     assert.equal(await land(victim, '/staff'), '302 /staff/login')
   })
 
-  test('a role change and a deleted account end that user\'s sessions', async ({ assert }) => {
+  test("a role change and a deleted account end that user's sessions", async ({ assert }) => {
     const admin = await staff('admin')
     const manager = await staff('manager')
     const host = await staff('host')
@@ -159,7 +206,11 @@ test.group('Staff sessions live on the server (issue 12, #4 and #5)', (group) =>
     const demoted = await loggedIn(manager)
     const deleted = await loggedIn(host)
 
-    await desk.post(`/staff/users/${manager.id}`, { email: manager.email, role: 'host' }, `/staff/users/${manager.id}`)
+    await desk.post(
+      `/staff/users/${manager.id}`,
+      { email: manager.email, role: 'host' },
+      `/staff/users/${manager.id}`
+    )
     assert.equal(await land(demoted, '/staff'), '302 /staff/login')
     assert.lengthOf(await sessionsOf(manager), 0)
 
@@ -182,7 +233,9 @@ test.group('Login throttling (issue 12, #6)', (group) => {
     return clearCounters
   })
 
-  test('5 wrong passwords for an account, then the right one is refused with a 429 that says when to retry; nothing was logged in', async ({ assert }) => {
+  test('5 wrong passwords for an account, then the right one is refused with a 429 that says when to retry; nothing was logged in', async ({
+    assert,
+  }) => {
     const manager = await staff('manager')
     const attacker = new StaffBrowser(server.port)
     for (let i = 0; i < 5; i++) {
@@ -193,7 +246,10 @@ test.group('Login throttling (issue 12, #6)', (group) => {
     const right = await attacker.logIn(manager.email, PASSWORD)
     assert.equal(right.status, 429)
     assert.isAtLeast(Number(right.headers.get('retry-after')), 14 * 60)
-    assert.include(await right.text(), 'Too many failed logins for this account or from this address. Try again in 15 minutes.')
+    assert.include(
+      await right.text(),
+      'Too many failed logins for this account or from this address. Try again in 15 minutes.'
+    )
     assert.equal(await land(attacker, '/staff'), '302 /staff/login')
     assert.lengthOf(await sessionsOf(manager), 0)
     // The case of the address does not make another account.
@@ -202,23 +258,34 @@ test.group('Login throttling (issue 12, #6)', (group) => {
     const french = new StaffBrowser(server.port, { 'accept-language': 'fr' })
     const refused = await french.logIn(manager.email, PASSWORD)
     assert.equal(refused.status, 429)
-    assert.include(await refused.text(), 'Trop d’échecs de connexion pour ce compte ou depuis cette adresse. Réessayez dans 15 minutes.')
+    assert.include(
+      await refused.text(),
+      'Trop d’échecs de connexion pour ce compte ou depuis cette adresse. Réessayez dans 15 minutes.'
+    )
   })
 
-  test('a successful login clears the account\'s count', async ({ assert }) => {
+  test("a successful login clears the account's count", async ({ assert }) => {
     const host = await staff('host')
     const browser = new StaffBrowser(server.port)
     for (let i = 0; i < 4; i++) await browser.logIn(host.email, `wrong-guess-${i}`)
     assert.equal((await browser.logIn(host.email, PASSWORD)).headers.get('location'), '/staff')
     await browser.post('/staff/logout', {}, '/staff')
-    for (let i = 0; i < 4; i++) assert.equal((await browser.logIn(host.email, `wrong-again-${i}`)).status, 302)
+    for (let i = 0; i < 4; i++)
+      assert.equal((await browser.logIn(host.email, `wrong-again-${i}`)).status, 302)
     assert.equal((await browser.logIn(host.email, PASSWORD)).headers.get('location'), '/staff')
   })
 
-  test('20 wrong passwords from one address, over many accounts, and the right password of another account is refused too', async ({ assert }) => {
+  test('20 wrong passwords from one address, over many accounts, and the right password of another account is refused too', async ({
+    assert,
+  }) => {
     const host = await staff('host')
     const attacker = new StaffBrowser(server.port)
-    for (let i = 0; i < 20; i++) assert.equal((await attacker.logIn(`spray${i}@example.org`, 'Password123!')).status, 302, `attempt ${i + 1}`)
+    for (let i = 0; i < 20; i++)
+      assert.equal(
+        (await attacker.logIn(`spray${i}@example.org`, 'Password123!')).status,
+        302,
+        `attempt ${i + 1}`
+      )
     const right = await attacker.logIn(host.email, PASSWORD)
     assert.equal(right.status, 429)
     assert.lengthOf(await sessionsOf(host), 0)
@@ -229,18 +296,27 @@ test.group('Login throttling (issue 12, #6)', (group) => {
 test.group('Staff sessions in Redis (SESSION_DRIVER=redis)', (group) => {
   serveWith(group, { SESSION_DRIVER: 'redis', LIMITER_STORE: 'database' })
 
-  test('a cookie copied before logout is refused after it; a password reset ends the other sessions of the user', async ({ assert }) => {
+  test('a cookie copied before logout is refused after it; a password reset ends the other sessions of the user', async ({
+    assert,
+  }) => {
     const admin = await staff('admin')
     const host = await staff('host')
     const browser = await loggedIn(admin)
     const stolen = browser.cookieHeader
     await browser.post('/staff/logout', {}, '/staff')
-    assert.equal(await land(StaffBrowser.withCookies(server.port, stolen), '/staff/users'), '302 /staff/login')
+    assert.equal(
+      await land(StaffBrowser.withCookies(server.port, stolen), '/staff/users'),
+      '302 /staff/login'
+    )
     assert.lengthOf(await sessionsOf(admin), 0, 'nothing in the database')
 
     const desk = await loggedIn(admin)
     const victim = await loggedIn(host)
-    await desk.post(`/staff/users/${host.id}`, { email: host.email, role: 'host', password: NEW_PASSWORD }, `/staff/users/${host.id}`)
+    await desk.post(
+      `/staff/users/${host.id}`,
+      { email: host.email, role: 'host', password: NEW_PASSWORD },
+      `/staff/users/${host.id}`
+    )
     assert.equal(await land(victim, '/staff'), '302 /staff/login')
     assert.equal(await land(desk, '/staff/users'), 200)
     await desk.post('/staff/logout', {}, '/staff')

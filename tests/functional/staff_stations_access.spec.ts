@@ -7,8 +7,20 @@ import { UserFactory } from '#database/factories/user_factory'
 /** A station, one of its outputs, its manager and the host of one of its programs. */
 async function station() {
   const north = await StationFactory.merge({ name: 'Radio Nord' }).create()
-  const output = await north.related('outputs').create({ type: 'icecast', host: '127.0.0.1', port: 8000, mount: '/nord.mp3', password: 'source-secret', format: 'mp3', bitrate: 128, active: true })
-  const talk = await ProgramFactory.merge({ stationId: north.id, slug: `talk-${Date.now()}` }).create()
+  const output = await north.related('outputs').create({
+    type: 'icecast',
+    host: '127.0.0.1',
+    port: 8000,
+    mount: '/nord.mp3',
+    password: 'source-secret',
+    format: 'mp3',
+    bitrate: 128,
+    active: true,
+  })
+  const talk = await ProgramFactory.merge({
+    stationId: north.id,
+    slug: `talk-${Date.now()}`,
+  }).create()
   const manager = await UserFactory.apply('manager').create()
   await manager.related('stations').attach([north.id])
   const host = await UserFactory.create()
@@ -16,16 +28,26 @@ async function station() {
   return { north, output, manager, host }
 }
 
-const stationRows = async () => ({ stations: await db.from('stations').orderBy('id'), outputs: await db.from('outputs').orderBy('id') })
+const stationRows = async () => ({
+  stations: await db.from('stations').orderBy('id'),
+  outputs: await db.from('outputs').orderBy('id'),
+})
 
 test.group('Staff CMS: hosts do not see stations', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
-  test('a host gets 403 on every stations page and change, and nothing changes', async ({ client, assert }) => {
+  test('a host gets 403 on every stations page and change, and nothing changes', async ({
+    client,
+    assert,
+  }) => {
     const { north, output, host } = await station()
     const before = await stationRows()
 
-    for (const url of ['/staff/stations', `/staff/stations/${north.id}`, '/staff/stations/create']) {
+    for (const url of [
+      '/staff/stations',
+      `/staff/stations/${north.id}`,
+      '/staff/stations/create',
+    ]) {
       const response = await client.get(url).loginAs(host)
       response.assertStatus(403)
       assert.include(response.text(), 'Not allowed', url)
@@ -33,9 +55,27 @@ test.group('Staff CMS: hosts do not see stations', (group) => {
       assert.notInclude(response.text(), '/nord.mp3', url)
     }
     const writes = [
-      client.post(`/staff/stations/${north.id}`).form({ name: 'Taken', slug: north.slug, timezone: 'UTC' }),
-      client.post(`/staff/stations/${north.id}/outputs`).form({ type: 'icecast', host: 'evil.example', port: 8000, mount: '/x.mp3', password: 'x', format: 'mp3', bitrate: 128 }),
-      client.post(`/staff/outputs/${output.id}`).form({ type: 'icecast', host: 'evil.example', port: 8000, mount: '/x.mp3', password: 'x', format: 'mp3', bitrate: 128 }),
+      client
+        .post(`/staff/stations/${north.id}`)
+        .form({ name: 'Taken', slug: north.slug, timezone: 'UTC' }),
+      client.post(`/staff/stations/${north.id}/outputs`).form({
+        type: 'icecast',
+        host: 'evil.example',
+        port: 8000,
+        mount: '/x.mp3',
+        password: 'x',
+        format: 'mp3',
+        bitrate: 128,
+      }),
+      client.post(`/staff/outputs/${output.id}`).form({
+        type: 'icecast',
+        host: 'evil.example',
+        port: 8000,
+        mount: '/x.mp3',
+        password: 'x',
+        format: 'mp3',
+        bitrate: 128,
+      }),
       client.post(`/staff/outputs/${output.id}/delete`),
     ]
     for (const write of writes) (await write.withCsrfToken().loginAs(host)).assertStatus(403)
@@ -43,7 +83,10 @@ test.group('Staff CMS: hosts do not see stations', (group) => {
     assert.deepEqual(await stationRows(), before)
   })
 
-  test('the staff menu shows Stations to managers and admins, not to hosts', async ({ client, assert }) => {
+  test('the staff menu shows Stations to managers and admins, not to hosts', async ({
+    client,
+    assert,
+  }) => {
     const { north, manager, host } = await station()
     const admin = await UserFactory.apply('admin').create()
     const hostPage = await client.get('/staff').loginAs(host)

@@ -4,7 +4,13 @@ import Log from '#models/log'
 import Station from '#models/station'
 import { StationFactory } from '#database/factories/programme_factories'
 import { NowPlayingBroadcaster } from '#on_air/now_playing_broadcaster'
-import { freePort, openEventStream, startWebServer, subscribe, type WebServer } from '#tests/web_server'
+import {
+  freePort,
+  openEventStream,
+  startWebServer,
+  subscribe,
+  type WebServer,
+} from '#tests/web_server'
 import { within } from '#tests/helpers'
 
 let serial = 0
@@ -14,17 +20,28 @@ test.group('The web server process and its event streams', (group) => {
   let station: Station
   const servers: WebServer[] = []
   group.each.setup(async () => {
-    station = await StationFactory.merge({ slug: `sse-${process.pid}-${++serial}`, name: 'SSE Radio' }).create()
+    station = await StationFactory.merge({
+      slug: `sse-${process.pid}-${++serial}`,
+      name: 'SSE Radio',
+    }).create()
     return async () => {
       for (const server of servers.splice(0)) await server.stop()
       await station.delete()
     }
   })
 
-  test('sent SIGTERM with a subscribed stream open, it ends the stream and exits within 5 s; the next server pushes to a client that subscribes again', async ({ assert }) => {
+  test('sent SIGTERM with a subscribed stream open, it ends the stream and exits within 5 s; the next server pushes to a client that subscribes again', async ({
+    assert,
+  }) => {
     const port = await freePort()
     const channel = NowPlayingBroadcaster.channel(station.slug)
-    await Log.create({ stationId: station.id, type: 'on_air', date: DateTime.utc(), source: 'rotation', comment: 'Before The Restart' })
+    await Log.create({
+      stationId: station.id,
+      type: 'on_air',
+      date: DateTime.utc(),
+      source: 'rotation',
+      comment: 'Before The Restart',
+    })
 
     const first = await startWebServer(port)
     servers.push(first)
@@ -32,7 +49,11 @@ test.group('The web server process and its event streams', (group) => {
     const stream = await openEventStream(port, uid)
     await subscribe(port, uid, channel)
     // Subscribed and pushed to: the broadcaster's first check sends every station.
-    await within(10_000, 'the first push', stream.next((m) => m.channel === channel && m.payload.track?.title === 'Before The Restart'))
+    await within(
+      10_000,
+      'the first push',
+      stream.next((m) => m.channel === channel && m.payload.track?.title === 'Before The Restart')
+    )
 
     const sent = performance.now()
     first.child.kill('SIGTERM')
@@ -42,14 +63,30 @@ test.group('The web server process and its event streams', (group) => {
     assert.equal(await within(1000, 'the end of the stream', stream.closed), 'end')
 
     // Meanwhile the streamer logs on: the next server starts with it.
-    await Log.create({ stationId: station.id, type: 'on_air', date: DateTime.utc(), source: 'rotation', comment: 'While Away' })
+    await Log.create({
+      stationId: station.id,
+      type: 'on_air',
+      date: DateTime.utc(),
+      source: 'rotation',
+      comment: 'While Away',
+    })
     const second = await startWebServer(port)
     servers.push(second)
     const again = `listener-${Date.now()}-again`
     const back = await openEventStream(port, again)
     await subscribe(port, again, channel)
-    await Log.create({ stationId: station.id, type: 'on_air', date: DateTime.utc().plus({ seconds: 1 }), source: 'rotation', comment: 'After The Restart' })
-    const pushed = await within(10_000, 'a push from the next server', back.next((m) => m.channel === channel && m.payload.track?.title === 'After The Restart'))
+    await Log.create({
+      stationId: station.id,
+      type: 'on_air',
+      date: DateTime.utc().plus({ seconds: 1 }),
+      source: 'rotation',
+      comment: 'After The Restart',
+    })
+    const pushed = await within(
+      10_000,
+      'a push from the next server',
+      back.next((m) => m.channel === channel && m.payload.track?.title === 'After The Restart')
+    )
     assert.equal(pushed.payload.station, station.slug)
     back.close()
   })

@@ -27,7 +27,12 @@ const PORT = 8014
 const PASSWORD = 'continuitypw'
 const MOUNT = '/continuity.mp3'
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 30_000, said: () => string = () => ''): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  ms = 30_000,
+  said: () => string = () => ''
+): Promise<T> {
   const until = Date.now() + ms
   for (;;) {
     const value = await probe().catch(() => null)
@@ -45,12 +50,15 @@ class Listener {
   #request: http.ClientRequest | null = null
 
   start() {
-    this.#request = http.get({ host: '127.0.0.1', port: PORT, path: MOUNT, headers: { 'user-agent': 'ContinuityTest/1' } }, (response) => {
-      this.responses++
-      response.on('data', (chunk: Buffer) => (this.bytes += chunk.length))
-      response.on('end', () => (this.ended = true))
-      response.on('error', () => (this.ended = true))
-    })
+    this.#request = http.get(
+      { host: '127.0.0.1', port: PORT, path: MOUNT, headers: { 'user-agent': 'ContinuityTest/1' } },
+      (response) => {
+        this.responses++
+        response.on('data', (chunk: Buffer) => (this.bytes += chunk.length))
+        response.on('end', () => (this.ended = true))
+        response.on('error', () => (this.ended = true))
+      }
+    )
     this.#request.on('error', () => (this.ended = true))
   }
 
@@ -61,18 +69,24 @@ class Listener {
 
 /** The sources Icecast has, by mount, with when each started (a new start means the mount was dropped). */
 async function icecastSources(): Promise<Map<string, string>> {
-  const response = await fetch(`http://127.0.0.1:${PORT}/admin/listmounts`, { headers: { authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}` } })
+  const response = await fetch(`http://127.0.0.1:${PORT}/admin/listmounts`, {
+    headers: { authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}` },
+  })
   const text = await response.text()
   const mounts = new Map<string, string>()
-  for (const match of text.matchAll(/<source mount="([^"]+)">.*?<Connected>(\d+)<\/Connected>/g)) mounts.set(match[1], match[2])
+  for (const match of text.matchAll(/<source mount="([^"]+)">.*?<Connected>(\d+)<\/Connected>/g))
+    mounts.set(match[1], match[2])
   return mounts
 }
 
 /** How many listeners a mount has (Icecast's admin listclients). */
 async function listenersOn(mount: string): Promise<number> {
-  const response = await fetch(`http://127.0.0.1:${PORT}/admin/listclients?mount=${encodeURIComponent(mount)}`, {
-    headers: { authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}` },
-  })
+  const response = await fetch(
+    `http://127.0.0.1:${PORT}/admin/listclients?mount=${encodeURIComponent(mount)}`,
+    {
+      headers: { authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}` },
+    }
+  )
   if (!response.ok) return 0
   return [...(await response.text()).matchAll(/<listener>/g)].length
 }
@@ -94,7 +108,10 @@ test.group('On air, always: listeners stay connected through every fault', (grou
   const said = () => output.slice(-30).join('')
   /** The station's Liquidsoap, found by its script (its pid file may be on the full disk). */
   const liquidsoapPid = async () => {
-    const { stdout } = await run('pgrep', ['-f', `liquidsoap ${stationPaths(station).script}`]).catch(() => ({ stdout: '' }))
+    const { stdout } = await run('pgrep', [
+      '-f',
+      `liquidsoap ${stationPaths(station).script}`,
+    ]).catch(() => ({ stdout: '' }))
     const pids = stdout.split('\n').filter(Boolean).map(Number)
     if (pids.length > 1) throw new Error(`two Liquidsoaps for one station: ${pids.join(', ')}`)
     return pids[0] ?? 0
@@ -102,11 +119,25 @@ test.group('On air, always: listeners stay connected through every fault', (grou
   const status = async (): Promise<OnAirStatus> => parseStatus(await client.raw('station.status'))
 
   function startStreamer() {
-    const child = spawn(process.execPath, ['ace', 'streamer', '--config', '--run', '--monitor', '--station', station.slug, '--delay', '200'], {
-      cwd: app.makePath(),
-      env: { ...process.env, NODE_ENV: 'test' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const child = spawn(
+      process.execPath,
+      [
+        'ace',
+        'streamer',
+        '--config',
+        '--run',
+        '--monitor',
+        '--station',
+        station.slug,
+        '--delay',
+        '200',
+      ],
+      {
+        cwd: app.makePath(),
+        env: { ...process.env, NODE_ENV: 'test' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }
+    )
     child.stdout!.on('data', (chunk) => output.push(chunk.toString()))
     child.stderr!.on('data', (chunk) => output.push(chunk.toString()))
     streamer = child
@@ -128,12 +159,22 @@ test.group('On air, always: listeners stay connected through every fault', (grou
     const started = (await status()).started
     const before = await liquidsoapPid()
     process.kill(before, 'SIGKILL')
-    await waitFor('a new Liquidsoap answering', async () => (await status()).started !== started, 20_000, said)
+    await waitFor(
+      'a new Liquidsoap answering',
+      async () => (await status()).started !== started,
+      20_000,
+      said
+    )
     return { before, after: await liquidsoapPid() }
   }
 
   async function mainMountBack() {
-    await waitFor('the station back on its mount with the listener', async () => (await icecastSources()).has(MOUNT) && (await listenersOn(MOUNT)) === 1, 30_000, said)
+    await waitFor(
+      'the station back on its mount with the listener',
+      async () => (await icecastSources()).has(MOUNT) && (await listenersOn(MOUNT)) === 1,
+      30_000,
+      said
+    )
   }
 
   group.setup(async () => {
@@ -151,21 +192,61 @@ test.group('On air, always: listeners stay connected through every fault', (grou
       makeMusic(audio('c3.mp3'), 12, 3, { title: 'Rotation Three', artist: 'Test' }),
       makeMusic(audio('show.mp3'), 40, 4, { title: 'The show', artist: 'Test' }),
     ])
-    station = await Station.create({ name: 'Continuity', slug: `continuity-${Date.now()}`, timezone: 'Europe/Brussels', path: stationDir, active: true, isDefault: false })
-    await station.related('outputs').create({ type: 'icecast', host: '127.0.0.1', port: PORT, mount: MOUNT, password: PASSWORD, format: 'mp3', bitrate: 128, active: true })
-    const rotation = await station.related('programs').create({ title: 'Rotation', slug: 'rotation', active: true })
+    station = await Station.create({
+      name: 'Continuity',
+      slug: `continuity-${Date.now()}`,
+      timezone: 'Europe/Brussels',
+      path: stationDir,
+      active: true,
+      isDefault: false,
+    })
+    await station.related('outputs').create({
+      type: 'icecast',
+      host: '127.0.0.1',
+      port: PORT,
+      mount: MOUNT,
+      password: PASSWORD,
+      format: 'mp3',
+      bitrate: 128,
+      active: true,
+    })
+    const rotation = await station
+      .related('programs')
+      .create({ title: 'Rotation', slug: 'rotation', active: true })
     await rotation.related('stream').create({ begin: null, end: null, delay: 0 })
     rotationSounds = await Promise.all(
-      ['c1.mp3', 'c2.mp3'].map((name) => Sound.create({ programId: rotation.id, name, path: audio(name), type: 'archive', duration: 12, isPublic: true, isGoodQuality: true }))
+      ['c1.mp3', 'c2.mp3'].map((name) =>
+        Sound.create({
+          programId: rotation.id,
+          name,
+          path: audio(name),
+          type: 'archive',
+          duration: 12,
+          isPublic: true,
+          isGoodQuality: true,
+        })
+      )
     )
     show = await station.related('programs').create({ title: 'Show', slug: 'show', active: true })
     // Icecast after the outputs: its configuration has their mounts and fallbacks.
-    await run('bash', [app.makePath('bin/icecast'), String(PORT), PASSWORD], { env: { ...process.env, NODE_ENV: 'test' } })
+    await run('bash', [app.makePath('bin/icecast'), String(PORT), PASSWORD], {
+      env: { ...process.env, NODE_ENV: 'test' },
+    })
     client = new LiquidsoapClient({ path: stationPaths(station).socket }, { timeout: 2000 })
     startStreamer()
-    await waitFor('the station on its mount', async () => (await icecastSources()).has(MOUNT), 40_000, said)
+    await waitFor(
+      'the station on its mount',
+      async () => (await icecastSources()).has(MOUNT),
+      40_000,
+      said
+    )
     listener.start()
-    await waitFor('the listener on the mount', async () => (await listenersOn(MOUNT)) === 1, 10_000, said)
+    await waitFor(
+      'the listener on the mount',
+      async () => (await listenersOn(MOUNT)) === 1,
+      10_000,
+      said
+    )
 
     return async () => {
       listener.stop()
@@ -179,7 +260,9 @@ test.group('On air, always: listeners stay connected through every fault', (grou
     }
   })
 
-  test('the configuration gives the mount a fallback that the streamer feeds', async ({ assert }) => {
+  test('the configuration gives the mount a fallback that the streamer feeds', async ({
+    assert,
+  }) => {
     const xml = await readFile(app.makePath(`tmp/icecast-${PORT}/icecast.xml`), 'utf8')
     assert.include(xml, `<fallback-mount>/continuity-fallback.mp3</fallback-mount>`)
     assert.include(xml, '<fallback-override>1</fallback-override>')
@@ -188,12 +271,25 @@ test.group('On air, always: listeners stay connected through every fault', (grou
     const output = (await station.related('outputs').query())[0]
     output.merge({ adminUser: 'admin', adminPassword: PASSWORD })
     await output.save()
-    const lenient = { ...antenneConfig.health, minFreeBytes: 0, minFreeShare: 0, minFreeMemory: 0, maxLoadPerCore: 1e6 }
-    const check = (await runHealthChecks(lenient)).find((c) => c.name === `station ${station.slug}: fallback of ${MOUNT}`)
-    assert.deepInclude(check, { ok: true, detail: `${MOUNT} falls back to /continuity-fallback.mp3, which is fed` })
+    const lenient = {
+      ...antenneConfig.health,
+      minFreeBytes: 0,
+      minFreeShare: 0,
+      minFreeMemory: 0,
+      maxLoadPerCore: 1e6,
+    }
+    const check = (await runHealthChecks(lenient)).find(
+      (c) => c.name === `station ${station.slug}: fallback of ${MOUNT}`
+    )
+    assert.deepInclude(check, {
+      ok: true,
+      detail: `${MOUNT} falls back to /continuity-fallback.mp3, which is fed`,
+    })
   })
 
-  test('kill -9 of Liquidsoap in rotation: the listener stays on the same connection and is back on the station', async ({ assert }) => {
+  test('kill -9 of Liquidsoap in rotation: the listener stays on the same connection and is back on the station', async ({
+    assert,
+  }) => {
     const bytes = listener.bytes
     const { before, after } = await killLiquidsoap()
     assert.notEqual(before, after)
@@ -203,20 +299,51 @@ test.group('On air, always: listeners stay connected through every fault', (grou
     assert.isAbove(listener.bytes - bytes, 20_000)
   })
 
-  test('kill -9 of Liquidsoap during a diffusion: it resumes straight, nothing from the rotation airs or is logged in between', async ({ assert }) => {
+  test('kill -9 of Liquidsoap during a diffusion: it resumes straight, nothing from the rotation airs or is logged in between', async ({
+    assert,
+  }) => {
     const start = DateTime.utc().plus({ seconds: 2 }).startOf('second')
-    const episode = await Episode.create({ programId: show.id, title: 'Continuity show', slug: `continuity-show-${Date.now()}` })
-    await Sound.create({ programId: show.id, episodeId: episode.id, name: 'show.mp3', path: join(dir, 'audio', 'show.mp3'), type: 'archive', duration: 40, isPublic: false })
-    const diffusion = await Diffusion.create({ episodeId: episode.id, programId: show.id, type: 'on_air', start, end: start.plus({ seconds: 50 }) })
+    const episode = await Episode.create({
+      programId: show.id,
+      title: 'Continuity show',
+      slug: `continuity-show-${Date.now()}`,
+    })
+    await Sound.create({
+      programId: show.id,
+      episodeId: episode.id,
+      name: 'show.mp3',
+      path: join(dir, 'audio', 'show.mp3'),
+      type: 'archive',
+      duration: 40,
+      isPublic: false,
+    })
+    const diffusion = await Diffusion.create({
+      episodeId: episode.id,
+      programId: show.id,
+      type: 'on_air',
+      start,
+      end: start.plus({ seconds: 50 }),
+    })
     touchChangeStamp()
-    await waitFor('the diffusion on air', async () => (await status()).diffusionId === diffusion.id && Date.now() > start.toMillis() + 4000, 40_000, said)
+    await waitFor(
+      'the diffusion on air',
+      async () =>
+        (await status()).diffusionId === diffusion.id && Date.now() > start.toMillis() + 4000,
+      40_000,
+      said
+    )
     const logSize = (await readFile(stationPaths(station).log, 'utf8')).length
     const killedAt = Date.now()
     await killLiquidsoap()
-    const resumed = await waitFor('the diffusion resumed', async () => {
-      const now = await status()
-      return now.diffusionId === diffusion.id && now.resumed && now
-    }, 15_000, said)
+    const resumed = await waitFor(
+      'the diffusion resumed',
+      async () => {
+        const now = await status()
+        return now.diffusionId === diffusion.id && now.resumed && now
+      },
+      15_000,
+      said
+    )
     assert.equal(resumed.active, 'dealer')
     await mainMountBack()
     assert.isFalse(listener.ended)
@@ -231,12 +358,23 @@ test.group('On air, always: listeners stay connected through every fault', (grou
     await new Promise((r) => setTimeout(r, 1500))
     const rows = await db.from('logs').where('station_id', station.id).orderBy('id')
     const rotationIds = new Set(rotationSounds.map((s) => s.id))
-    assert.deepEqual(rows.filter((l) => at(l.date) >= killedAt && rotationIds.has(l.sound_id)), [])
-    assert.deepEqual(rows.filter((l) => l.diffusion_id === diffusion.id).map((l) => l.type).sort(), ['on_air', 'start'])
+    assert.deepEqual(
+      rows.filter((l) => at(l.date) >= killedAt && rotationIds.has(l.sound_id)),
+      []
+    )
+    assert.deepEqual(
+      rows
+        .filter((l) => l.diffusion_id === diffusion.id)
+        .map((l) => l.type)
+        .sort(),
+      ['on_air', 'start']
+    )
     await diffusion.delete()
   })
 
-  test('kill -9 of the streamer: the next one adopts the running Liquidsoap, no gap at all', async ({ assert }) => {
+  test('kill -9 of the streamer: the next one adopts the running Liquidsoap, no gap at all', async ({
+    assert,
+  }) => {
     const pid = await liquidsoapPid()
     const sources = await icecastSources()
     const logsBefore = await db.from('logs').where('station_id', station.id)
@@ -244,7 +382,12 @@ test.group('On air, always: listeners stay connected through every fault', (grou
     await new Promise((r) => setTimeout(r, 500))
     output.length = 0
     startStreamer()
-    await waitFor('the adoption', async () => said().includes('adopted the running Liquidsoap'), 30_000, said)
+    await waitFor(
+      'the adoption',
+      async () => said().includes('adopted the running Liquidsoap'),
+      30_000,
+      said
+    )
     await new Promise((r) => setTimeout(r, 3000))
     assert.equal(await liquidsoapPid(), pid)
     assert.isTrue(isAlive(pid))
@@ -256,7 +399,10 @@ test.group('On air, always: listeners stay connected through every fault', (grou
     const logs = await db.from('logs').where('station_id', station.id)
     const added = logs.filter((l) => !logsBefore.some((b) => b.id === l.id))
     const seen = new Set(logsBefore.map((l) => `${l.sound_id}@${at(l.date)}`))
-    assert.deepEqual(added.filter((l) => l.sound_id && seen.has(`${l.sound_id}@${at(l.date)}`)), [])
+    assert.deepEqual(
+      added.filter((l) => l.sound_id && seen.has(`${l.sound_id}@${at(l.date)}`)),
+      []
+    )
   })
 
   test('a corrupt playlist is repaired before Liquidsoap starts again', async ({ assert }) => {
@@ -264,27 +410,52 @@ test.group('On air, always: listeners stay connected through every fault', (grou
     await writeFile(playlist.path, '#EXTM3U\n/nowhere/garbage.mp3\n\u0000\u0000binary\n')
     await killLiquidsoap()
     assert.equal(await readFile(playlist.path, 'utf8'), playlist.text)
-    const playing = await waitFor('the rotation on air', async () => {
-      const now = await status()
-      return now.active === 'music' && rotationSounds.some((s) => s.path === now.filename) && now
-    }, 15_000, said)
+    const playing = await waitFor(
+      'the rotation on air',
+      async () => {
+        const now = await status()
+        return now.active === 'music' && rotationSounds.some((s) => s.path === now.filename) && now
+      },
+      15_000,
+      said
+    )
     assert.isFalse(playing.held)
     await mainMountBack()
     assert.isFalse(listener.ended)
   })
 
-  test('a full station disk: reported, and the streamer, Liquidsoap and the listener go on', async ({ assert }) => {
+  test('a full station disk: reported, and the streamer, Liquidsoap and the listener go on', async ({
+    assert,
+  }) => {
     await run('dd', ['if=/dev/zero', `of=${join(stationDir, 'filler')}`, 'bs=64k']).catch(() => {})
     try {
       const rowsBefore = (await db.from('logs').where('station_id', station.id)).length
       // A playlist change the disk cannot take.
-      await Sound.create({ programId: rotationSounds[0].programId, name: 'c3.mp3', path: join(dir, 'audio', 'c3.mp3'), type: 'archive', duration: 12, isPublic: true, isGoodQuality: true })
+      await Sound.create({
+        programId: rotationSounds[0].programId,
+        name: 'c3.mp3',
+        path: join(dir, 'audio', 'c3.mp3'),
+        type: 'archive',
+        duration: 12,
+        isPublic: true,
+        isGoodQuality: true,
+      })
       touchChangeStamp()
-      await waitFor('the failure reported', async () => /cannot resync \(.*ENOSPC/.test(said()), 10_000, said)
+      await waitFor(
+        'the failure reported',
+        async () => /cannot resync \(.*ENOSPC/.test(said()),
+        10_000,
+        said
+      )
       const { after } = await killLiquidsoap()
       assert.isTrue(isAlive(after))
       await mainMountBack()
-      await waitFor('on-air rows still written', async () => (await db.from('logs').where('station_id', station.id)).length > rowsBefore, 30_000, said)
+      await waitFor(
+        'on-air rows still written',
+        async () => (await db.from('logs').where('station_id', station.id)).length > rowsBefore,
+        30_000,
+        said
+      )
       assert.isNull(streamer!.exitCode)
       assert.isFalse(listener.ended)
       assert.equal(listener.responses, 1)

@@ -42,12 +42,19 @@ class MemoryLogger {
   }
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 40_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  ms = 40_000
+): Promise<T> {
   const until = Date.now() + ms
   for (;;) {
     const value = await probe()
     if (value) return value
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; the monitor said:\n${said.slice(-20).join('\n')}`)
+    if (Date.now() > until)
+      throw new Error(
+        `timed out waiting for ${what}; the monitor said:\n${said.slice(-20).join('\n')}`
+      )
     await new Promise((r) => setTimeout(r, 100))
   }
 }
@@ -102,7 +109,10 @@ async function logsOf(stationId: number) {
 }
 
 /** [key, count] pairs seen more than once: the same thing logged twice. */
-function duplicates(rows: Array<Record<string, unknown>>, key: (row: Record<string, unknown>) => string) {
+function duplicates(
+  rows: Array<Record<string, unknown>>,
+  key: (row: Record<string, unknown>) => string
+) {
   const counts = new Map<string, number>()
   for (const row of rows) counts.set(key(row), (counts.get(key(row)) ?? 0) + 1)
   return [...counts].filter(([, n]) => n > 1)
@@ -118,11 +128,29 @@ test.group('Streamer against a real Liquidsoap and Icecast', (group) => {
   let stopTicking: () => Promise<void>
   const diffusions: Record<string, Diffusion> = {}
 
-  async function diffusion(program: Program, name: string, startIn: number, seconds: number, archive: string | null) {
+  async function diffusion(
+    program: Program,
+    name: string,
+    startIn: number,
+    seconds: number,
+    archive: string | null
+  ) {
     const start = DateTime.utc().plus({ seconds: startIn }).startOf('second')
-    const episode = await Episode.create({ programId: program.id, title: `Episode ${name}`, slug: `episode-${name}-${Date.now()}` })
+    const episode = await Episode.create({
+      programId: program.id,
+      title: `Episode ${name}`,
+      slug: `episode-${name}-${Date.now()}`,
+    })
     if (archive) {
-      await Sound.create({ programId: program.id, episodeId: episode.id, name, path: archive, type: 'archive', duration: seconds, isPublic: false })
+      await Sound.create({
+        programId: program.id,
+        episodeId: episode.id,
+        name,
+        path: archive,
+        type: 'archive',
+        duration: seconds,
+        isPublic: false,
+      })
     }
     diffusions[name] = await Diffusion.create({
       episodeId: episode.id,
@@ -148,24 +176,60 @@ test.group('Streamer against a real Liquidsoap and Icecast', (group) => {
       writeFile(audio('corrupt.mp3'), 'this is not audio\n'.repeat(3000)),
     ])
 
-    station = await Station.create({ name: 'Integration', slug: `itest-${Date.now()}`, timezone: 'Europe/Brussels', path: join(dir, 'station'), active: true, isDefault: false })
-    await station.related('outputs').create({ type: 'icecast', host: '127.0.0.1', port: ICECAST_PORT, mount: MOUNT, password: 'testpw', format: 'mp3', bitrate: 128, active: true })
-    const rotation = await station.related('programs').create({ title: 'Rotation', slug: 'rotation', active: true })
+    station = await Station.create({
+      name: 'Integration',
+      slug: `itest-${Date.now()}`,
+      timezone: 'Europe/Brussels',
+      path: join(dir, 'station'),
+      active: true,
+      isDefault: false,
+    })
+    await station.related('outputs').create({
+      type: 'icecast',
+      host: '127.0.0.1',
+      port: ICECAST_PORT,
+      mount: MOUNT,
+      password: 'testpw',
+      format: 'mp3',
+      bitrate: 128,
+      active: true,
+    })
+    const rotation = await station
+      .related('programs')
+      .create({ title: 'Rotation', slug: 'rotation', active: true })
     await rotation.related('stream').create({ begin: null, end: null, delay: 0 })
-    for (const [name, trackTimes] of [['r1.mp3', [0, 4]], ['r2.mp3', [2]]] as const) {
-      const sound = await Sound.create({ programId: rotation.id, name, path: audio(name), type: 'archive', duration: 8, isPublic: true, isGoodQuality: true })
+    for (const [name, trackTimes] of [
+      ['r1.mp3', [0, 4]],
+      ['r2.mp3', [2]],
+    ] as const) {
+      const sound = await Sound.create({
+        programId: rotation.id,
+        name,
+        path: audio(name),
+        type: 'archive',
+        duration: 8,
+        isPublic: true,
+        isGoodQuality: true,
+      })
       for (const [position, timestamp] of trackTimes.entries()) {
-        await sound.related('tracks').create({ position, timestamp, title: `${name} track ${position}`, artist: 'Test' })
+        await sound
+          .related('tracks')
+          .create({ position, timestamp, title: `${name} track ${position}`, artist: 'Test' })
       }
     }
-    const show = await station.related('programs').create({ title: 'Show', slug: 'show', active: true })
+    const show = await station
+      .related('programs')
+      .create({ title: 'Show', slug: 'show', active: true })
     await diffusion(show, 'late', -25 * 60, 3600, audio('late.mp3'))
     await diffusion(show, 'first', 12, 5, audio('d1.mp3'))
     await diffusion(show, 'corrupt', 28, 5, audio('corrupt.mp3'))
     await diffusion(show, 'long', 42, 40, audio('d4.mp3'))
 
     await writeStationConfig(station)
-    streamer = new Streamer({ config: true, run: true, monitor: false, delay: 200, timeout: 20 }, logger)
+    streamer = new Streamer(
+      { config: true, run: true, monitor: false, delay: 200, timeout: 20 },
+      logger
+    )
     try {
       await streamer.start([station])
     } catch (error) {
@@ -175,7 +239,13 @@ test.group('Streamer against a real Liquidsoap and Icecast', (group) => {
       throw error
     }
     const paths = stationPaths(station)
-    monitor = new StationMonitor(station, new LiquidsoapClient({ path: paths.socket }), new LogJournal(paths.journal, logger), logger, { cancelTimeout: 20 })
+    monitor = new StationMonitor(
+      station,
+      new LiquidsoapClient({ path: paths.socket }),
+      new LogJournal(paths.journal, logger),
+      logger,
+      { cancelTimeout: 20 }
+    )
     stopTicking = ticking(monitor, logger)
     listener.start()
 
@@ -191,16 +261,23 @@ test.group('Streamer against a real Liquidsoap and Icecast', (group) => {
 
   test('a diffusion 25 minutes late is cancelled, never started', async ({ assert }) => {
     const id = diffusions.late.id
-    await waitFor('the cancel log', async () => (await logsOf(station.id)).find((l) => l.type === 'cancel' && l.diffusion_id === id))
+    await waitFor('the cancel log', async () =>
+      (await logsOf(station.id)).find((l) => l.type === 'cancel' && l.diffusion_id === id)
+    )
     await diffusions.late.refresh()
     assert.equal(diffusions.late.type, 'cancel')
     const logs = (await logsOf(station.id)).filter((l) => l.diffusion_id === id)
-    assert.deepEqual(logs.map((l) => l.type), ['cancel'])
+    assert.deepEqual(
+      logs.map((l) => l.type),
+      ['cancel']
+    )
   })
 
   test('a diffusion due in a few seconds starts on time and is logged once', async ({ assert }) => {
     const first = diffusions.first
-    const start = await waitFor('the start log', async () => (await logsOf(station.id)).find((l) => l.type === 'start' && l.diffusion_id === first.id))
+    const start = await waitFor('the start log', async () =>
+      (await logsOf(station.id)).find((l) => l.type === 'start' && l.diffusion_id === first.id)
+    )
     assert.equal(start.source, 'dealer')
     const offset = at(start.date) - first.start.toMillis()
     // The bench measures the real figure (goal: median 100 ms); this only says "on time, not late".
@@ -212,50 +289,110 @@ test.group('Streamer against a real Liquidsoap and Icecast', (group) => {
 
   test('a corrupt archive is logged and the station keeps playing', async ({ assert }) => {
     const id = diffusions.corrupt.id
-    const problem = await waitFor('the problem log', async () => (await logsOf(station.id)).find((l) => l.type === 'other' && l.diffusion_id === id))
+    const problem = await waitFor('the problem log', async () =>
+      (await logsOf(station.id)).find((l) => l.type === 'other' && l.diffusion_id === id)
+    )
     assert.match(problem.comment, /cannot play: .*corrupt\.mp3/)
     assert.isTrue(logger.lines.some((line) => /corrupt\.mp3 \(missing or undecodable\)/.test(line)))
     assert.isAbove(await listener.received(1500), 10_000)
     assert.notEqual(monitor.lastStatus?.active, 'none')
   })
 
-  test('doctor: the station\'s Liquidsoap answers and its Icecast mount is live', async ({ assert }) => {
-    const lenient = { ...antenneConfig.health, minFreeBytes: 0, minFreeShare: 0, minFreeMemory: 0, maxLoadPerCore: 1e6 }
-    const checks = (await runHealthChecks(lenient)).filter((c) => c.name.startsWith(`station ${station.slug}:`))
+  test("doctor: the station's Liquidsoap answers and its Icecast mount is live", async ({
+    assert,
+  }) => {
+    const lenient = {
+      ...antenneConfig.health,
+      minFreeBytes: 0,
+      minFreeShare: 0,
+      minFreeMemory: 0,
+      maxLoadPerCore: 1e6,
+    }
+    const checks = (await runHealthChecks(lenient)).filter((c) =>
+      c.name.startsWith(`station ${station.slug}:`)
+    )
     assert.deepEqual(
       checks.map((c) => [c.name.replace(`station ${station.slug}: `, ''), c.ok]),
       // No monitor process feeds this set-up's fallback (the continuity tests have one).
-      [['liquidsoap', true], [`icecast ${MOUNT}`, true], [`fallback of ${MOUNT}`, false], ['on-air log', true]],
+      [
+        ['liquidsoap', true],
+        [`icecast ${MOUNT}`, true],
+        [`fallback of ${MOUNT}`, false],
+        ['on-air log', true],
+      ],
       JSON.stringify(checks)
     )
     assert.match(checks[2].detail, /has no source: listeners would be dropped/)
-    assert.match(checks[1].detail, new RegExp(`127\\.0\\.0\\.1:${ICECAST_PORT}${MOUNT.replace('.', '\\.')} is live`))
+    assert.match(
+      checks[1].detail,
+      new RegExp(`127\\.0\\.0\\.1:${ICECAST_PORT}${MOUNT.replace('.', '\\.')} is live`)
+    )
   })
 
-  test('playlist sounds and their timestamped tracks are logged once each, at air time + timestamp', async ({ assert }) => {
+  test('playlist sounds and their timestamped tracks are logged once each, at air time + timestamp', async ({
+    assert,
+  }) => {
     const logs = await waitFor('three rotation airings', async () => {
       const rows = await logsOf(station.id)
-      return rows.filter((l) => l.type === 'on_air' && l.source === 'rotation' && l.sound_id).length >= 3 && rows
+      return (
+        rows.filter((l) => l.type === 'on_air' && l.source === 'rotation' && l.sound_id).length >=
+          3 && rows
+      )
     })
-    assert.deepEqual(duplicates(logs.filter((l) => l.sound_id), (l) => `${l.sound_id}@${at(l.date)}`), [])
-    assert.deepEqual(duplicates(logs.filter((l) => l.track_id), (l) => `${l.track_id}@${at(l.date)}`), [])
-    const tracks = await db.from('tracks').whereIn('id', logs.filter((l) => l.track_id).map((l) => l.track_id))
+    assert.deepEqual(
+      duplicates(
+        logs.filter((l) => l.sound_id),
+        (l) => `${l.sound_id}@${at(l.date)}`
+      ),
+      []
+    )
+    assert.deepEqual(
+      duplicates(
+        logs.filter((l) => l.track_id),
+        (l) => `${l.track_id}@${at(l.date)}`
+      ),
+      []
+    )
+    const tracks = await db.from('tracks').whereIn(
+      'id',
+      logs.filter((l) => l.track_id).map((l) => l.track_id)
+    )
     assert.isNotEmpty(tracks)
     for (const trackLog of logs.filter((l) => l.track_id)) {
       const track = tracks.find((t) => t.id === trackLog.track_id)
-      const sound = logs.filter((l) => l.sound_id === track.sound_id && at(l.date) <= at(trackLog.date)).at(-1)
+      const sound = logs
+        .filter((l) => l.sound_id === track.sound_id && at(l.date) <= at(trackLog.date))
+        .at(-1)
       const delta = at(trackLog.date) - at(sound!.date)
       assert.equal(delta, track.timestamp * 1000)
     }
   })
 
-  test('kill -9 of Liquidsoap: restarted, the diffusion resumed at its offset, the stream back, nothing logged twice', async ({ assert }) => {
+  test('kill -9 of Liquidsoap: restarted, the diffusion resumed at its offset, the stream back, nothing logged twice', async ({
+    assert,
+  }) => {
     const long = diffusions.long
-    await waitFor('the long diffusion on air', async () => monitor.lastStatus?.diffusionId === long.id && Date.now() > long.start.toMillis() + 5000, 70_000)
+    await waitFor(
+      'the long diffusion on air',
+      async () =>
+        monitor.lastStatus?.diffusionId === long.id && Date.now() > long.start.toMillis() + 5000,
+      70_000
+    )
     const before = monitor.lastStatus!.started
     process.kill(streamer.runtimes[0].supervisor!.pid!, 'SIGKILL')
-    await waitFor('a new Liquidsoap', async () => monitor.lastStatus && monitor.lastStatus.started !== before, 20_000)
-    const resumed = await waitFor('the diffusion resumed', async () => monitor.lastStatus?.diffusionId === long.id && monitor.lastStatus.resumed && monitor.lastStatus, 10_000)
+    await waitFor(
+      'a new Liquidsoap',
+      async () => monitor.lastStatus && monitor.lastStatus.started !== before,
+      20_000
+    )
+    const resumed = await waitFor(
+      'the diffusion resumed',
+      async () =>
+        monitor.lastStatus?.diffusionId === long.id &&
+        monitor.lastStatus.resumed &&
+        monitor.lastStatus,
+      10_000
+    )
     assert.isAbove(resumed.remaining ?? 0, 5)
     assert.isBelow(resumed.remaining ?? 99, 36)
     assert.isAbove(streamer.runtimes[0].supervisor!.restarts, 0)
@@ -269,15 +406,33 @@ test.group('Streamer against a real Liquidsoap and Icecast', (group) => {
     await stopTicking()
     const before = await logsOf(station.id)
     const paths = stationPaths(station)
-    monitor = new StationMonitor(station, new LiquidsoapClient({ path: paths.socket }), new LogJournal(paths.journal, logger), logger, { cancelTimeout: 20 })
+    monitor = new StationMonitor(
+      station,
+      new LiquidsoapClient({ path: paths.socket }),
+      new LogJournal(paths.journal, logger),
+      logger,
+      { cancelTimeout: 20 }
+    )
     stopTicking = ticking(monitor, logger)
     await new Promise((r) => setTimeout(r, 2000))
     const after = await logsOf(station.id)
     const added = after.filter((l) => !before.some((b) => b.id === l.id))
     // Only tracks and sounds that went on air since the restart may appear.
     for (const row of added) assert.isAbove(at(row.date), Date.now() - 4000)
-    assert.deepEqual(duplicates(after.filter((l) => l.sound_id), (l) => `${l.sound_id}@${at(l.date)}`), [])
-    assert.deepEqual(duplicates(after.filter((l) => l.type === 'start'), (l) => `${l.diffusion_id}`), [])
+    assert.deepEqual(
+      duplicates(
+        after.filter((l) => l.sound_id),
+        (l) => `${l.sound_id}@${at(l.date)}`
+      ),
+      []
+    )
+    assert.deepEqual(
+      duplicates(
+        after.filter((l) => l.type === 'start'),
+        (l) => `${l.diffusion_id}`
+      ),
+      []
+    )
   })
 
   test('a listener connected to Icecast received audio throughout', ({ assert }) => {
@@ -285,24 +440,47 @@ test.group('Streamer against a real Liquidsoap and Icecast', (group) => {
     assert.isAbove(listener.bytes, 500_000)
   })
 
-  test('events tell what happened: starts, cancels, sounds and tracks on air, the crash and the restart', async ({ assert }) => {
+  test('events tell what happened: starts, cancels, sounds and tracks on air, the crash and the restart', async ({
+    assert,
+  }) => {
     await events.flush()
     const rows = await db.from('events').where('station', station.slug).orderBy('id')
     const types = new Set(rows.map((r) => r.type))
-    for (const type of ['streamer_started', 'diffusion_started', 'diffusion_cancelled', 'sound_on_air', 'track_on_air', 'streamer_crashed', 'streamer_restarted']) {
+    for (const type of [
+      'streamer_started',
+      'diffusion_started',
+      'diffusion_cancelled',
+      'sound_on_air',
+      'track_on_air',
+      'streamer_crashed',
+      'streamer_restarted',
+    ]) {
       assert.isTrue(types.has(type), `${type} in ${[...types].join(', ')}`)
     }
-    const started = rows.filter((r) => r.type === 'diffusion_started').map((r) => JSON.parse(r.payload))
+    const started = rows
+      .filter((r) => r.type === 'diffusion_started')
+      .map((r) => JSON.parse(r.payload))
     const first = started.find((p) => p.diffusion_id === diffusions.first.id)
     assert.equal(first.source, 'dealer')
     assert.equal(first.episode, 'Episode first')
     assert.isBelow(Math.abs(first.delay_ms), 1000)
-    const cancelled = rows.filter((r) => r.type === 'diffusion_cancelled').map((r) => JSON.parse(r.payload))
-    assert.deepEqual(cancelled.map((p) => p.diffusion_id), [diffusions.late.id])
+    const cancelled = rows
+      .filter((r) => r.type === 'diffusion_cancelled')
+      .map((r) => JSON.parse(r.payload))
+    assert.deepEqual(
+      cancelled.map((p) => p.diffusion_id),
+      [diffusions.late.id]
+    )
     const crash = JSON.parse(rows.find((r) => r.type === 'streamer_crashed')!.payload)
     assert.equal(crash.signal, 'SIGKILL')
     // The long show was resumed, not started again: one start event per diffusion.
-    assert.deepEqual(duplicates(rows.filter((r) => r.type === 'diffusion_started'), (r) => JSON.parse(String(r.payload)).diffusion_id), [])
+    assert.deepEqual(
+      duplicates(
+        rows.filter((r) => r.type === 'diffusion_started'),
+        (r) => JSON.parse(String(r.payload)).diffusion_id
+      ),
+      []
+    )
   })
 
   test('Liquidsoap unreachable: a clear error, and the tick goes on', async ({ assert }) => {
@@ -316,7 +494,10 @@ test.group('Streamer against a real Liquidsoap and Icecast', (group) => {
     )
     const report = await broken.tick()
     assert.isFalse(report.reachable)
-    assert.match(lonely.lines.join('\n'), /Liquidsoap at .*nobody\.sock is unreachable: ENOENT; retrying every tick/)
+    assert.match(
+      lonely.lines.join('\n'),
+      /Liquidsoap at .*nobody\.sock is unreachable: ENOENT; retrying every tick/
+    )
     await broken.tick()
     assert.lengthOf(lonely.lines, 1, 'said once, not every tick')
   })
@@ -329,9 +510,21 @@ test.group('Streamer: dead air', (group) => {
 
   group.setup(async () => {
     await rm(dir, { recursive: true, force: true })
-    station = await Station.create({ name: 'Silent', slug: `silent-${Date.now()}`, timezone: 'Europe/Brussels', path: dir, active: true, isDefault: false })
-    await station.related('outputs').create({ type: 'file', mount: 'air.mp3', format: 'mp3', bitrate: 64, active: true })
-    streamer = new Streamer({ config: true, run: true, monitor: false, delay: 200, timeout: 20 }, new MemoryLogger())
+    station = await Station.create({
+      name: 'Silent',
+      slug: `silent-${Date.now()}`,
+      timezone: 'Europe/Brussels',
+      path: dir,
+      active: true,
+      isDefault: false,
+    })
+    await station
+      .related('outputs')
+      .create({ type: 'file', mount: 'air.mp3', format: 'mp3', bitrate: 64, active: true })
+    streamer = new Streamer(
+      { config: true, run: true, monitor: false, delay: 200, timeout: 20 },
+      new MemoryLogger()
+    )
     await streamer.configure([station])
     try {
       await streamer.start([station])
@@ -345,21 +538,36 @@ test.group('Streamer: dead air', (group) => {
     }
   })
 
-  test('a station with nothing to play reports dead air once the silence passes the setting, once', async ({ assert }) => {
+  test('a station with nothing to play reports dead air once the silence passes the setting, once', async ({
+    assert,
+  }) => {
     const logger = new MemoryLogger()
     const emitted: Array<{ type: string; payload: Record<string, unknown> }> = []
     const paths = stationPaths(station)
-    const monitor = new StationMonitor(station, new LiquidsoapClient({ path: paths.socket }), new LogJournal(paths.journal, logger), logger, {
-      cancelTimeout: 20,
-      emit: (type, _station, payload) => emitted.push({ type, payload }),
-    })
+    const monitor = new StationMonitor(
+      station,
+      new LiquidsoapClient({ path: paths.socket }),
+      new LogJournal(paths.journal, logger),
+      logger,
+      {
+        cancelTimeout: 20,
+        emit: (type, _station, payload) => emitted.push({ type, payload }),
+      }
+    )
     const stop = ticking(monitor, logger)
     try {
-      const deadAir = await waitFor('dead air', async () => emitted.find((e) => e.type === 'dead_air'), 20_000)
+      const deadAir = await waitFor(
+        'dead air',
+        async () => emitted.find((e) => e.type === 'dead_air'),
+        20_000
+      )
       assert.isAtMost(Date.parse(String(deadAir.payload.since)), Date.now())
       assert.isAbove(monitor.lastStatus!.blankSince, 0)
       await new Promise((r) => setTimeout(r, 1000))
-      assert.lengthOf(emitted.filter((e) => e.type === 'dead_air'), 1)
+      assert.lengthOf(
+        emitted.filter((e) => e.type === 'dead_air'),
+        1
+      )
     } finally {
       await stop()
       await monitor.client.close()

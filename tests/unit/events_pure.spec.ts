@@ -16,7 +16,9 @@ const event = (over: Partial<AntenneEvent> = {}): AntenneEvent => ({
 })
 
 test.group('Event filters (Flussonic rules)', () => {
-  test('a rule is key=value1,value2 pairs; every pair must match; values are alternatives', ({ assert }) => {
+  test('a rule is key=value1,value2 pairs; every pair must match; values are alternatives', ({
+    assert,
+  }) => {
     const [rule] = parseRules('event=diffusion_started,diffusion_cancelled station=nord')
     assert.isTrue(matchesRule(event(), rule))
     assert.isTrue(matchesRule(event({ type: 'diffusion_cancelled' }), rule))
@@ -31,8 +33,14 @@ test.group('Event filters (Flussonic rules)', () => {
     assert.isFalse(matchesRule(event({ station: null }), parseRules('station=nord')[0]))
   })
 
-  test('except drops; with only rules, at least one must match; no rule lets everything through', ({ assert }) => {
-    const filter = (only: string, except: string, minLevel = 'debug') => ({ minLevel, only: parseRules(only), except: parseRules(except) })
+  test('except drops; with only rules, at least one must match; no rule lets everything through', ({
+    assert,
+  }) => {
+    const filter = (only: string, except: string, minLevel = 'debug') => ({
+      minLevel,
+      only: parseRules(only),
+      except: parseRules(except),
+    })
     assert.isTrue(passes(event(), filter('', '')))
     assert.isTrue(passes(event(), filter('event=output_down\nevent=diffusion_started', '')))
     assert.isFalse(passes(event(), filter('event=output_down\nstation=sud', '')))
@@ -50,7 +58,11 @@ test.group('Event filters (Flussonic rules)', () => {
   test('blank lines and comments are skipped; a malformed pair names its line', ({ assert }) => {
     assert.lengthOf(parseRules('\n# only the important ones\nlevel=error\n\n'), 1)
     assert.deepEqual(parseRules(null), [])
-    assert.throws(() => parseRules('event=a\nstation'), FilterSyntaxError, 'line 2: "station" is not key=value1,value2')
+    assert.throws(
+      () => parseRules('event=a\nstation'),
+      FilterSyntaxError,
+      'line 2: "station" is not key=value1,value2'
+    )
     assert.throws(() => parseRules('=x'), /line 1/)
     assert.throws(() => parseRules('event='), /line 1/)
   })
@@ -65,46 +77,89 @@ test.group('Sink transports', () => {
 
   test('the routing key is <station>.<event>, "_" for events of no station', ({ assert }) => {
     assert.equal(routingKey(event()), 'nord.diffusion_started')
-    assert.equal(routingKey(event({ station: null, type: 'library_scan_finished' })), '_.library_scan_finished')
+    assert.equal(
+      routingKey(event({ station: null, type: 'library_scan_finished' })),
+      '_.library_scan_finished'
+    )
   })
 
-  test('an unknown scheme or a log sink without a path is refused with the forms that work', ({ assert }) => {
-    assert.throws(() => transportFor({ url: 'ftp://x', key: null, timeoutMs: 1000 }), /log:\/\/, http\(s\):\/\/ or amqp:\/\//)
+  test('an unknown scheme or a log sink without a path is refused with the forms that work', ({
+    assert,
+  }) => {
+    assert.throws(
+      () => transportFor({ url: 'ftp://x', key: null, timeoutMs: 1000 }),
+      /log:\/\/, http\(s\):\/\/ or amqp:\/\//
+    )
     assert.throws(() => transportFor({ url: 'log://', key: null, timeoutMs: 1000 }), /needs a path/)
   })
 })
 
 test.group('RadioVIS messages', () => {
-  const station = { slug: 'nord', name: 'Radio Nord', radiovisTopic: '/topic/fm/ce1/c479/09580/', radiovisText: null, radiovisImage: 'https://radio.example/logo.png' }
+  const station = {
+    slug: 'nord',
+    name: 'Radio Nord',
+    radiovisTopic: '/topic/fm/ce1/c479/09580/',
+    radiovisText: null,
+    radiovisImage: 'https://radio.example/logo.png',
+  }
 
-  test('a track shows artist – title, with its cover, on <topic>/text and <topic>/image', ({ assert }) => {
-    const messages = nowPlayingMessages(event({ type: 'track_on_air', payload: { title: 'Night Bus', artist: 'The Relays', cover: 'abc.jpg' } }), station, 'https://radio.example/')
+  test('a track shows artist – title, with its cover, on <topic>/text and <topic>/image', ({
+    assert,
+  }) => {
+    const messages = nowPlayingMessages(
+      event({
+        type: 'track_on_air',
+        payload: { title: 'Night Bus', artist: 'The Relays', cover: 'abc.jpg' },
+      }),
+      station,
+      'https://radio.example/'
+    )
     assert.deepEqual(messages, [
       { destination: '/topic/fm/ce1/c479/09580/text', body: 'TEXT The Relays – Night Bus' },
-      { destination: '/topic/fm/ce1/c479/09580/image', body: 'SHOW https://radio.example/covers/abc.jpg' },
+      {
+        destination: '/topic/fm/ce1/c479/09580/image',
+        body: 'SHOW https://radio.example/covers/abc.jpg',
+      },
     ])
     assert.equal(routingKeyOf(messages![0].destination), 'fm/ce1/c479/09580/text')
   })
 
-  test('a show that starts shows program: episode, with the default slide; other events show nothing', ({ assert }) => {
-    const messages = nowPlayingMessages(event({ payload: { program: 'Morning Talk', episode: 'Monday' } }), station, 'https://radio.example')
+  test('a show that starts shows program: episode, with the default slide; other events show nothing', ({
+    assert,
+  }) => {
+    const messages = nowPlayingMessages(
+      event({ payload: { program: 'Morning Talk', episode: 'Monday' } }),
+      station,
+      'https://radio.example'
+    )
     assert.equal(messages![0].body, 'TEXT Morning Talk: Monday')
     assert.equal(messages![1].body, 'SHOW https://radio.example/logo.png')
     assert.isNull(nowPlayingMessages(event({ type: 'output_down' }), station, 'x'))
     assert.isNull(nowPlayingMessages(event(), { ...station, radiovisTopic: null }, 'x'))
   })
 
-  test('text is one line of at most 128 characters; the default text is the station name', ({ assert }) => {
-    const long = nowPlayingMessages(event({ type: 'sound_on_air', payload: { title: 'x'.repeat(300) + '\nnext line' } }), station, 'x')
+  test('text is one line of at most 128 characters; the default text is the station name', ({
+    assert,
+  }) => {
+    const long = nowPlayingMessages(
+      event({ type: 'sound_on_air', payload: { title: 'x'.repeat(300) + '\nnext line' } }),
+      station,
+      'x'
+    )
     assert.lengthOf(long![0].body, 'TEXT '.length + 128)
     assert.notInclude(long![0].body, '\n')
-    assert.deepEqual(defaultMessages({ ...station, radiovisImage: null }), [{ destination: '/topic/fm/ce1/c479/09580/text', body: 'TEXT Radio Nord' }])
+    assert.deepEqual(defaultMessages({ ...station, radiovisImage: null }), [
+      { destination: '/topic/fm/ce1/c479/09580/text', body: 'TEXT Radio Nord' },
+    ])
   })
 })
 
 test.group('Sink retries', () => {
   test('retries back off doubling from the first delay, capped', ({ assert }) => {
     const policy = { first: 500, max: 30_000 }
-    assert.deepEqual([0, 1, 2, 3, 6, 7, 20].map((n) => backoffDelay(n, policy)), [500, 1000, 2000, 4000, 30_000, 30_000, 30_000])
+    assert.deepEqual(
+      [0, 1, 2, 3, 6, 7, 20].map((n) => backoffDelay(n, policy)),
+      [500, 1000, 2000, 4000, 30_000, 30_000, 30_000]
+    )
   })
 })

@@ -2,20 +2,61 @@ import { test } from '@japa/runner'
 import { mergePlayed, type PlayedTrack } from '#on_air/log_merge'
 import { weekOf } from '#scheduling/recurrence'
 
-const track = (start: number, title: string): PlayedTrack => ({ type: 'track', start, end: null, title, artist: null, info: null, url: null, cover: null })
-const diffusion = (start: number, end: number, title: string) => ({ type: 'diffusion' as const, start, end, title, artist: null, info: null, url: null, cover: null })
+const track = (start: number, title: string): PlayedTrack => ({
+  type: 'track',
+  start,
+  end: null,
+  title,
+  artist: null,
+  info: null,
+  url: null,
+  cover: null,
+})
+const diffusion = (start: number, end: number, title: string) => ({
+  type: 'diffusion' as const,
+  start,
+  end,
+  title,
+  artist: null,
+  info: null,
+  url: null,
+  cover: null,
+})
 
 test.group('What was played (Aircox merge_diffusions, tracks folded)', () => {
-  test('tracks inside a diffusion are folded into it; others stand alone; newest first', ({ assert }) => {
-    const items = mergePlayed([track(100, 'before'), track(250, 'inside 1'), track(300, 'inside 2'), track(400, 'at the end'), track(500, 'after')], [diffusion(200, 400, 'Show')])
-    assert.deepEqual(items.map((i) => i.title), ['after', 'at the end', 'Show', 'before'])
+  test('tracks inside a diffusion are folded into it; others stand alone; newest first', ({
+    assert,
+  }) => {
+    const items = mergePlayed(
+      [
+        track(100, 'before'),
+        track(250, 'inside 1'),
+        track(300, 'inside 2'),
+        track(400, 'at the end'),
+        track(500, 'after'),
+      ],
+      [diffusion(200, 400, 'Show')]
+    )
+    assert.deepEqual(
+      items.map((i) => i.title),
+      ['after', 'at the end', 'Show', 'before']
+    )
     const show = items.find((i) => i.type === 'diffusion')!
-    assert.deepEqual(show.type === 'diffusion' && show.tracks.map((t) => t.title), ['inside 2', 'inside 1'])
+    assert.deepEqual(show.type === 'diffusion' && show.tracks.map((t) => t.title), [
+      'inside 2',
+      'inside 1',
+    ])
   })
 
   test('no diffusion: the tracks alone; no track: the diffusions alone', ({ assert }) => {
-    assert.deepEqual(mergePlayed([track(2, 'b'), track(1, 'a')], []).map((i) => i.title), ['b', 'a'])
-    assert.deepEqual(mergePlayed([], [diffusion(1, 2, 'x'), diffusion(5, 6, 'y')]).map((i) => i.title), ['y', 'x'])
+    assert.deepEqual(
+      mergePlayed([track(2, 'b'), track(1, 'a')], []).map((i) => i.title),
+      ['b', 'a']
+    )
+    assert.deepEqual(
+      mergePlayed([], [diffusion(1, 2, 'x'), diffusion(5, 6, 'y')]).map((i) => i.title),
+      ['y', 'x']
+    )
   })
 })
 
@@ -36,22 +77,49 @@ test.group('Week of a date', () => {
 })
 
 test.group('Feeds', () => {
-  test('iCalendar text is escaped and long lines folded at 75 octets, never inside a character', async ({ assert }) => {
+  test('iCalendar text is escaped and long lines folded at 75 octets, never inside a character', async ({
+    assert,
+  }) => {
     const { escapeText, foldLine, renderCalendar } = await import('#feeds/calendar')
     assert.equal(escapeText('a;b,c\\d\ne'), 'a\\;b\\,c\\\\d\\ne')
     const folded = foldLine(`SUMMARY:${'é'.repeat(60)}`)
     for (const line of folded.split('\r\n')) assert.isAtMost(Buffer.byteLength(line), 75)
     assert.equal(folded.split('\r\n ').join(''), `SUMMARY:${'é'.repeat(60)}`)
-    const ics = renderCalendar('Radio', [{ uid: 'd-1@x', start: new Date('2030-03-31T08:00:00Z'), end: new Date('2030-03-31T09:00:00Z'), summary: 'Talk: news, weather', url: 'http://x/p/e' }], new Date('2030-01-01T00:00:00Z'))
-    assert.include(ics, 'DTSTART:20300331T080000Z\r\nDTEND:20300331T090000Z\r\nSUMMARY:Talk: news\\, weather\r\n')
+    const ics = renderCalendar(
+      'Radio',
+      [
+        {
+          uid: 'd-1@x',
+          start: new Date('2030-03-31T08:00:00Z'),
+          end: new Date('2030-03-31T09:00:00Z'),
+          summary: 'Talk: news, weather',
+          url: 'http://x/p/e',
+        },
+      ],
+      new Date('2030-01-01T00:00:00Z')
+    )
+    assert.include(
+      ics,
+      'DTSTART:20300331T080000Z\r\nDTEND:20300331T090000Z\r\nSUMMARY:Talk: news\\, weather\r\n'
+    )
     assert.isTrue(ics.startsWith('BEGIN:VCALENDAR\r\n') && ics.endsWith('END:VCALENDAR\r\n'))
   })
 
   test('RSS escapes titles and carries each enclosure', async ({ assert }) => {
     const { renderPodcastFeed } = await import('#feeds/podcast_feed')
-    const xml = renderPodcastFeed({ title: 'Talk & <News>', link: 'http://x/p', description: 'd', language: 'fr' }, [
-      { guid: 'sound-1@x', title: '"Quoted" <b>', link: 'http://x/p/e', date: new Date('2030-01-02T08:00:00Z'), enclosure: { url: 'http://x/podcasts/1', length: 1234, type: 'audio/mpeg' }, duration: 3725 },
-    ])
+    const xml = renderPodcastFeed(
+      { title: 'Talk & <News>', link: 'http://x/p', description: 'd', language: 'fr' },
+      [
+        {
+          guid: 'sound-1@x',
+          title: '"Quoted" <b>',
+          link: 'http://x/p/e',
+          date: new Date('2030-01-02T08:00:00Z'),
+          enclosure: { url: 'http://x/podcasts/1', length: 1234, type: 'audio/mpeg' },
+          duration: 3725,
+        },
+      ]
+    )
     assert.include(xml, '<title>Talk &amp; &lt;News&gt;</title>')
     assert.include(xml, '<title>&quot;Quoted&quot; &lt;b&gt;</title>')
     assert.include(xml, '<enclosure url="http://x/podcasts/1" length="1234" type="audio/mpeg"/>')

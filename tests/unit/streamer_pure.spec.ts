@@ -1,6 +1,14 @@
 import { test } from '@japa/runner'
 import { ReplyFramer, commandLine, replyError } from '#streamer/telnet'
-import { encoderFor, liq, playlistId, playlistText, requestUri, soundGain, timeWindow } from '#streamer/liquidsoap_script'
+import {
+  encoderFor,
+  liq,
+  playlistId,
+  playlistText,
+  requestUri,
+  soundGain,
+  timeWindow,
+} from '#streamer/liquidsoap_script'
 import { airingKey, parseStatus, resumePoint } from '#streamer/on_air_status'
 import { afterExit, restartDelay } from '#streamer/restart_policy'
 import { tcpListenInodes, unixSocketInodes } from '#streamer/zombies'
@@ -14,16 +22,18 @@ test.group('Telnet framing (Liquidsoap 2.1.3 transcripts)', () => {
 
   test('pipelined replies come out in order; an empty body is an empty string', ({ assert }) => {
     const framer = new ReplyFramer()
-    assert.deepEqual(framer.feed('Liquidsoap 2.1.3\r\nEND\r\n0d 00h 01m 39s\r\nEND\r\n\r\nEND\r\n17'), [
-      'Liquidsoap 2.1.3',
-      '0d 00h 01m 39s',
-      '',
-    ])
+    assert.deepEqual(
+      framer.feed('Liquidsoap 2.1.3\r\nEND\r\n0d 00h 01m 39s\r\nEND\r\n\r\nEND\r\n17'),
+      ['Liquidsoap 2.1.3', '0d 00h 01m 39s', '']
+    )
     assert.equal(framer.pending, '17')
   })
 
   test('a variable holding "END" does not desynchronise the reader', ({ assert }) => {
-    assert.deepEqual(new ReplyFramer().feed('Variable station_name set.\r\nEND\r\nEND\r\nEND\r\n'), ['Variable station_name set.', 'END'])
+    assert.deepEqual(
+      new ReplyFramer().feed('Variable station_name set.\r\nEND\r\nEND\r\nEND\r\n'),
+      ['Variable station_name set.', 'END']
+    )
   })
 
   test('the goodbye lines (no END) are dropped', ({ assert }) => {
@@ -32,7 +42,9 @@ test.group('Telnet framing (Liquidsoap 2.1.3 transcripts)', () => {
     assert.equal(framer.pending, '')
   })
 
-  test('commands are one line: empty names, odd names and line breaks are refused', ({ assert }) => {
+  test('commands are one line: empty names, odd names and line breaks are refused', ({
+    assert,
+  }) => {
     assert.equal(commandLine('request.metadata', '3'), 'request.metadata 3\n')
     assert.equal(commandLine('version'), 'version\n')
     assert.throws(() => commandLine(''), /invalid Liquidsoap command/)
@@ -41,7 +53,10 @@ test.group('Telnet framing (Liquidsoap 2.1.3 transcripts)', () => {
   })
 
   test('error replies and sentinels are recognised', ({ assert }) => {
-    assert.equal(replyError('ERROR: unknown command, type "help" to get a list of commands.'), 'ERROR: unknown command, type "help" to get a list of commands.')
+    assert.equal(
+      replyError('ERROR: unknown command, type "help" to get a list of commands.'),
+      'ERROR: unknown command, type "help" to get a list of commands.'
+    )
     assert.equal(replyError('No such request.'), 'No such request.')
     assert.isNull(replyError('rid="3"\non_air="2026/11/21 22:31:32"'))
   })
@@ -55,7 +70,9 @@ test.group('Liquidsoap script pieces', () => {
     assert.equal(liq(null), '""')
   })
 
-  test('playlist ids are Liquidsoap identifiers that never clash with the script\'s own', ({ assert }) => {
+  test("playlist ids are Liquidsoap identifiers that never clash with the script's own", ({
+    assert,
+  }) => {
     assert.equal(playlistId('night-jazz'), 'night_jazz')
     assert.equal(playlistId('dealer'), 'program_dealer')
     assert.equal(playlistId('2night'), '_2night')
@@ -70,11 +87,19 @@ test.group('Liquidsoap script pieces', () => {
 
   test('each output format has its encoder', ({ assert }) => {
     assert.equal(encoderFor({ type: 'icecast', format: 'mp3', bitrate: 128 }), '%mp3(bitrate=128)')
-    assert.equal(encoderFor({ type: 'icecast', format: 'ogg', bitrate: 96 }), '%ogg(%vorbis.cbr(bitrate=96))')
-    assert.equal(encoderFor({ type: 'file', format: 'opus', bitrate: 64 }), '%ogg(%opus(bitrate=64, samplerate=48000))')
+    assert.equal(
+      encoderFor({ type: 'icecast', format: 'ogg', bitrate: 96 }),
+      '%ogg(%vorbis.cbr(bitrate=96))'
+    )
+    assert.equal(
+      encoderFor({ type: 'file', format: 'opus', bitrate: 64 }),
+      '%ogg(%opus(bitrate=64, samplerate=48000))'
+    )
   })
 
-  test('the gain reaches the target loudness, keeps the true peak under -1 dBTP, and is capped', ({ assert }) => {
+  test('the gain reaches the target loudness, keeps the true peak under -1 dBTP, and is capped', ({
+    assert,
+  }) => {
     assert.equal(soundGain({ loudness: -20, truePeak: -8 }, -16), 4)
     assert.equal(soundGain({ loudness: -20, truePeak: -3 }, -16), 2)
     assert.equal(soundGain({ loudness: -10, truePeak: 0 }, -16), -6)
@@ -84,10 +109,19 @@ test.group('Liquidsoap script pieces', () => {
 
   test('playlists list absolute paths, annotated with the gain when measured', ({ assert }) => {
     assert.equal(
-      playlistText([{ path: '/a b/é.ogg', loudness: null, truePeak: null }, { path: '/x.mp3', loudness: -19, truePeak: -6 }], -16),
+      playlistText(
+        [
+          { path: '/a b/é.ogg', loudness: null, truePeak: null },
+          { path: '/x.mp3', loudness: -19, truePeak: -6 },
+        ],
+        -16
+      ),
       '#EXTM3U\n/a b/é.ogg\nannotate:liq_amplify="3 dB":/x.mp3\n'
     )
-    assert.equal(requestUri('/x.mp3', { antenne_diffusion: 4, liq_cue_in: '12.500' }), 'annotate:antenne_diffusion="4",liq_cue_in="12.500":/x.mp3')
+    assert.equal(
+      requestUri('/x.mp3', { antenne_diffusion: 4, liq_cue_in: '12.500' }),
+      'annotate:antenne_diffusion="4",liq_cue_in="12.500":/x.mp3'
+    )
   })
 })
 
@@ -107,7 +141,9 @@ test.group('On-air status', () => {
   })
 
   test('silence and live: no request, no diffusion, unknown remaining', ({ assert }) => {
-    const status = parseStatus('{"started":1.5,"now":2,"active":"live","rid":"","diffusion":"","first_on_air":0.0,"remaining":-1.0,"live":true,"outputs":[]}')
+    const status = parseStatus(
+      '{"started":1.5,"now":2,"active":"live","rid":"","diffusion":"","first_on_air":0.0,"remaining":-1.0,"live":true,"outputs":[]}'
+    )
     assert.isNull(status.diffusionId)
     assert.isNull(status.firstOnAir)
     assert.isNull(status.remaining)
@@ -115,7 +151,10 @@ test.group('On-air status', () => {
   })
 
   test('a reply that is not the status is a clear error', ({ assert }) => {
-    assert.throws(() => parseStatus('ERROR: unknown command, type "help" to get a list of commands.'), /did not answer JSON/)
+    assert.throws(
+      () => parseStatus('ERROR: unknown command, type "help" to get a list of commands.'),
+      /did not answer JSON/
+    )
     assert.throws(() => parseStatus('[]'), /unexpected object/)
   })
 
@@ -132,7 +171,9 @@ test.group('On-air status', () => {
 })
 
 test.group('Supervision', () => {
-  test('a script that ran fine is restarted at once, then within 2 s however often it crashes', ({ assert }) => {
+  test('a script that ran fine is restarted at once, then within 2 s however often it crashes', ({
+    assert,
+  }) => {
     let state = { attempt: 0, proven: true }
     const delays: number[] = []
     for (let i = 0; i < 8; i++) {
@@ -149,8 +190,12 @@ test.group('Supervision', () => {
     assert.equal(restartDelay(afterExit(crashed, 10_000)), 0)
   })
 
-  test('a script that never came up is retried slower, from 2 s to 30 s, and a long run does not reset it', ({ assert }) => {
-    const delays = [0, 1, 2, 3, 4, 9].map((attempt) => restartDelay(afterExit({ attempt, proven: false }, 60_000)))
+  test('a script that never came up is retried slower, from 2 s to 30 s, and a long run does not reset it', ({
+    assert,
+  }) => {
+    const delays = [0, 1, 2, 3, 4, 9].map((attempt) =>
+      restartDelay(afterExit({ attempt, proven: false }, 60_000))
+    )
     assert.deepEqual(delays, [2000, 4000, 8000, 16_000, 30_000, 30_000])
   })
 

@@ -21,13 +21,17 @@ const queryValidator = vine.compile(
 /** The station of an API call: `?station=slug`, else the host's (see StationMiddleware). */
 async function query(ctx: HttpContext) {
   const input = await queryValidator.validate(ctx.request.qs())
-  const station = input.station ? await Station.query().where('slug', input.station).where('active', true).first() : ctx.station
-  if (!station) throw new NotFoundException(input.station ? `no station "${input.station}"` : 'no station yet')
+  const station = input.station
+    ? await Station.query().where('slug', input.station).where('active', true).first()
+    : ctx.station
+  if (!station)
+    throw new NotFoundException(input.station ? `no station "${input.station}"` : 'no station yet')
   const date = input.date ? DateTime.fromJSDate(input.date).toISODate()! : null
   return { station, date, page: input.page ?? 1 }
 }
 
-const iso = (ms: number | null) => (ms === null ? null : DateTime.fromMillis(ms, { zone: 'utc' }).toISO())
+const iso = (ms: number | null) =>
+  ms === null ? null : DateTime.fromMillis(ms, { zone: 'utc' }).toISO()
 
 /** The public, read-only JSON API (/api/v1). */
 export default class ApiController {
@@ -40,7 +44,9 @@ export default class ApiController {
   async logs(ctx: HttpContext) {
     const { station, date } = await query(ctx)
     const now = DateTime.utc()
-    const items = date ? await OnAirLog.day(station, date, now) : await OnAirLog.between(station, now.minus({ minutes: 30 }), now, now)
+    const items = date
+      ? await OnAirLog.day(station, date, now)
+      : await OnAirLog.between(station, now.minus({ minutes: 30 }), now, now)
     return {
       station: station.slug,
       date,
@@ -48,7 +54,9 @@ export default class ApiController {
         ...item,
         start: iso(item.start),
         end: iso(item.end),
-        ...(item.type === 'diffusion' ? { tracks: item.tracks.map((t) => ({ ...t, start: iso(t.start), end: null })) } : {}),
+        ...(item.type === 'diffusion'
+          ? { tracks: item.tracks.map((t) => ({ ...t, start: iso(t.start), end: null })) }
+          : {}),
       })),
     }
   }
@@ -62,8 +70,12 @@ export default class ApiController {
       days: days.map(({ day, diffusions }) => ({
         day,
         diffusions: diffusions.map((d) => ({
-          start: d.start.toISO(), end: d.end.toISO(), title: d.episode.title, program: d.program.slug,
-          url: episodeUrl(d.program.slug, d.episode.slug), rerun: d.initialId !== null,
+          start: d.start.toISO(),
+          end: d.end.toISO(),
+          title: d.episode.title,
+          program: d.program.slug,
+          url: episodeUrl(d.program.slug, d.episode.slug),
+          rerun: d.initialId !== null,
         })),
       })),
     }
@@ -71,22 +83,41 @@ export default class ApiController {
 
   async programs(ctx: HttpContext) {
     const { station, page } = await query(ctx)
-    const programs = await Program.query().where('station_id', station.id).where('active', true).orderBy('title').paginate(page, 50)
+    const programs = await Program.query()
+      .where('station_id', station.id)
+      .where('active', true)
+      .orderBy('title')
+      .paginate(page, 50)
     return {
       meta: programs.getMeta(),
-      data: programs.all().map((p) => ({ slug: p.slug, title: p.title, description: p.description, url: `/programs/${p.slug}` })),
+      data: programs.all().map((p) => ({
+        slug: p.slug,
+        title: p.title,
+        description: p.description,
+        url: `/programs/${p.slug}`,
+      })),
     }
   }
 
   async episodes(ctx: HttpContext) {
     const { station, page } = await query(ctx)
     const program = await Program.findPublicOrFail(station, String(ctx.params.program))
-    const episodes = await Episode.query().where('program_id', program.id).preload('diffusions', (d) => d.orderBy('start')).orderBy('id', 'desc').paginate(page, 50)
+    const episodes = await Episode.query()
+      .where('program_id', program.id)
+      .preload('diffusions', (d) => d.orderBy('start'))
+      .orderBy('id', 'desc')
+      .paginate(page, 50)
     return {
       meta: episodes.getMeta(),
       data: episodes.all().map((e) => ({
-        slug: e.slug, title: e.title, url: episodeUrl(program.slug, e.slug),
-        diffusions: e.diffusions.map((d) => ({ start: d.start.toISO(), end: d.end.toISO(), type: d.type })),
+        slug: e.slug,
+        title: e.title,
+        url: episodeUrl(program.slug, e.slug),
+        diffusions: e.diffusions.map((d) => ({
+          start: d.start.toISO(),
+          end: d.end.toISO(),
+          type: d.type,
+        })),
       })),
     }
   }

@@ -19,18 +19,41 @@ export default class ApiWriteController {
     const program = await Program.findOrFail(params.id)
     access.authorize(access.hostsProgram(program), 'the episodes of this program')
     const input = await request.validateUsing(episodeValidator)
-    const slug = await freeSlug('episodes', { column: 'program_id', id: program.id }, input.slug ?? input.title)
-    const episode = await Episode.create({ programId: program.id, title: input.title, slug, content: input.content ?? null })
-    return response.created({ id: episode.id, programId: program.id, title: episode.title, slug: episode.slug })
+    const slug = await freeSlug(
+      'episodes',
+      { column: 'program_id', id: program.id },
+      input.slug ?? input.title
+    )
+    const episode = await Episode.create({
+      programId: program.id,
+      title: input.title,
+      slug,
+      content: input.content ?? null,
+    })
+    return response.created({
+      id: episode.id,
+      programId: program.id,
+      title: episode.title,
+      slug: episode.slug,
+    })
   }
 
   /** PATCH /api/v1/diffusions/:id {type: on_air | cancel} */
   async setDiffusionType({ request, params, access }: HttpContext) {
-    const diffusion = await Diffusion.query().where('id', params.id).preload('program', (q) => q.preload('station')).firstOrFail()
+    const diffusion = await Diffusion.query()
+      .where('id', params.id)
+      .preload('program', (q) => q.preload('station'))
+      .firstOrFail()
     access.authorize(access.managesProgram(diffusion.program), 'the diffusions of this program')
     const { type } = await request.validateUsing(diffusionStateValidator)
     await setDiffusionType(diffusion, type, diffusion.program.station)
-    return { id: diffusion.id, type: diffusion.type, start: diffusion.start.toISO(), end: diffusion.end.toISO(), edited: diffusion.edited }
+    return {
+      id: diffusion.id,
+      type: diffusion.type,
+      start: diffusion.start.toISO(),
+      end: diffusion.end.toISO(),
+      edited: diffusion.edited,
+    }
   }
 
   /** PUT /api/v1/episodes/:id/tracks and /api/v1/sounds/:id/tracks {tracks: [{title, artist?, album?, timestamp?, tags?, info?}]} */

@@ -30,19 +30,37 @@ export default class DiffusionsController {
   async type(ctx: HttpContext) {
     const { diffusion, station } = await this.#load(ctx)
     const { type } = await validated(ctx, diffusionStateValidator)
-    return (await attempt(ctx, () => setDiffusionType(diffusion, type, station), ctx.i18n.t('staff.saved'))) ?? ctx.response.redirect().back()
+    return (
+      (await attempt(
+        ctx,
+        () => setDiffusionType(diffusion, type, station),
+        ctx.i18n.t('staff.saved')
+      )) ?? ctx.response.redirect().back()
+    )
   }
 
   /** Moves to another local date and time (and duration). */
   async move(ctx: HttpContext) {
     const { diffusion, station } = await this.#load(ctx)
     const move = await validated(ctx, diffusionMoveValidator)
-    return (await attempt(ctx, () => moveDiffusion(diffusion, station, move), ctx.i18n.t('staff.saved'))) ?? ctx.response.redirect().back()
+    return (
+      (await attempt(
+        ctx,
+        () => moveDiffusion(diffusion, station, move),
+        ctx.i18n.t('staff.saved')
+      )) ?? ctx.response.redirect().back()
+    )
   }
 
   async #load(ctx: HttpContext) {
-    const diffusion = await Diffusion.query().where('id', ctx.params.id).preload('program', (q) => q.preload('station')).firstOrFail()
-    ctx.access.authorize(ctx.access.managesProgram(diffusion.program), 'the diffusions of this program')
+    const diffusion = await Diffusion.query()
+      .where('id', ctx.params.id)
+      .preload('program', (q) => q.preload('station'))
+      .firstOrFail()
+    ctx.access.authorize(
+      ctx.access.managesProgram(diffusion.program),
+      'the diffusions of this program'
+    )
     return { diffusion, station: diffusion.program.station }
   }
 }

@@ -28,8 +28,17 @@ export default class EpisodesController {
     const program = await Program.findOrFail(ctx.params.id)
     ctx.access.authorize(ctx.access.hostsProgram(program), 'the episodes of this program')
     const input = await validated(ctx, episodeValidator)
-    const slug = await freeSlug('episodes', { column: 'program_id', id: program.id }, input.slug ?? input.title)
-    const episode = await Episode.create({ programId: program.id, title: input.title, slug, content: input.content ?? null })
+    const slug = await freeSlug(
+      'episodes',
+      { column: 'program_id', id: program.id },
+      input.slug ?? input.title
+    )
+    const episode = await Episode.create({
+      programId: program.id,
+      title: input.title,
+      slug,
+      content: input.content ?? null,
+    })
     ctx.session.flash('notice', ctx.i18n.t('staff.saved'))
     return ctx.response.redirect(`/staff/episodes/${episode.id}`)
   }
@@ -43,15 +52,35 @@ export default class EpisodesController {
       .firstOrFail()
     access.authorize(access.hostsProgram(episode.program), 'this episode')
     const tracks = await Track.query().where('episode_id', episode.id).orderBy('position')
-    const sounds = await Sound.query().where('episode_id', episode.id).whereNot('type', 'removed').orderBy('name')
-    return view.render('pages/staff/episodes/show', { episode, program: episode.program, tracks, sounds, formatTimestamp })
+    const sounds = await Sound.query()
+      .where('episode_id', episode.id)
+      .whereNot('type', 'removed')
+      .orderBy('name')
+    return view.render('pages/staff/episodes/show', {
+      episode,
+      program: episode.program,
+      tracks,
+      sounds,
+      formatTimestamp,
+    })
   }
 
   async update(ctx: HttpContext) {
-    const episode = await Episode.query().where('id', ctx.params.id).preload('program').firstOrFail()
+    const episode = await Episode.query()
+      .where('id', ctx.params.id)
+      .preload('program')
+      .firstOrFail()
     ctx.access.authorize(ctx.access.hostsProgram(episode.program), 'this episode')
     const input = await validated(ctx, episodeValidator)
-    const slug = input.slug && input.slug !== episode.slug ? await freeSlug('episodes', { column: 'program_id', id: episode.programId }, input.slug, episode.id) : episode.slug
+    const slug =
+      input.slug && input.slug !== episode.slug
+        ? await freeSlug(
+            'episodes',
+            { column: 'program_id', id: episode.programId },
+            input.slug,
+            episode.id
+          )
+        : episode.slug
     await episode.merge({ title: input.title, slug, content: input.content ?? null }).save()
     ctx.session.flash('notice', ctx.i18n.t('staff.saved'))
     return ctx.response.redirect().back()
@@ -59,7 +88,11 @@ export default class EpisodesController {
 
   /** An episode with no diffusion may go; one that aired or is scheduled stays (its diffusions are the record). */
   async destroy({ params, access, response, session, i18n }: HttpContext) {
-    const episode = await Episode.query().where('id', params.id).preload('program').preload('diffusions').firstOrFail()
+    const episode = await Episode.query()
+      .where('id', params.id)
+      .preload('program')
+      .preload('diffusions')
+      .firstOrFail()
     access.authorize(access.hostsProgram(episode.program), 'this episode')
     if (episode.diffusions.length) {
       session.flash('problem', i18n.t('staff.episodes.has_diffusions'))

@@ -22,8 +22,17 @@ export default class EventsController {
       .if(station, (q) => q.where('station', station!))
       .orderBy('id', 'desc')
       .paginate(pageNumber(request), 50)
-    recent.baseUrl('/staff/events').queryString({ ...(type ? { type } : {}), ...(station ? { station } : {}) })
-    return view.render('pages/staff/events/index', { sinks, end, recent, types: Object.keys(EVENT_TYPES), type, station })
+    recent
+      .baseUrl('/staff/events')
+      .queryString({ ...(type ? { type } : {}), ...(station ? { station } : {}) })
+    return view.render('pages/staff/events/index', {
+      sinks,
+      end,
+      recent,
+      types: Object.keys(EVENT_TYPES),
+      type,
+      station,
+    })
   }
 
   async create({ view, access }: HttpContext) {
@@ -36,7 +45,12 @@ export default class EventsController {
     const input = await validated(ctx, eventSinkValidator)
     if (await EventSink.findBy('name', input.name)) return this.#taken(ctx)
     // A new sink gets what happens from now on.
-    const sink = await EventSink.create({ ...this.#fields(input), fromFile: false, cursor: await outboxEnd(), attempts: 0 })
+    const sink = await EventSink.create({
+      ...this.#fields(input),
+      fromFile: false,
+      cursor: await outboxEnd(),
+      attempts: 0,
+    })
     ctx.session.flash('notice', ctx.i18n.t('staff.saved'))
     return ctx.response.redirect(`/staff/events/sinks/${sink.id}`)
   }
@@ -45,7 +59,10 @@ export default class EventsController {
   async show({ view, params, access, request }: HttpContext) {
     access.authorize(access.isAdmin, 'event sinks')
     const sink = await EventSink.findOrFail(params.id)
-    const deliveries = await EventDelivery.query().where('sink_id', sink.id).orderBy('id', 'desc').paginate(pageNumber(request), 50)
+    const deliveries = await EventDelivery.query()
+      .where('sink_id', sink.id)
+      .orderBy('id', 'desc')
+      .paginate(pageNumber(request), 50)
     deliveries.baseUrl(`/staff/events/sinks/${sink.id}`)
     return view.render('pages/staff/events/sink', { sink, deliveries, end: await outboxEnd() })
   }
@@ -67,7 +84,14 @@ export default class EventsController {
     ctx.access.authorize(ctx.access.isAdmin, 'event sinks')
     const sink = await EventSink.findOrFail(ctx.params.id)
     const { fromEventId } = await validated(ctx, sinkCursorValidator)
-    await sink.merge({ cursor: Math.max(0, fromEventId - 1), attempts: 0, nextAttemptAt: null, lastError: null }).save()
+    await sink
+      .merge({
+        cursor: Math.max(0, fromEventId - 1),
+        attempts: 0,
+        nextAttemptAt: null,
+        lastError: null,
+      })
+      .save()
     ctx.session.flash('notice', ctx.i18n.t('staff.events.rewound', { id: fromEventId }))
     return ctx.response.redirect().back()
   }

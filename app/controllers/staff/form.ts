@@ -8,7 +8,11 @@ import type { SchemaTypes } from '@vinejs/vine/types'
 import { InvalidRecordException } from '#exceptions/domain'
 
 /** The request's body validated, its messages in the page's language (a 302 back with them on failure). */
-export function validated<Schema extends SchemaTypes>(ctx: HttpContext, validator: VineValidator<Schema, undefined>, data?: unknown) {
+export function validated<Schema extends SchemaTypes>(
+  ctx: HttpContext,
+  validator: VineValidator<Schema, undefined>,
+  data?: unknown
+) {
   const options = { messagesProvider: ctx.i18n.createMessagesProvider(), meta: undefined }
   if (data !== undefined) return validator.validate(data, options)
   return ctx.request.validateUsing(validator, options)
@@ -19,7 +23,11 @@ export function validated<Schema extends SchemaTypes>(ctx: HttpContext, validato
  * goes back to the form as a message instead of an error page. True when it
  * failed (the redirect back is set: `return failed || ...`), null when done.
  */
-export async function attempt(ctx: HttpContext, action: () => Promise<unknown>, done: string): Promise<true | null> {
+export async function attempt(
+  ctx: HttpContext,
+  action: () => Promise<unknown>,
+  done: string
+): Promise<true | null> {
   try {
     await action()
   } catch (error) {

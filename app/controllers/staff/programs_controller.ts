@@ -27,27 +27,49 @@ export default class ProgramsController {
 
   async create({ view, access }: HttpContext) {
     access.authorize(access.managesAnyStation, 'programs')
-    return view.render('pages/staff/programs/form', { program: null, stations: await this.#stations(access) })
+    return view.render('pages/staff/programs/form', {
+      program: null,
+      stations: await this.#stations(access),
+    })
   }
 
   async store(ctx: HttpContext) {
     const input = await validated(ctx, programValidator)
     ctx.access.authorize(ctx.access.managesStation(input.stationId), 'the programs of this station')
     let program: Program | null = null
-    const failed = await attempt(ctx, async () => (program = await saveProgram(new Program(), input)), ctx.i18n.t('staff.saved'))
+    const failed = await attempt(
+      ctx,
+      async () => (program = await saveProgram(new Program(), input)),
+      ctx.i18n.t('staff.saved')
+    )
     return failed ?? ctx.response.redirect(`/staff/programs/${program!.id}`)
   }
 
   /** The program's form, its schedules (with their next dates) and links to its episodes and sounds. */
   async show({ view, params, access }: HttpContext) {
-    const program = await Program.query().where('id', params.id).preload('station').preload('stream').firstOrFail()
+    const program = await Program.query()
+      .where('id', params.id)
+      .preload('station')
+      .preload('stream')
+      .firstOrFail()
     access.authorize(access.hostsProgram(program), 'this program')
-    const schedules = await Schedule.query().where('program_id', program.id).orderBy('initial_id').orderBy('date')
+    const schedules = await Schedule.query()
+      .where('program_id', program.id)
+      .orderBy('initial_id')
+      .orderBy('date')
     // The next dates of each schedule, shown without JavaScript too.
     const byId = new Map(schedules.map((s) => [s.id, s]))
     const now = DateTime.utc()
     const previews = Object.fromEntries(
-      schedules.map((s) => [s.id, previewSchedule(s.recurrence, s.initialId ? (byId.get(s.initialId)?.recurrence ?? null) : null, now, 5).occurrences])
+      schedules.map((s) => [
+        s.id,
+        previewSchedule(
+          s.recurrence,
+          s.initialId ? (byId.get(s.initialId)?.recurrence ?? null) : null,
+          now,
+          5
+        ).occurrences,
+      ])
     )
     return view.render('pages/staff/programs/form', {
       program,
@@ -64,7 +86,10 @@ export default class ProgramsController {
     ctx.access.authorize(ctx.access.managesProgram(program), 'this program')
     const input = await validated(ctx, programValidator)
     ctx.access.authorize(ctx.access.managesStation(input.stationId), 'the programs of this station')
-    return (await attempt(ctx, () => saveProgram(program, input), ctx.i18n.t('staff.saved'))) ?? ctx.response.redirect().back()
+    return (
+      (await attempt(ctx, () => saveProgram(program, input), ctx.i18n.t('staff.saved'))) ??
+      ctx.response.redirect().back()
+    )
   }
 
   /** Deleting a program deletes its schedules, episodes, diffusions and sound rows (never the files). */

@@ -17,17 +17,28 @@ export default class SchedulesController {
       await this.#checkInitial(program, input.initialId)
       await Schedule.create({ ...input, programId: program.id })
     }
-    return (await attempt(ctx, create, ctx.i18n.t('staff.schedules.created'))) ?? ctx.response.redirect().back()
+    return (
+      (await attempt(ctx, create, ctx.i18n.t('staff.schedules.created'))) ??
+      ctx.response.redirect().back()
+    )
   }
 
   /** Editing moves the future diffusions nobody edited by hand (see Schedule.followEdits). */
   async update(ctx: HttpContext) {
-    const schedule = await Schedule.query().where('id', ctx.params.id).preload('program').firstOrFail()
-    ctx.access.authorize(ctx.access.managesProgram(schedule.program), 'the schedules of this program')
+    const schedule = await Schedule.query()
+      .where('id', ctx.params.id)
+      .preload('program')
+      .firstOrFail()
+    ctx.access.authorize(
+      ctx.access.managesProgram(schedule.program),
+      'the schedules of this program'
+    )
     const input = await validated(ctx, scheduleValidator)
     const update = async () => {
       await this.#checkInitial(schedule.program, input.initialId, schedule.id)
-      await schedule.merge({ ...input, endDate: input.endDate ?? null, initialId: input.initialId ?? null }).save()
+      await schedule
+        .merge({ ...input, endDate: input.endDate ?? null, initialId: input.initialId ?? null })
+        .save()
     }
     return (await attempt(ctx, update, ctx.i18n.t('staff.saved'))) ?? ctx.response.redirect().back()
   }
@@ -60,7 +71,10 @@ export default class SchedulesController {
     }
     let initial = null
     if (q.initialId) {
-      const schedule = await Schedule.query().where('id', Number(q.initialId) || 0).preload('program').first()
+      const schedule = await Schedule.query()
+        .where('id', Number(q.initialId) || 0)
+        .preload('program')
+        .first()
       if (schedule && access.hostsProgram(schedule.program)) initial = schedule.recurrence
     }
     const errors = isFrequency(frequency) || initial ? [] : [`invalid frequency "${frequency}"`]
@@ -83,8 +97,15 @@ export default class SchedulesController {
   async #checkInitial(program: Program, initialId: number | null | undefined, selfId?: number) {
     if (!initialId) return
     const initial = await Schedule.find(initialId)
-    if (!initial || initial.programId !== program.id || initial.id === selfId || initial.initialId) {
-      throw new InvalidRecordException('a rerun must follow an initial schedule of the same program')
+    if (
+      !initial ||
+      initial.programId !== program.id ||
+      initial.id === selfId ||
+      initial.initialId
+    ) {
+      throw new InvalidRecordException(
+        'a rerun must follow an initial schedule of the same program'
+      )
     }
   }
 }

@@ -44,7 +44,8 @@ export default class SessionController {
   #throttled({ response, view, i18n, request }: HttpContext, retryAfter: number) {
     const message = i18n.t('staff.login.throttled', { minutes: Math.ceil(retryAfter / 60) })
     response.status(429).header('Retry-After', String(retryAfter))
-    if (request.accepts(['html', 'json']) === 'json') return response.send({ errors: [{ message, retryAfter }] })
+    if (request.accepts(['html', 'json']) === 'json')
+      return response.send({ errors: [{ message, retryAfter }] })
     return view.render('pages/staff/login', { throttled: message, email: request.input('email') })
   }
 }

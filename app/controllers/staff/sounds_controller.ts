@@ -41,9 +41,16 @@ export default class SoundsController {
     ctx.access.authorize(ctx.access.hostsProgram(program), 'the sounds of this program')
     const staged = await receiveFile(ctx.request, 'file', antenneConfig.uploads.maxBytes)
     try {
-      const { file, type } = await validated(ctx, soundUploadValidator, { file: staged ?? undefined, type: ctx.request.input('type') })
+      const { file, type } = await validated(ctx, soundUploadValidator, {
+        file: staged ?? undefined,
+        type: ctx.request.input('type'),
+      })
       let sound: Sound | null = null
-      const failed = await attempt(ctx, async () => (sound = await storeUploadedSound(program, file, type)), ctx.i18n.t('staff.sounds.uploaded'))
+      const failed = await attempt(
+        ctx,
+        async () => (sound = await storeUploadedSound(program, file, type)),
+        ctx.i18n.t('staff.sounds.uploaded')
+      )
       return failed ?? ctx.response.redirect(`/staff/sounds/${sound!.id}`)
     } finally {
       await discard(staged)
@@ -51,19 +58,41 @@ export default class SoundsController {
   }
 
   async show({ view, params, access }: HttpContext) {
-    const sound = await Sound.query().where('id', params.id).preload('program', (q) => q.preload('station')).firstOrFail()
+    const sound = await Sound.query()
+      .where('id', params.id)
+      .preload('program', (q) => q.preload('station'))
+      .firstOrFail()
     access.authorize(access.hostsProgram(sound.program), 'this sound')
     const tracks = await Track.query().where('sound_id', sound.id).orderBy('position')
-    const episodes = await Episode.query().where('program_id', sound.programId).orderBy('id', 'desc').limit(200)
-    return view.render('pages/staff/sounds/show', { sound, program: sound.program, tracks, episodes, formatTimestamp })
+    const episodes = await Episode.query()
+      .where('program_id', sound.programId)
+      .orderBy('id', 'desc')
+      .limit(200)
+    return view.render('pages/staff/sounds/show', {
+      sound,
+      program: sound.program,
+      tracks,
+      episodes,
+      formatTimestamp,
+    })
   }
 
   async update(ctx: HttpContext) {
     const sound = await Sound.query().where('id', ctx.params.id).preload('program').firstOrFail()
     ctx.access.authorize(ctx.access.hostsProgram(sound.program), 'this sound')
     const input = await validated(ctx, soundValidator)
-    if (input.episodeId) await Episode.query().where('id', input.episodeId).where('program_id', sound.programId).firstOrFail()
-    await sound.merge({ name: input.name, episodeId: input.episodeId ?? null, isPublic: input.isPublic ?? false }).save()
+    if (input.episodeId)
+      await Episode.query()
+        .where('id', input.episodeId)
+        .where('program_id', sound.programId)
+        .firstOrFail()
+    await sound
+      .merge({
+        name: input.name,
+        episodeId: input.episodeId ?? null,
+        isPublic: input.isPublic ?? false,
+      })
+      .save()
     ctx.session.flash('notice', ctx.i18n.t('staff.saved'))
     return ctx.response.redirect().back()
   }

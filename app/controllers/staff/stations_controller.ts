@@ -23,7 +23,11 @@ export default class StationsController {
     ctx.access.authorize(ctx.access.isAdmin, 'stations')
     const input = await validated(ctx, stationValidator)
     let station: Station | null = null
-    const failed = await attempt(ctx, async () => (station = await this.#save(new Station(), input)), ctx.i18n.t('staff.saved'))
+    const failed = await attempt(
+      ctx,
+      async () => (station = await this.#save(new Station(), input)),
+      ctx.i18n.t('staff.saved')
+    )
     return failed ?? ctx.response.redirect(`/staff/stations/${station!.id}`)
   }
 
@@ -38,14 +42,23 @@ export default class StationsController {
     ctx.access.authorize(ctx.access.isAdmin, 'stations')
     const station = await Station.findOrFail(ctx.params.id)
     const input = await validated(ctx, stationValidator)
-    return (await attempt(ctx, () => this.#save(station, input), ctx.i18n.t('staff.saved'))) ?? ctx.response.redirect().back()
+    return (
+      (await attempt(ctx, () => this.#save(station, input), ctx.i18n.t('staff.saved'))) ??
+      ctx.response.redirect().back()
+    )
   }
 
   async storeOutput(ctx: HttpContext) {
     const station = await Station.findOrFail(ctx.params.id)
     ctx.access.authorize(ctx.access.managesStation(station.id), 'the outputs of this station')
     const input = await validated(ctx, outputValidator)
-    await Output.create({ ...input, adminUser: input.adminUser ?? null, adminPassword: input.adminPassword ?? null, stationId: station.id, active: input.active ?? false })
+    await Output.create({
+      ...input,
+      adminUser: input.adminUser ?? null,
+      adminPassword: input.adminPassword ?? null,
+      stationId: station.id,
+      active: input.active ?? false,
+    })
     ctx.session.flash('notice', ctx.i18n.t('staff.saved'))
     return ctx.response.redirect().back()
   }
@@ -55,7 +68,15 @@ export default class StationsController {
     ctx.access.authorize(ctx.access.managesStation(output.stationId), 'the outputs of this station')
     const input = await validated(ctx, outputValidator)
     // An empty password field keeps the stored one (it is never shown back).
-    await output.merge({ ...input, password: input.password ?? output.password, adminUser: input.adminUser ?? null, adminPassword: input.adminPassword ?? output.adminPassword, active: input.active ?? false }).save()
+    await output
+      .merge({
+        ...input,
+        password: input.password ?? output.password,
+        adminUser: input.adminUser ?? null,
+        adminPassword: input.adminPassword ?? output.adminPassword,
+        active: input.active ?? false,
+      })
+      .save()
     ctx.session.flash('notice', ctx.i18n.t('staff.saved'))
     return ctx.response.redirect().back()
   }
@@ -77,7 +98,8 @@ export default class StationsController {
         hosts: input.hosts ?? null,
         path: input.path ?? null,
         harborPort: input.harborPort ?? null,
-        harborPassword: input.harborPassword ?? (station.$isPersisted ? station.harborPassword : null),
+        harborPassword:
+          input.harborPassword ?? (station.$isPersisted ? station.harborPassword : null),
         radiovisTopic: input.radiovisTopic ?? null,
         radiovisText: input.radiovisText ?? null,
         radiovisImage: input.radiovisImage ?? null,
@@ -85,7 +107,8 @@ export default class StationsController {
         active: input.active ?? false,
       })
       await station.save()
-      if (station.isDefault) await trx.from('stations').whereNot('id', station.id).update({ is_default: false })
+      if (station.isDefault)
+        await trx.from('stations').whereNot('id', station.id).update({ is_default: false })
       return station
     })
   }

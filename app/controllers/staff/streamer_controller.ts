@@ -10,10 +10,24 @@ import { LiquidsoapCommandException, LiquidsoapUnreachableException } from '#exc
 export default class StreamerController {
   async show({ view, access }: HttpContext) {
     const stations = await access.visibleStations()
-    const views = await Promise.all(stations.map(async (station) => ({ station, ...(await readStreamer(station)), canControl: access.managesStation(station.id) })))
+    const views = await Promise.all(
+      stations.map(async (station) => ({
+        station,
+        ...(await readStreamer(station)),
+        canControl: access.managesStation(station.id),
+      }))
+    )
     const sounds = await Sound.query()
       .withScopes((s) => s.archive())
-      .whereIn('program_id', (q) => q.from('programs').select('id').whereIn('station_id', stations.map((s) => s.id)))
+      .whereIn('program_id', (q) =>
+        q
+          .from('programs')
+          .select('id')
+          .whereIn(
+            'station_id',
+            stations.map((s) => s.id)
+          )
+      )
       .preload('program')
       .orderBy('name')
       .limit(500)
@@ -28,8 +42,15 @@ export default class StreamerController {
   async push(ctx: HttpContext) {
     const station = await this.#station(ctx)
     const { soundId } = await validated(ctx, pushSoundValidator)
-    const sound = await Sound.query().where('id', soundId).whereIn('program_id', (q) => q.from('programs').select('id').where('station_id', station.id)).firstOrFail()
-    return this.#send(ctx, () => pushSound(station, sound), ctx.i18n.t('staff.streamer.pushed', { name: sound.name }))
+    const sound = await Sound.query()
+      .where('id', soundId)
+      .whereIn('program_id', (q) => q.from('programs').select('id').where('station_id', station.id))
+      .firstOrFail()
+    return this.#send(
+      ctx,
+      () => pushSound(station, sound),
+      ctx.i18n.t('staff.streamer.pushed', { name: sound.name })
+    )
   }
 
   async #station(ctx: HttpContext) {
@@ -44,7 +65,11 @@ export default class StreamerController {
       await action()
       ctx.session.flash('notice', done)
     } catch (error) {
-      if (!(error instanceof LiquidsoapUnreachableException || error instanceof LiquidsoapCommandException)) throw error
+      if (!(
+        error instanceof LiquidsoapUnreachableException ||
+        error instanceof LiquidsoapCommandException
+      ))
+        throw error
       ctx.session.flash('problem', error.message)
     }
     return ctx.response.redirect('/staff/streamer')

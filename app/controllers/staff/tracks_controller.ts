@@ -18,13 +18,22 @@ const CSV_MAX_BYTES = 1024 * 1024
  * left blank are dropped.
  */
 export function tracklistRows(body: Record<string, any>) {
-  const rows: Array<Record<string, unknown>> = Array.isArray(body.tracks) ? body.tracks : Object.values(body.tracks ?? {})
-  const blank = (row: Record<string, unknown>) => ['title', 'artist', 'album', 'timestamp', 'tags', 'info'].every((k) => row[k] === null || row[k] === undefined || row[k] === '')
+  const rows: Array<Record<string, unknown>> = Array.isArray(body.tracks)
+    ? body.tracks
+    : Object.values(body.tracks ?? {})
+  const blank = (row: Record<string, unknown>) =>
+    ['title', 'artist', 'album', 'timestamp', 'tags', 'info'].every(
+      (k) => row[k] === null || row[k] === undefined || row[k] === ''
+    )
   return {
     tracks: rows
       .filter((row) => row && typeof row === 'object' && !blank(row))
       .map((row, index) => ({ row, index, position: Number(row.position) }))
-      .sort((a, b) => (Number.isFinite(a.position) ? a.position : a.index) - (Number.isFinite(b.position) ? b.position : b.index) || a.index - b.index)
+      .sort(
+        (a, b) =>
+          (Number.isFinite(a.position) ? a.position : a.index) -
+            (Number.isFinite(b.position) ? b.position : b.index) || a.index - b.index
+      )
       .map(({ row }) => ({ ...row, position: undefined }) as Record<string, unknown>),
   }
 }
@@ -36,7 +45,11 @@ export default class TracksController {
     ctx.access.authorize(ctx.access.hostsProgram(owner.program), 'this tracklist')
     const { tracks } = await validated(ctx, tracklistValidator, tracklistRows(ctx.request.body()))
     // A timestamp after the end of the sound comes back as the form's message.
-    const failed = await attempt(ctx, () => saveTracklist(key, trackRows(tracks)), ctx.i18n.t('staff.tracks.saved', { count: tracks.length }))
+    const failed = await attempt(
+      ctx,
+      () => saveTracklist(key, trackRows(tracks)),
+      ctx.i18n.t('staff.tracks.saved', { count: tracks.length })
+    )
     return failed ?? ctx.response.redirect().back()
   }
 
@@ -59,7 +72,11 @@ export default class TracksController {
     } finally {
       await discard(staged)
     }
-    const failed = await attempt(ctx, () => saveTracklist(key, tracks), ctx.i18n.t('staff.tracks.saved', { count: tracks.length }))
+    const failed = await attempt(
+      ctx,
+      () => saveTracklist(key, tracks),
+      ctx.i18n.t('staff.tracks.saved', { count: tracks.length })
+    )
     return failed ?? ctx.response.redirect().back()
   }
 }

@@ -19,7 +19,12 @@ export default class UsersController {
 
   async create({ view, access }: HttpContext) {
     access.authorize(access.isAdmin, 'users')
-    return view.render('pages/staff/users/form', { account: null, ...(await this.#choices()), stationIds: [], programIds: [] })
+    return view.render('pages/staff/users/form', {
+      account: null,
+      ...(await this.#choices()),
+      stationIds: [],
+      programIds: [],
+    })
   }
 
   async store(ctx: HttpContext) {
@@ -27,7 +32,10 @@ export default class UsersController {
     const { stationIds, programIds, ...input } = await validated(ctx, userCreateValidator)
     if (await User.findBy('email', input.email)) return this.#taken(ctx)
     const user = await db.transaction(async (trx) => {
-      const created = await User.create({ ...input, fullName: input.fullName ?? null }, { client: trx })
+      const created = await User.create(
+        { ...input, fullName: input.fullName ?? null },
+        { client: trx }
+      )
       await created.related('stations').sync(stationIds ?? [])
       await created.related('programs').sync(programIds ?? [])
       return created
@@ -39,9 +47,18 @@ export default class UsersController {
   async show({ view, params, access }: HttpContext) {
     access.authorize(access.isAdmin, 'users')
     const account = await User.findOrFail(params.id)
-    const stationIds = (await db.from('station_user').where('user_id', account.id)).map((r) => Number(r.station_id))
-    const programIds = (await db.from('program_user').where('user_id', account.id)).map((r) => Number(r.program_id))
-    return view.render('pages/staff/users/form', { account, ...(await this.#choices()), stationIds, programIds })
+    const stationIds = (await db.from('station_user').where('user_id', account.id)).map((r) =>
+      Number(r.station_id)
+    )
+    const programIds = (await db.from('program_user').where('user_id', account.id)).map((r) =>
+      Number(r.program_id)
+    )
+    return view.render('pages/staff/users/form', {
+      account,
+      ...(await this.#choices()),
+      stationIds,
+      programIds,
+    })
   }
 
   async update(ctx: HttpContext) {
