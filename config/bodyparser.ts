@@ -14,7 +14,7 @@ const bodyParserConfig = defineConfig({
   },
   multipart: {
     // No route's multipart body is read here: the two upload routes read their own after
-    // the session, the role and the CSRF token are checked (app/staff/upload_staging.ts),
+    // the session, the role and the CSRF token are checked (app/cms/upload_staging.ts),
     // so a guest's body is never spooled to disk.
     autoProcess: false,
     convertEmptyStringsToNull: true,

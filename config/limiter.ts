@@ -3,7 +3,7 @@ import { defineConfig, stores } from '@adonisjs/limiter'
 import type { InferLimiters } from '@adonisjs/limiter/types'
 
 /**
- * Counters of the login throttling (app/staff/login_throttle.ts). The
+ * Counters of the login throttling (app/cms/login_throttle.ts). The
  * database store (the `rate_limits` table) is shared by every web process,
  * so running two of them does not double the attempts; the tests' in-process
  * server counts in memory.

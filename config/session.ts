@@ -8,7 +8,7 @@ import { defineConfig, stores } from '@adonisjs/session'
  * in the cookie, sealed with APP_KEY, so whoever read APP_KEY could write an
  * admin session, and a logout could not end a copied cookie (issue 12, #4/#5).
  * Each session is tagged with its user, so a password or role change or a
- * deleted account ends them all (app/staff/staff_sessions.ts).
+ * deleted account ends them all (app/cms/staff_sessions.ts).
  *
  * There is deliberately no cookie store. SESSION_DRIVER=redis keeps them in
  * Redis instead (optional, for several web hosts); the tests' in-process

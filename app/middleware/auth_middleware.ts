@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import type { Authenticators } from '@adonisjs/auth/types'
 import { errors } from '@adonisjs/auth'
-import { endSession, isCurrentSession } from '#staff/staff_sessions'
+import { endSession, isCurrentSession } from '#cms/staff_sessions'
 
 /**
  * Lets only authenticated requests through; a browser is sent to the login

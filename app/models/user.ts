@@ -39,7 +39,7 @@ export default class User extends compose(BaseModel, AuthFinder) {
   @column()
   declare role: UserRole
 
-  /** Raised to end every session of the account (app/staff/staff_sessions.ts). */
+  /** Raised to end every session of the account (app/cms/staff_sessions.ts). */
   @column({ serializeAs: null })
   declare sessionVersion: number
 

@@ -5,7 +5,7 @@
 import vine from '@vinejs/vine'
 import { isValidDate, isValidTime, isValidZone } from '#scheduling/recurrence'
 import { MAX_TRACK_TIMESTAMP } from '#library/track_timestamp'
-import { MIN_PASSWORD_LENGTH, passwordProblem, type PasswordProblem } from '#staff/password_policy'
+import { MIN_PASSWORD_LENGTH, passwordProblem, type PasswordProblem } from '#cms/password_policy'
 
 const zoneRule = vine.createRule((value, _, field) => {
   if (typeof value === 'string' && !isValidZone(value))
@@ -74,6 +74,6 @@ export const trackTimestamp = () =>
     .regex(/^(\d{1,6}|\d{1,5}:[0-5]\d|\d{1,3}:[0-5]\d:[0-5]\d)$/)
     .use(trackTimestampRule())
 
-/** A staff password, as app/staff/password_policy.ts wants it (its email a sibling field). */
+/** A staff password, as app/cms/password_policy.ts wants it (its email a sibling field). */
 export const password = () =>
   vine.string().minLength(MIN_PASSWORD_LENGTH).maxLength(200).use(passwordRule())

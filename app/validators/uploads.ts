@@ -1,6 +1,6 @@
 /*
 | The upload forms' fields, read after their file was staged
-| (app/staff/upload_staging.ts): a missing file is told beside its field.
+| (app/cms/upload_staging.ts): a missing file is told beside its field.
 */
 import vine from '@vinejs/vine'
 

@@ -3,7 +3,7 @@ import { BaseSchema } from '@adonisjs/lucid/schema'
 /**
  * A counter a login copies into its session: raising it ends every session
  * of the account, even one whose row a request still in flight writes back
- * after it was deleted (app/staff/staff_sessions.ts).
+ * after it was deleted (app/cms/staff_sessions.ts).
  */
 export default class extends BaseSchema {
   protected tableName = 'users'

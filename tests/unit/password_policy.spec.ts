@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { commonPasswords, passwordProblem } from '#staff/password_policy'
+import { commonPasswords, passwordProblem } from '#cms/password_policy'
 
 test.group('Staff passwords', () => {
   test('{$self}')

@@ -3,9 +3,9 @@ import Diffusion from '#models/diffusion'
 import Episode from '#models/episode'
 import Program from '#models/program'
 import { diffusionStateValidator, episodeValidator, tracklistValidator } from '#validators/staff'
-import { freeSlug } from '#staff/program_editor'
-import { setDiffusionType } from '#staff/diffusion_editor'
-import { trackRows, tracklistOwner } from '#staff/tracklist_editor'
+import { freeSlug } from '#cms/program_editor'
+import { setDiffusionType } from '#cms/diffusion_editor'
+import { trackRows, tracklistOwner } from '#cms/tracklist_editor'
 import { saveTracklist } from '#library/tracklist_import'
 
 /**

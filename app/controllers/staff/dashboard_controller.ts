@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { stationDashboard } from '#staff/dashboard'
+import { stationDashboard } from '#cms/dashboard'
 
 export default class DashboardController {
   /** What is on air at each station the user works for, today as planned and as aired, recent problems. */

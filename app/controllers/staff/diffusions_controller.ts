@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import Diffusion from '#models/diffusion'
 import { diffusionMoveValidator, diffusionStateValidator } from '#validators/staff'
-import { moveDiffusion, setDiffusionType } from '#staff/diffusion_editor'
+import { moveDiffusion, setDiffusionType } from '#cms/diffusion_editor'
 import { addDays } from '#scheduling/recurrence'
 import { weekTimetable } from '#scheduling/timetable'
 import { dateFromPath, today } from '#controllers/dates'

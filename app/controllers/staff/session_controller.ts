@@ -2,8 +2,8 @@ import type { HttpContext } from '@adonisjs/core/http'
 import User from '#models/user'
 import { loginValidator } from '#validators/staff'
 import { validated } from '#controllers/staff/form'
-import { LoginThrottle } from '#staff/login_throttle'
-import { endSession, startSession } from '#staff/staff_sessions'
+import { LoginThrottle } from '#cms/login_throttle'
+import { endSession, startSession } from '#cms/staff_sessions'
 
 export default class SessionController {
   async create({ view }: HttpContext) {

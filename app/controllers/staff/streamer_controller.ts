@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import Station from '#models/station'
 import Sound from '#models/sound'
 import { pushSoundValidator } from '#validators/staff'
-import { pushSound, readStreamer, skipOnAir } from '#staff/streamer_control'
+import { pushSound, readStreamer, skipOnAir } from '#cms/streamer_control'
 import { validated } from '#controllers/staff/form'
 import { LiquidsoapCommandException, LiquidsoapUnreachableException } from '#exceptions/domain'
 

@@ -6,7 +6,7 @@ import Program from '#models/program'
 import { userCreateValidator, userUpdateValidator } from '#validators/staff'
 import { validated } from '#controllers/staff/form'
 import { pageNumber } from '#controllers/pagination'
-import { endSessionsOf, revokeApiTokensOf } from '#staff/staff_sessions'
+import { endSessionsOf, revokeApiTokensOf } from '#cms/staff_sessions'
 
 /** Staff accounts: the admin's alone. */
 export default class UsersController {

@@ -16,7 +16,7 @@ import Sound from '#models/sound'
 import type Program from '#models/program'
 import { InvalidRecordException } from '#exceptions/domain'
 import { checkAudio } from '#library/audio_check'
-import { discard, type StagedFile } from '#staff/upload_staging'
+import { discard, type StagedFile } from '#cms/upload_staging'
 
 /** A file name safe on any disk and in a Liquidsoap URI: letters, digits, `._-`; the extension kept. */
 export function safeSoundFileName(clientName: string): string {
