@@ -87,7 +87,11 @@ await app.start(async () => {
     active: true,
     isDefault: false,
   })
-  const quiet = { info: () => {}, warn: (m: string) => console.warn(m) }
+  const quiet = {
+    info: () => {},
+    warn: (m: string) => console.warn(m),
+    error: (m: string) => console.error(m),
+  }
   const library = (workers: number) => SoundLibrary.configured(quiet, { workers })
 
   console.log(`Library bench on ${cores} cores (Node ${process.versions.node})\n`)

@@ -32,6 +32,7 @@ export default class Listeners extends BaseCommand {
     const collector = new ListenerCollector({
       info: (m) => this.logger.info(m),
       warn: (m) => this.logger.warning(m),
+      error: (m) => this.logger.error(m),
     })
     try {
       if (!Number.isFinite(this.interval) || this.interval < 1)

@@ -64,10 +64,10 @@ export default class Sounds extends BaseCommand {
       const programIds = await this.programIds()
 
       let progress: ProgressBar | null = null
-      const library = SoundLibrary.configured(
-        { info: (m) => this.logger.info(m), warn: (m) => this.logger.warning(m) },
-        { workers, onProgress: (done, total) => progress?.update(done, total) }
-      )
+      const library = SoundLibrary.configured(this.#logger(), {
+        workers,
+        onProgress: (done, total) => progress?.update(done, total),
+      })
 
       if (this.monitor) return await this.watch(library, programIds)
 
@@ -90,6 +90,15 @@ export default class Sounds extends BaseCommand {
     await terminateCommand(this)
   }
 
+  /** The library's logger: ace's, whose warn is called warning. */
+  #logger() {
+    return {
+      info: (m: string) => this.logger.info(m),
+      warn: (m: string) => this.logger.warning(m),
+      error: (m: string) => this.logger.error(m),
+    }
+  }
+
   private async programIds(): Promise<number[] | undefined> {
     if (!this.program?.length) return undefined
     const programs = await Program.query().whereIn('slug', this.program)
@@ -109,7 +118,7 @@ export default class Sounds extends BaseCommand {
       settle: antenneConfig.library.uploadSettle,
       rescanInterval: antenneConfig.library.rescanInterval,
       checkQuality: this.qualityCheck,
-      logger: { info: (m) => this.logger.info(m), warn: (m) => this.logger.warning(m) },
+      logger: this.#logger(),
     })
     const stop = async (signal: string) => {
       this.logger.info(`${signal}: stopping the watcher`)

@@ -19,14 +19,9 @@ import { passes } from '#events/event_filter'
 import { transportFor, type SinkTransport } from '#events/sink_transports'
 import { backoffDelay } from '#events/retry_backoff'
 import { DatabaseOutage } from '#health/database_outage'
+import type { Logger } from '#types/logger'
 
 const LEASE_MS = 30_000
-
-export interface DelivererLogger {
-  info(message: string): void
-  warn(message: string): void
-  error(message: string): void
-}
 
 export type SinkOutcome =
   'idle' | 'delivered' | 'skipped' | 'retry' | 'failed' | 'waiting' | 'leased'
@@ -39,7 +34,7 @@ export async function outboxEnd(): Promise<number> {
 
 export class EventDeliverer {
   readonly owner = `${hostname()}:${process.pid}`
-  readonly #logger: DelivererLogger
+  readonly #logger: Logger
   readonly #transports = new Map<number, { signature: string; transport: SinkTransport }>()
   /** Until when (ms) this deliverer holds each sink's lease. */
   readonly #leases = new Map<number, number>()
@@ -50,7 +45,7 @@ export class EventDeliverer {
   /** Events delivered by this deliverer, for the line that says the database is back. */
   #delivered = 0
 
-  constructor(logger: DelivererLogger) {
+  constructor(logger: Logger) {
     this.#logger = logger
     this.#outage = new DatabaseOutage('events', logger)
   }

@@ -7,11 +7,7 @@
 | business: the caller reports those as before.
 */
 import { isUnavailable } from '#streamer/log_journal'
-
-export interface OutageLogger {
-  warn(message: string): void
-  info(message: string): void
-}
+import type { Logger } from '#types/logger'
 
 /** "850 ms", "12.3 s", "1 min 43 s". */
 export function formatAway(ms: number): string {
@@ -29,12 +25,12 @@ function reason(error: unknown) {
 
 export class DatabaseOutage {
   readonly #name: string
-  readonly #logger: OutageLogger
+  readonly #logger: Logger
   readonly #clock: () => number
   #since: number | null = null
 
   /** `name` starts each line ("events", "listeners", "library"). */
-  constructor(name: string, logger: OutageLogger, clock: () => number = Date.now) {
+  constructor(name: string, logger: Logger, clock: () => number = Date.now) {
     this.#name = name
     this.#logger = logger
     this.#clock = clock

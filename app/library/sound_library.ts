@@ -19,7 +19,7 @@ import Program from '#models/program'
 import Diffusion from '#models/diffusion'
 import { fromSqlDateTime, sqlDateTime } from '#models/columns'
 import { events } from '#events/event_outbox'
-import { touchChangeStamp } from '#streamer/change_stamp'
+import { touchChangeStamp } from '#models/change_stamp'
 import { analyseFile } from '#library/audio_analysis'
 import { qualityReasons, type QualitySettings } from '#library/sound_quality'
 import {
@@ -38,18 +38,14 @@ import {
 } from '#library/sound_metadata'
 import { parseTracklistCsv } from '#library/tracklist_csv'
 import { replaceTracklist } from '#library/tracklist_import'
-
-export interface LibraryLogger {
-  info(message: string): void
-  warn(message: string): void
-}
+import type { Logger } from '#types/logger'
 
 export interface LibraryOptions {
   programsDir: string
   coversDir: string
   workers: number
   quality: QualitySettings
-  logger: LibraryLogger
+  logger: Logger
   /** Called as files are read or analysed (for a progress bar). */
   onProgress?: (done: number, total: number) => void
 }
@@ -137,7 +133,7 @@ export class SoundLibrary {
 
   /** The library of this install's folders and quality settings (config/antenne.ts). */
   static configured(
-    logger: LibraryLogger,
+    logger: Logger,
     options: { workers?: number; onProgress?: LibraryOptions['onProgress'] } = {}
   ) {
     return new SoundLibrary({

@@ -7,13 +7,9 @@
 */
 import { resolve } from 'node:path'
 import chokidar, { type FSWatcher } from 'chokidar'
-import {
-  SoundLibrary,
-  type LibraryLogger,
-  type QualitySummary,
-  type ScanSummary,
-} from '#library/sound_library'
+import { SoundLibrary, type QualitySummary, type ScanSummary } from '#library/sound_library'
 import { DatabaseOutage } from '#health/database_outage'
+import type { Logger } from '#types/logger'
 
 /** ms between passes while the database is away: its return is noticed, and the changes meanwhile scanned, within seconds. */
 const OUTAGE_RETRY = 2000
@@ -28,7 +24,7 @@ export interface WatcherOptions {
   checkQuality: boolean
   /** ms to gather events into one pass. */
   debounce?: number
-  logger: LibraryLogger
+  logger: Logger
   /** After each pass (tests wait on it). */
   onPass?: (scan: ScanSummary, quality: QualitySummary | null) => void
 }

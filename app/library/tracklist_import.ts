@@ -12,7 +12,7 @@ import Sound from '#models/sound'
 import { sqlDateTime } from '#models/columns'
 import { InvalidArgumentException, InvalidRecordException } from '#exceptions/domain'
 import { timestampLimit, timestampProblem } from '#library/track_timestamp'
-import { touchChangeStamp } from '#streamer/change_stamp'
+import { touchChangeStamp } from '#models/change_stamp'
 import { parseTracklistCsv } from '#library/tracklist_csv'
 import { isSoundFile } from '#library/sound_file_name'
 

@@ -15,7 +15,7 @@ import { booleanColumn, sqlDateTime, utcInstant } from '#models/columns'
 import { localDayBounds } from '#scheduling/recurrence'
 import Episode from '#models/episode'
 import Program from '#models/program'
-import { touchChangeStamp } from '#streamer/change_stamp'
+import { touchChangeStamp } from '#models/change_stamp'
 import Schedule from '#models/schedule'
 import Station from '#models/station'
 

@@ -11,7 +11,7 @@ import {
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import { booleanColumn, utcInstant } from '#models/columns'
 import Program from '#models/program'
-import { touchChangeStamp } from '#streamer/change_stamp'
+import { touchChangeStamp } from '#models/change_stamp'
 import Episode from '#models/episode'
 import Track from '#models/track'
 

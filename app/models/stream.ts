@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 import { BaseModel, afterDelete, afterSave, belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import Program from '#models/program'
-import { touchChangeStamp } from '#streamer/change_stamp'
+import { touchChangeStamp } from '#models/change_stamp'
 import { utcInstant } from '#models/columns'
 
 /** Rotation settings of a streamed program (Aircox's Stream). */

@@ -10,7 +10,7 @@ import {
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import { InvalidRecordException } from '#exceptions/domain'
 import Episode from '#models/episode'
-import { touchChangeStamp } from '#streamer/change_stamp'
+import { touchChangeStamp } from '#models/change_stamp'
 import Sound from '#models/sound'
 import { utcInstant } from '#models/columns'
 

@@ -8,7 +8,8 @@
 import db from '@adonisjs/lucid/services/db'
 import Station from '#models/station'
 import { nowPlaying, type NowPlaying } from '#on_air/now_playing'
-import { DatabaseOutage, type OutageLogger } from '#health/database_outage'
+import { DatabaseOutage } from '#health/database_outage'
+import type { Logger } from '#types/logger'
 
 export interface Broadcast {
   (channel: string, payload: NowPlaying): void
@@ -22,12 +23,12 @@ export class NowPlayingBroadcaster {
   #lastFull = 0
   #sent = new Map<string, string>()
   #running = false
-  readonly #logger: OutageLogger | null
+  readonly #logger: Logger | null
   readonly #outage: DatabaseOutage | null
   #lastError: string | null = null
 
   /** `logger`: where a database outage and other failed ticks are told (once each, not every tick). */
-  constructor(broadcast: Broadcast, interval = 500, logger: OutageLogger | null = null) {
+  constructor(broadcast: Broadcast, interval = 500, logger: Logger | null = null) {
     this.#broadcast = broadcast
     this.#interval = interval
     this.#logger = logger

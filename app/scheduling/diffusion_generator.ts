@@ -10,7 +10,7 @@
 | the same station is created `unconfirmed` and reported.
 */
 import { DateTime } from 'luxon'
-import { touchChangeStamp } from '#streamer/change_stamp'
+import { touchChangeStamp } from '#models/change_stamp'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import antenneConfig from '#config/antenne'

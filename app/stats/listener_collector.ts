@@ -21,11 +21,7 @@ import {
   type MountStatus,
 } from '#stats/icecast_status'
 import { DatabaseOutage } from '#health/database_outage'
-
-export interface CollectorLogger {
-  info(message: string): void
-  warn(message: string): void
-}
+import type { Logger } from '#types/logger'
 
 export interface CollectReport {
   samples: number
@@ -53,7 +49,7 @@ async function get(url: string, auth: string | null, timeout: number) {
 }
 
 export class ListenerCollector {
-  readonly #logger: CollectorLogger
+  readonly #logger: Logger
   readonly #timeout: number
   /** Per station: its day (in its zone) and the highest total seen that day. */
   #peaks = new Map<number, { day: string; max: number }>()
@@ -62,7 +58,7 @@ export class ListenerCollector {
   #running: Promise<unknown> | null = null
   readonly #outage: DatabaseOutage
 
-  constructor(logger: CollectorLogger, timeout = 3000) {
+  constructor(logger: Logger, timeout = 3000) {
     this.#logger = logger
     this.#timeout = timeout
     this.#outage = new DatabaseOutage('listeners', logger)

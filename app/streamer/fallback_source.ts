@@ -14,6 +14,7 @@ import net from 'node:net'
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { contentType, fallbackMount } from '#streamer/icecast_config'
+import type { Logger } from '#types/logger'
 
 const run = promisify(execFile)
 
@@ -26,11 +27,6 @@ export interface FallbackTarget {
   format: 'mp3' | 'ogg' | 'opus'
   bitrate: number
   name: string
-}
-
-export interface FallbackLogger {
-  info(message: string): void
-  warn(message: string): void
 }
 
 const TICK_MS = 100
@@ -119,7 +115,7 @@ async function duration(path: string): Promise<number> {
 export class FallbackSource {
   readonly target: FallbackTarget
   readonly mount: string
-  readonly #logger: FallbackLogger
+  readonly #logger: Logger
   readonly #audioPath: () => Promise<string>
   #audio: Buffer | null = null
   #bytesPerSecond = 0
@@ -134,7 +130,7 @@ export class FallbackSource {
   /** Whether Icecast accepted the source and it is streaming. */
   live = false
 
-  constructor(target: FallbackTarget, audioPath: () => Promise<string>, logger: FallbackLogger) {
+  constructor(target: FallbackTarget, audioPath: () => Promise<string>, logger: Logger) {
     this.target = target
     this.mount = fallbackMount(target.mount)
     this.#audioPath = audioPath

@@ -27,17 +27,12 @@ import {
 } from '#streamer/restart_policy'
 import { clearStaleLiquidsoap, isAlive, processName, terminate } from '#streamer/zombies'
 import type { StationPaths } from '#streamer/station_config'
+import type { Logger } from '#types/logger'
 
 export interface SupervisedStation {
   slug: string
   timezone: string
   harborPort: number | null
-}
-
-export interface SupervisorLogger {
-  info(message: string): void
-  warn(message: string): void
-  error(message: string): void
 }
 
 export interface SupervisorOptions {
@@ -70,7 +65,7 @@ export class LiquidsoapSupervisor extends EventEmitter {
   readonly station: SupervisedStation
   readonly paths: StationPaths
   readonly #policy: RestartPolicy
-  readonly #logger: SupervisorLogger
+  readonly #logger: Logger
   readonly #options: SupervisorOptions
   #child: ChildProcess | null = null
   /** The Liquidsoap on air: our child, or one adopted from an earlier streamer. */
@@ -94,7 +89,7 @@ export class LiquidsoapSupervisor extends EventEmitter {
   constructor(
     station: SupervisedStation,
     paths: StationPaths,
-    logger: SupervisorLogger,
+    logger: Logger,
     options: SupervisorOptions = {}
   ) {
     super()

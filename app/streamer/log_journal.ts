@@ -14,6 +14,7 @@ import db from '@adonisjs/lucid/services/db'
 import { sqlDateTime } from '#models/columns'
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { LogType } from '#models/log'
+import type { Logger } from '#types/logger'
 
 export interface LogRow {
   stationId: number
@@ -75,18 +76,12 @@ async function applyEntry(trx: TransactionClientContract, entry: JournalEntry) {
   })
 }
 
-export interface JournalLogger {
-  warn(message: string): void
-  error(message: string): void
-  info(message: string): void
-}
-
 /** Entries kept in memory at most while neither the database nor the disk takes them. */
 const MEMORY_LIMIT = 100_000
 
 export class LogJournal {
   readonly path: string
-  readonly #logger: JournalLogger
+  readonly #logger: Logger
   #down = false
   #downSince = 0
   /** Entries the journal file could not take (after those in the file). */
@@ -98,7 +93,7 @@ export class LogJournal {
 
   constructor(
     path: string,
-    logger: JournalLogger,
+    logger: Logger,
     options: {
       onStorageError?: (message: string) => void
       connection?: () => QueryClientContract

@@ -10,7 +10,7 @@
 */
 import { DateTime } from 'luxon'
 import antenneConfig from '#config/antenne'
-import { readChangeStamp } from '#streamer/change_stamp'
+import { readChangeStamp } from '#models/change_stamp'
 import type { JournalEntry, LogJournal } from '#streamer/log_journal'
 import { requestUri, soundGain } from '#streamer/liquidsoap_script'
 import { MonitorRules, type MonitorCommand, type Outcome } from '#streamer/monitor_rules'
@@ -22,6 +22,7 @@ import type { EventType } from '#events/event_types'
 import { isStorageError, stationPlaylists, writePlaylists } from '#streamer/station_config'
 import type { LiquidsoapClient } from '#streamer/telnet'
 import type Station from '#models/station'
+import type { Logger } from '#types/logger'
 
 export interface MonitorOptions {
   /** Minutes after its start at which an unstarted diffusion is cancelled (Aircox's --timeout). */
@@ -43,12 +44,6 @@ export type EmitEvent = (
   at?: DateTime
 ) => unknown
 
-export interface MonitorLogger {
-  info(message: string): void
-  warn(message: string): void
-  error(message: string): void
-}
-
 export interface TickReport {
   reachable: boolean
   /** Entries written (or journaled) this tick. */
@@ -62,7 +57,7 @@ export class StationMonitor {
   readonly catalog: StationCatalog
   readonly journal: LogJournal
   readonly rules: MonitorRules
-  readonly #logger: MonitorLogger
+  readonly #logger: Logger
   readonly #syncIntervalMs: number
   readonly #clock: () => number
   readonly #emit: EmitEvent
@@ -78,7 +73,7 @@ export class StationMonitor {
     station: Station,
     client: LiquidsoapClient,
     journal: LogJournal,
-    logger: MonitorLogger,
+    logger: Logger,
     options: MonitorOptions
   ) {
     this.station = station

@@ -9,7 +9,7 @@ import { StreamerConfigException } from '#exceptions/domain'
 import Station from '#models/station'
 import { findStations } from '#scheduling/stations'
 import { LiquidsoapClient } from '#streamer/telnet'
-import { LiquidsoapSupervisor, type SupervisorLogger } from '#streamer/liquidsoap_supervisor'
+import { LiquidsoapSupervisor } from '#streamer/liquidsoap_supervisor'
 import { events } from '#events/event_outbox'
 import { LogJournal } from '#streamer/log_journal'
 import { StationMonitor } from '#streamer/station_monitor'
@@ -24,6 +24,7 @@ import {
 import antenneConfig from '#config/antenne'
 import { FallbackSource, fallbackAudio } from '#streamer/fallback_source'
 import { icecastMounts } from '#streamer/icecast_mounts'
+import type { Logger } from '#types/logger'
 
 export interface StreamerOptions {
   config: boolean
@@ -46,13 +47,13 @@ interface StationRuntime {
 
 export class Streamer {
   readonly options: StreamerOptions
-  readonly #logger: SupervisorLogger
+  readonly #logger: Logger
   readonly runtimes: StationRuntime[] = []
   #stopped = false
   #wake: Array<() => void> = []
   #loops: Promise<void>[] = []
 
-  constructor(options: StreamerOptions, logger: SupervisorLogger) {
+  constructor(options: StreamerOptions, logger: Logger) {
     this.options = options
     this.#logger = logger
   }
@@ -162,6 +163,7 @@ export class Streamer {
           {
             info: (m) => this.#logger.info(`[${station.slug}] ${m}`),
             warn: (m) => this.#logger.warn(`[${station.slug}] ${m}`),
+            error: (m) => this.#logger.error(`[${station.slug}] ${m}`),
           }
         )
     )

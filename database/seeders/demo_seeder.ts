@@ -119,7 +119,11 @@ export default class DemoSeeder extends BaseSeeder {
 
     // The library does the rest, as it would for files a station copies in:
     // rows, tags, the mix's CSV tracklist, episodes by file name, loudness and quality.
-    const library = SoundLibrary.configured({ info: () => {}, warn: (m) => console.warn(m) })
+    const library = SoundLibrary.configured({
+      info: () => {},
+      warn: (m) => console.warn(m),
+      error: (m) => console.error(m),
+    })
     const scan = await library.scan()
     const quality = await library.checkQuality()
     console.log(

@@ -108,6 +108,7 @@ class Logger {
   infos: string[] = []
   info = (m: string) => this.infos.push(m)
   warn = (m: string) => this.warnings.push(m)
+  error = (m: string) => this.warnings.push(m)
 }
 
 function library(dir: string, logger = new Logger()) {

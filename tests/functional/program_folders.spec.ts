@@ -169,7 +169,7 @@ test.group('Program folders are namespaced by station', (group) => {
       active: true,
     })
     mkdirSync(program.archivesDir, { recursive: true })
-    const quiet = { info: () => {}, warn: () => {} }
+    const quiet = { info: () => {}, warn: () => {}, error: () => {} }
     const watcher = new SoundWatcher(SoundLibrary.configured(quiet, { workers: 1 }), {
       programsDir: antenneConfig.programsDir,
       settle: 300,

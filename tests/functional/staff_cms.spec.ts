@@ -647,7 +647,10 @@ test.group('Staff CMS: episodes, tracklists and sounds', (group) => {
       (await client.get(`/staff/sounds/${sound.id}`).loginAs(host)).text(),
       'being analysed by the library'
     )
-    const library = SoundLibrary.configured({ info: () => {}, warn: () => {} }, { workers: 1 })
+    const library = SoundLibrary.configured(
+      { info: () => {}, warn: () => {}, error: () => {} },
+      { workers: 1 }
+    )
     await library.scan([talk.id], { settle: 0 })
     await library.checkQuality({ programIds: [talk.id] })
     await sound.refresh()

@@ -18,7 +18,7 @@ import { stationPaths, stationPlaylists } from '#streamer/station_config'
 import { parseStatus, type OnAirStatus } from '#streamer/on_air_status'
 import { LiquidsoapClient } from '#streamer/telnet'
 import { isAlive } from '#streamer/zombies'
-import { touchChangeStamp } from '#streamer/change_stamp'
+import { touchChangeStamp } from '#models/change_stamp'
 import { runHealthChecks } from '#health/health_checks'
 import antenneConfig from '#config/antenne'
 

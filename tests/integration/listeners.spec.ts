@@ -96,7 +96,11 @@ test.group('Listener statistics from a real Icecast', (group) => {
     assert,
   }) => {
     const warnings: string[] = []
-    const collector = new ListenerCollector({ info: () => {}, warn: (m) => warnings.push(m) })
+    const collector = new ListenerCollector({
+      info: () => {},
+      warn: (m) => warnings.push(m),
+      error: (m) => warnings.push(m),
+    })
     const stopA = listen('Radio Player A/1.0')
     const stopB = listen('Radio Player B/2.0')
     await until(
@@ -159,7 +163,11 @@ test.group('Listener statistics from a real Icecast', (group) => {
     assert,
   }) => {
     const warnings: string[] = []
-    const collector = new ListenerCollector({ info: () => {}, warn: (m) => warnings.push(m) })
+    const collector = new ListenerCollector({
+      info: () => {},
+      warn: (m) => warnings.push(m),
+      error: (m) => warnings.push(m),
+    })
     await db.from('outputs').where('station_id', station.id).update({ admin_password: 'wrong' })
     const report = await collector.collect()
     assert.equal(report.samples, 1)

@@ -7,7 +7,11 @@ function tracker() {
   const clock = { now: 1_000_000 }
   const outage = new DatabaseOutage(
     'events',
-    { warn: (m) => said.push(`warn ${m}`), info: (m) => said.push(`info ${m}`) },
+    {
+      warn: (m) => said.push(`warn ${m}`),
+      info: (m) => said.push(`info ${m}`),
+      error: (m) => said.push(`error ${m}`),
+    },
     () => clock.now
   )
   return { outage, said, clock }
