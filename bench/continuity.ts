@@ -40,7 +40,7 @@ const work = await benchWorkspace('bench-continuity')
 const app = await bootApp()
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? NaN
+  [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? Number.NaN
 const seconds = (ms: number) => (ms / 1000).toFixed(2)
 
 await app.start(async () => {

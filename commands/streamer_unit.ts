@@ -9,6 +9,7 @@ import { InvalidArgumentException } from '#exceptions/domain'
 
 const SERVICES = ['streamer', 'liquidsoap', 'sounds', 'events', 'listeners', 'web']
 // C0 controls, DEL and C1 controls (U+0085 is a newline to some readers).
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/
 
 export default class StreamerUnit extends BaseCommand {

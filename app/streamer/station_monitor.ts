@@ -90,7 +90,7 @@ export class StationMonitor {
     this.#syncIntervalMs = (options.syncInterval ?? antenneConfig.streamer.syncInterval) * 1000
     this.#clock = options.clock ?? Date.now
     this.#emit =
-      options.emit ?? ((type, station, payload, at) => events.emit(type, station, payload, at))
+      options.emit ?? ((type, target, payload, at) => events.emit(type, target, payload, at))
   }
 
   async tick(): Promise<TickReport> {

@@ -273,7 +273,7 @@ test.group('node ace backup and restore', (group) => {
     })
     const outside = join(mkdtempSync(join(tmpdir(), 'antenne-outside-')), 'station.liq')
     const content = Buffer.from('# evil\n').toString('base64')
-    const lines = gunzipSync(readFileSync(good.path)).toString('utf8')
+    const archived = gunzipSync(readFileSync(good.path)).toString('utf8')
     const crafted = [
       `{"file":"../../outside/station.liq","absolute":false,"content":"${content}"}`,
       `{"file":${JSON.stringify(outside)},"absolute":true,"content":"${content}"}`,
@@ -282,7 +282,7 @@ test.group('node ace backup and restore', (group) => {
     ]
     for (const [i, line] of crafted.entries()) {
       const path = join(dir, `crafted-${i}.backup.gz`)
-      writeFileSync(path, gzipSync(lines + line + '\n'))
+      writeFileSync(path, gzipSync(archived + line + '\n'))
       await assert.rejects(
         () => restoreBackup(path),
         /not a station configuration file|has no content/
@@ -290,7 +290,10 @@ test.group('node ace backup and restore', (group) => {
     }
     // A row the database refuses, after the files were staged: the transaction and the staged files are undone.
     const refusedRow = join(dir, 'refused-row.backup.gz')
-    writeFileSync(refusedRow, gzipSync(lines + '{"table":"stations","row":{"no_such_column":1}}\n'))
+    writeFileSync(
+      refusedRow,
+      gzipSync(archived + '{"table":"stations","row":{"no_such_column":1}}\n')
+    )
     await assert.rejects(() => restoreBackup(refusedRow))
     // Nothing changed: the station made after the backup is there, the script is as it was, nothing written outside.
     assert.exists(await Station.find(after.id))

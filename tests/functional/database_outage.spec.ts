@@ -5,7 +5,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { connect, createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
+import { promisify, stripVTControlCharacters } from 'node:util'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
@@ -134,7 +134,7 @@ function ace(args: string[], link: DatabaseLink, extraEnv: Record<string, string
     rest = parts.pop()!
     for (const raw of parts) {
       // Without colours: ace's "[ warn ]" and pino's "WARN" as they read.
-      const line = raw.replace(/\x1b\[[0-9;]*m/g, '')
+      const line = stripVTControlCharacters(raw)
       lines.push(line)
       for (const waiter of [...waiting]) {
         if (!waiter.pattern.test(line)) continue

@@ -188,7 +188,7 @@ test.group('node ace doctor', (group) => {
     assert.equal(result.code, 1)
     assert.match(
       result.stdout,
-      /✖ database: cannot reach the mysql database: .*ECONNREFUSED.*\n    fix: start MariaDB/
+      /✖ database: cannot reach the mysql database: .*ECONNREFUSED.*\n {4}fix: start MariaDB/
     )
     assert.notMatch(result.stdout, /station /)
   })

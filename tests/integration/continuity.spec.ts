@@ -268,9 +268,9 @@ test.group('On air, always: listeners stay connected through every fault', (grou
     assert.include(xml, '<fallback-override>1</fallback-override>')
     assert.include(xml, '<charset>UTF-8</charset>')
     assert.isTrue((await icecastSources()).has('/continuity-fallback.mp3'))
-    const output = (await station.related('outputs').query())[0]
-    output.merge({ adminUser: 'admin', adminPassword: PASSWORD })
-    await output.save()
+    const mainOutput = (await station.related('outputs').query())[0]
+    mainOutput.merge({ adminUser: 'admin', adminPassword: PASSWORD })
+    await mainOutput.save()
     const lenient = {
       ...antenneConfig.health,
       minFreeBytes: 0,
