@@ -6,7 +6,7 @@
 | Errors that are not an outage (a bad query, a refused row) are not its
 | business: the caller reports those as before.
 */
-import { isUnavailable } from '#streamer/log_journal'
+import { isUnavailable } from '#spool/database_unavailable'
 import type { Logger } from '#types/logger'
 
 /** "850 ms", "12.3 s", "1 min 43 s". */
