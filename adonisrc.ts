@@ -36,6 +36,7 @@ export default defineConfig({
   preloads: [
     () => import('#start/time'),
     () => import('#start/events'),
+    () => import('#start/schedule_edits'),
     () => import('#start/routes'),
     () => import('#start/kernel'),
     { file: () => import('#start/view'), environment: ['web', 'test'] },

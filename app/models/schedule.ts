@@ -1,14 +1,5 @@
 import { DateTime } from 'luxon'
-import {
-  afterSave,
-  BaseModel,
-  beforeDelete,
-  beforeSave,
-  belongsTo,
-  column,
-  hasMany,
-  scope,
-} from '@adonisjs/lucid/orm'
+import { BaseModel, beforeSave, belongsTo, column, hasMany, scope } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import { type Frequency, type Recurrence, recurrenceErrors } from '#scheduling/recurrence'
 import { InvalidRecordException } from '#exceptions/domain'
@@ -120,23 +111,5 @@ export default class Schedule extends BaseModel {
     const updating = schedule.$isPersisted
     schedule.$extras.timingChanged = updating && TIMING_FIELDS.some((f) => f in schedule.$dirty)
     schedule.$extras.ruleChanged = updating && RULE_FIELDS.some((f) => f in schedule.$dirty)
-  }
-
-  /**
-   * Editing a schedule moves its future diffusions that nobody edited by
-   * hand, and drops those its new rule no longer produces.
-   */
-  @afterSave()
-  static async followEdits(schedule: Schedule) {
-    if (!schedule.$extras.timingChanged && !schedule.$extras.ruleChanged) return
-    const { realignFutureDiffusions } = await import('#scheduling/schedule_edits')
-    await realignFutureDiffusions(schedule, schedule.$trx)
-  }
-
-  /** Deleting a schedule removes its future diffusions and their orphan episodes. */
-  @beforeDelete()
-  static async dropFutureDiffusions(schedule: Schedule) {
-    const { removeFutureDiffusions } = await import('#scheduling/schedule_edits')
-    await removeFutureDiffusions(schedule, schedule.$trx)
   }
 }

@@ -126,3 +126,18 @@ export async function deleteOrphanEpisodes(trx: TransactionClientContract, episo
       .delete()
   }
 }
+
+/**
+ * Hooks the two edits onto the Schedule model, so that every save or delete
+ * (CMS, API, seeders, tests) follows them. Registered once by the preload
+ * `start/schedule_edits.ts`: the model cannot import this service, which
+ * imports the model.
+ */
+export function followScheduleEdits() {
+  // Schedule.validate (beforeSave) tells whether the timing or the rule changed.
+  Schedule.after('save', async (schedule) => {
+    if (!schedule.$extras.timingChanged && !schedule.$extras.ruleChanged) return
+    await realignFutureDiffusions(schedule, schedule.$trx)
+  })
+  Schedule.before('delete', (schedule) => removeFutureDiffusions(schedule, schedule.$trx))
+}

@@ -23,7 +23,7 @@ export default class SchedulesController {
     )
   }
 
-  /** Editing moves the future diffusions nobody edited by hand (see Schedule.followEdits). */
+  /** Editing moves the future diffusions nobody edited by hand (see followScheduleEdits). */
   async update(ctx: HttpContext) {
     const schedule = await Schedule.query()
       .where('id', ctx.params.id)
