@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { randomBytes } from 'node:crypto'
 import { execFile, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
@@ -35,7 +36,8 @@ test.group('Production build', () => {
     const production = {
       ...process.env,
       NODE_ENV: 'production',
-      APP_KEY: env.get('APP_KEY'),
+      // A clean clone has no .env: production refuses to start without a key, so the test brings one.
+      APP_KEY: env.get('APP_KEY') ?? randomBytes(32).toString('base64url'),
       SQLITE_PATH: isAbsolute(sqlite) ? sqlite : app.makePath(sqlite),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
