@@ -15,8 +15,6 @@ import type { QueryClientContract, TransactionClientContract } from '@adonisjs/l
 import type { LogType } from '#models/log'
 import type { Logger } from '#types/logger'
 
-export { isUnavailable } from '#spool/database_unavailable'
-
 export interface LogRow {
   stationId: number
   type: LogType
