@@ -31,8 +31,8 @@ edge.global('longDay', (isoDate: string, locale = 'en') =>
 edge.global('shortDay', (isoDate: string, locale = 'en') =>
   DateTime.fromISO(isoDate).setLocale(locale).toFormat('ccc d')
 )
-/** `/week/2026/11/23` from a prefix and an ISO date. */
-edge.global(
-  'datePath',
-  (prefix: string, isoDate: string) => `${prefix}/${isoDate.replace(/-/g, '/')}`
-)
+/** The params of a dated route (`route('week.show', dayParams('2026-11-23'))`) from an ISO date. */
+edge.global('dayParams', (isoDate: string) => {
+  const [year, month, day] = isoDate.split('-')
+  return { year, month, day }
+})

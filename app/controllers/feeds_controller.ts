@@ -1,3 +1,4 @@
+import router from '@adonisjs/core/services/router'
 import type { HttpContext } from '@adonisjs/core/http'
 import { DateTime } from 'luxon'
 import Diffusion from '#models/diffusion'
@@ -27,7 +28,7 @@ export default class FeedsController {
     const xml = renderPodcastFeed(
       {
         title: `${program.title} – ${station.name}`,
-        link: `${origin}/programs/${program.slug}`,
+        link: router.makeUrl('programs.show', { program: program.slug }, { prefixUrl: origin }),
         description: program.description ?? program.title,
         language: i18n.locale,
       },
@@ -37,7 +38,7 @@ export default class FeedsController {
         link: origin + episodeUrl(program.slug, sound.episode.slug),
         date: (sound.mtime ?? sound.createdAt).toJSDate(),
         enclosure: {
-          url: `${origin}/podcasts/${sound.id}`,
+          url: router.makeUrl('podcasts.show', { id: sound.id }, { prefixUrl: origin }),
           length: Number(sound.size ?? 0),
           type: audioMimeType(sound.path),
         },

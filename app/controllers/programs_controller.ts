@@ -1,3 +1,4 @@
+import router from '@adonisjs/core/services/router'
 import type { HttpContext } from '@adonisjs/core/http'
 import Program from '#models/program'
 import Episode from '#models/episode'
@@ -17,7 +18,7 @@ export default class ProgramsController {
       .where('active', true)
       .orderBy('title')
       .paginate(pageNumber(request), 30)
-    programs.baseUrl('/programs')
+    programs.baseUrl(router.makeUrl('programs.index'))
     return view.render('pages/programs/index', { programs })
   }
 
@@ -29,7 +30,7 @@ export default class ProgramsController {
       .preload('diffusions', (d) => d.orderBy('start'))
       .orderBy('id', 'desc')
       .paginate(pageNumber(ctx.request), 20)
-    episodes.baseUrl(`/programs/${program.slug}`)
+    episodes.baseUrl(router.makeUrl('programs.show', { program: program.slug }))
     return ctx.view.render('pages/programs/show', { program, episodes })
   }
 

@@ -1,3 +1,4 @@
+import router from '@adonisjs/core/services/router'
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import type { Authenticators } from '@adonisjs/auth/types'
@@ -10,7 +11,9 @@ import { endSession, isCurrentSession } from '#cms/staff_sessions'
  * changed since it logged in) is ended, not trusted.
  */
 export default class AuthMiddleware {
-  redirectTo = '/staff/login'
+  get redirectTo() {
+    return router.makeUrl('staff.session.create')
+  }
 
   async handle(
     ctx: HttpContext,

@@ -3,6 +3,7 @@
 | `logs` table the streamer writes and the diffusions it aired.
 */
 import { DateTime } from 'luxon'
+import router from '@adonisjs/core/services/router'
 import Diffusion from '#models/diffusion'
 import db from '@adonisjs/lucid/services/db'
 import type Station from '#models/station'
@@ -15,9 +16,20 @@ import {
 import { localDayBounds } from '#scheduling/recurrence'
 import { fromSqlDateTime, sqlDateTime } from '#models/columns'
 
+/**
+ * Links of the public site, built from the route names. The HTTP server commits
+ * the router when it boots; commands that publish now playing (RadioVIS, events)
+ * and the web process's broadcaster may get here first, and `commit()` is a
+ * no-op once done.
+ */
+function publicUrl(name: string, params: Record<string, string>) {
+  router.commit()
+  return router.makeUrl(name, params)
+}
 export const episodeUrl = (programSlug: string, episodeSlug: string) =>
-  `/programs/${programSlug}/${episodeSlug}`
-export const coverUrl = (cover: string | null | undefined) => (cover ? `/covers/${cover}` : null)
+  publicUrl('programs.episodes.show', { program: programSlug, episode: episodeSlug })
+export const coverUrl = (cover: string | null | undefined) =>
+  cover ? publicUrl('covers.show', { name: cover }) : null
 
 interface TrackRow {
   date: unknown

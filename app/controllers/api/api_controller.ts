@@ -1,3 +1,4 @@
+import router from '@adonisjs/core/services/router'
 import type { HttpContext } from '@adonisjs/core/http'
 import vine from '@vinejs/vine'
 import { DateTime } from 'luxon'
@@ -94,7 +95,7 @@ export default class ApiController {
         slug: p.slug,
         title: p.title,
         description: p.description,
-        url: `/programs/${p.slug}`,
+        url: router.makeUrl('programs.show', { program: p.slug }),
       })),
     }
   }

@@ -1,3 +1,4 @@
+import router from '@adonisjs/core/services/router'
 import type { HttpContext } from '@adonisjs/core/http'
 import Program from '#models/program'
 import Episode from '#models/episode'
@@ -20,7 +21,7 @@ export default class EpisodesController {
       .preload('diffusions', (q) => q.orderBy('start'))
       .orderBy('id', 'desc')
       .paginate(page, 30)
-    episodes.baseUrl(`/staff/programs/${program.id}/episodes`)
+    episodes.baseUrl(router.makeUrl('staff.programs.episodes.index', { id: program.id }))
     return view.render('pages/staff/episodes/index', { program, episodes })
   }
 
@@ -40,7 +41,7 @@ export default class EpisodesController {
       content: input.content ?? null,
     })
     ctx.session.flash('notice', ctx.i18n.t('staff.saved'))
-    return ctx.response.redirect(`/staff/episodes/${episode.id}`)
+    return ctx.response.redirect().toRoute('staff.episodes.show', { id: episode.id })
   }
 
   /** The episode's text, its airings, its sounds and its tracklist editor. */
@@ -100,6 +101,6 @@ export default class EpisodesController {
     }
     await episode.delete()
     session.flash('notice', i18n.t('staff.deleted'))
-    return response.redirect(`/staff/programs/${episode.programId}/episodes`)
+    return response.redirect().toRoute('staff.programs.episodes.index', { id: episode.programId })
   }
 }

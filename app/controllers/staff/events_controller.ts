@@ -1,3 +1,4 @@
+import router from '@adonisjs/core/services/router'
 import type { HttpContext } from '@adonisjs/core/http'
 import Event from '#models/event'
 import EventSink from '#models/event_sink'
@@ -23,7 +24,7 @@ export default class EventsController {
       .orderBy('id', 'desc')
       .paginate(pageNumber(request), 50)
     recent
-      .baseUrl('/staff/events')
+      .baseUrl(router.makeUrl('staff.events.index'))
       .queryString({ ...(type ? { type } : {}), ...(station ? { station } : {}) })
     return view.render('pages/staff/events/index', {
       sinks,
@@ -52,7 +53,7 @@ export default class EventsController {
       attempts: 0,
     })
     ctx.session.flash('notice', ctx.i18n.t('staff.saved'))
-    return ctx.response.redirect(`/staff/events/sinks/${sink.id}`)
+    return ctx.response.redirect().toRoute('staff.events.sinks.show', { id: sink.id })
   }
 
   /** A sink's settings and its delivery log, newest first. */
@@ -63,7 +64,7 @@ export default class EventsController {
       .where('sink_id', sink.id)
       .orderBy('id', 'desc')
       .paginate(pageNumber(request), 50)
-    deliveries.baseUrl(`/staff/events/sinks/${sink.id}`)
+    deliveries.baseUrl(router.makeUrl('staff.events.sinks.show', { id: sink.id }))
     return view.render('pages/staff/events/sink', { sink, deliveries, end: await outboxEnd() })
   }
 
@@ -100,7 +101,7 @@ export default class EventsController {
     access.authorize(access.isAdmin, 'event sinks')
     await (await EventSink.findOrFail(params.id)).delete()
     session.flash('notice', i18n.t('staff.deleted'))
-    return response.redirect('/staff/events')
+    return response.redirect().toRoute('staff.events.index')
   }
 
   #fields(input: Awaited<ReturnType<typeof eventSinkValidator.validate>>) {

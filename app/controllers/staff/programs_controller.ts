@@ -1,3 +1,4 @@
+import router from '@adonisjs/core/services/router'
 import type { HttpContext } from '@adonisjs/core/http'
 import Program from '#models/program'
 import Station from '#models/station'
@@ -21,7 +22,7 @@ export default class ProgramsController {
       .orderBy('station_id')
       .orderBy('title')
       .paginate(page, 50)
-    programs.baseUrl('/staff/programs')
+    programs.baseUrl(router.makeUrl('staff.programs.index'))
     return view.render('pages/staff/programs/index', { programs })
   }
 
@@ -42,7 +43,7 @@ export default class ProgramsController {
       async () => (program = await saveProgram(new Program(), input)),
       ctx.i18n.t('staff.saved')
     )
-    return failed ?? ctx.response.redirect(`/staff/programs/${program!.id}`)
+    return failed ?? ctx.response.redirect().toRoute('staff.programs.show', { id: program!.id })
   }
 
   /** The program's form, its schedules (with their next dates) and links to its episodes and sounds. */
@@ -98,7 +99,7 @@ export default class ProgramsController {
     access.authorize(access.managesProgram(program), 'this program')
     await program.delete()
     session.flash('notice', i18n.t('staff.deleted'))
-    return response.redirect('/staff/programs')
+    return response.redirect().toRoute('staff.programs.index')
   }
 
   async #stations(access: HttpContext['access'], current?: Station) {

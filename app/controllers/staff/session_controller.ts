@@ -32,12 +32,12 @@ export default class SessionController {
     }
     await throttle.succeeded()
     await startSession(ctx, user)
-    return response.redirect('/staff')
+    return response.redirect().toRoute('staff.dashboard')
   }
 
   async destroy(ctx: HttpContext) {
     await endSession(ctx)
-    return ctx.response.redirect('/staff/login')
+    return ctx.response.redirect().toRoute('staff.session.create')
   }
 
   /** 429, with the form and a message saying when to try again; JSON clients get it as an error. */

@@ -1,3 +1,4 @@
+import router from '@adonisjs/core/services/router'
 import type { HttpContext } from '@adonisjs/core/http'
 import Program from '#models/program'
 import Sound from '#models/sound'
@@ -27,7 +28,7 @@ export default class SoundsController {
       .orderBy('type')
       .orderBy('name')
       .paginate(page, 50)
-    sounds.baseUrl(`/staff/programs/${program.id}/sounds`)
+    sounds.baseUrl(router.makeUrl('staff.programs.sounds.index', { id: program.id }))
     return view.render('pages/staff/sounds/index', { program, sounds })
   }
 
@@ -51,7 +52,7 @@ export default class SoundsController {
         async () => (sound = await storeUploadedSound(program, file, type)),
         ctx.i18n.t('staff.sounds.uploaded')
       )
-      return failed ?? ctx.response.redirect(`/staff/sounds/${sound!.id}`)
+      return failed ?? ctx.response.redirect().toRoute('staff.sounds.show', { id: sound!.id })
     } finally {
       await discard(staged)
     }

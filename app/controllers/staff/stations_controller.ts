@@ -28,7 +28,7 @@ export default class StationsController {
       async () => (station = await this.#save(new Station(), input)),
       ctx.i18n.t('staff.saved')
     )
-    return failed ?? ctx.response.redirect(`/staff/stations/${station!.id}`)
+    return failed ?? ctx.response.redirect().toRoute('staff.stations.show', { id: station!.id })
   }
 
   async show({ view, params, access }: HttpContext) {

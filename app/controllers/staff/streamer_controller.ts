@@ -72,6 +72,6 @@ export default class StreamerController {
         throw error
       ctx.session.flash('problem', error.message)
     }
-    return ctx.response.redirect('/staff/streamer')
+    return ctx.response.redirect().toRoute('staff.streamer.show')
   }
 }

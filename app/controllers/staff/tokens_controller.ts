@@ -14,12 +14,12 @@ export default class TokensController {
     const { name } = await validated(ctx, tokenValidator)
     const token = await User.accessTokens.create(ctx.access.user, ['*'], { name })
     ctx.session.flash('newToken', token.value!.release())
-    return ctx.response.redirect('/staff/tokens')
+    return ctx.response.redirect().toRoute('staff.tokens.index')
   }
 
   async destroy({ params, access, response, session, i18n }: HttpContext) {
     await User.accessTokens.delete(access.user, Number(params.id) || 0)
     session.flash('notice', i18n.t('staff.tokens.revoked'))
-    return response.redirect('/staff/tokens')
+    return response.redirect().toRoute('staff.tokens.index')
   }
 }

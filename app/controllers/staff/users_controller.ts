@@ -1,3 +1,4 @@
+import router from '@adonisjs/core/services/router'
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
 import User from '#models/user'
@@ -13,7 +14,7 @@ export default class UsersController {
   async index({ view, access, request }: HttpContext) {
     access.authorize(access.isAdmin, 'users')
     const users = await User.query().orderBy('email').paginate(pageNumber(request), 50)
-    users.baseUrl('/staff/users')
+    users.baseUrl(router.makeUrl('staff.users.index'))
     return view.render('pages/staff/users/index', { users })
   }
 
@@ -41,7 +42,7 @@ export default class UsersController {
       return created
     })
     ctx.session.flash('notice', ctx.i18n.t('staff.saved'))
-    return ctx.response.redirect(`/staff/users/${user.id}`)
+    return ctx.response.redirect().toRoute('staff.users.show', { id: user.id })
   }
 
   async show({ view, params, access }: HttpContext) {
@@ -100,7 +101,7 @@ export default class UsersController {
     await account.delete()
     await endSessionsOf(account)
     session.flash('notice', i18n.t('staff.deleted'))
-    return response.redirect('/staff/users')
+    return response.redirect().toRoute('staff.users.index')
   }
 
   #taken(ctx: HttpContext) {
