@@ -1,0 +1,58 @@
+/*
+| One column mapping per table, for the raw queries kept for speed.
+|
+| The names come from the models' own `@column` definitions, so that a raw
+| select and the model cannot drift apart, and a renamed attribute fails at
+| compile time (attributes are typed) instead of at the first query.
+*/
+import type { LucidModel } from '@adonisjs/lucid/types/model'
+import Sound from '#models/sound'
+import Track from '#models/track'
+import Program from '#models/program'
+import Station from '#models/station'
+
+/** Attributes of a model's instances that are not functions (its columns and relations). */
+type Attribute<M extends LucidModel> = {
+  [K in keyof InstanceType<M>]: InstanceType<M>[K] extends (...args: never[]) => unknown ? never : K
+}[keyof InstanceType<M>] &
+  string
+
+export interface TableColumns<M extends LucidModel> {
+  /** The table name, as the model has it. */
+  readonly table: string
+  /** The column of one attribute (`programId` → `program_id`). */
+  name(attribute: Attribute<M>): string
+  /** The columns of these attributes, for `.select(...)`. */
+  list(...attributes: Array<Attribute<M>>): string[]
+  /** The same, qualified by the table (`sounds.program_id`), for joins. */
+  qualified(...attributes: Array<Attribute<M>>): string[]
+  /** Values by attribute → values by column, for `.insert(...)` and `.update(...)`. */
+  row(values: Partial<Record<Attribute<M>, unknown>>): Record<string, unknown>
+}
+
+export function tableColumns<M extends LucidModel>(model: M): TableColumns<M> {
+  const name = (attribute: string) => {
+    const column = model.$getColumn(attribute)
+    if (!column) throw new Error(`${model.name} has no column "${attribute}"`)
+    return column.columnName
+  }
+  return {
+    get table() {
+      return model.table
+    },
+    name,
+    list: (...attributes) => attributes.map(name),
+    qualified: (...attributes) =>
+      attributes.map((attribute) => `${model.table}.${name(attribute)}`),
+    row: (values) => {
+      const row: Record<string, unknown> = {}
+      for (const attribute in values) row[name(attribute)] = values[attribute as Attribute<M>]
+      return row
+    },
+  }
+}
+
+export const soundColumns = tableColumns(Sound)
+export const trackColumns = tableColumns(Track)
+export const programColumns = tableColumns(Program)
+export const stationColumns = tableColumns(Station)
