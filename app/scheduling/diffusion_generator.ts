@@ -1,13 +1,9 @@
 /*
 | Turns schedules into episodes and diffusions, one month at a time
-| (Aircox's `diffusions --update`), in two steps: `plan()` reads and
-| computes, `apply()` writes the plan in one transaction. A dry run is a plan
-| that is printed instead of applied.
-|
-| Occurrences are keyed by (schedule, local date): a second run finds them all
-| and creates nothing; a diffusion moved or cancelled by hand keeps its key
-| and is left alone. A new diffusion that overlaps an `on_air` diffusion of
-| the same station is created `unconfirmed` and reported.
+| (Aircox's `diffusions --update`), in two steps: `plan()` reads what the
+| database holds and hands it to the pure `planMonth()` (month_plan.ts, where
+| the rules are), `apply()` writes the plans in one transaction. A dry run is
+| a plan that is printed instead of applied.
 */
 import { DateTime } from 'luxon'
 import { touchChangeStamp } from '#models/change_stamp'
@@ -20,18 +16,26 @@ import { findStations, type StationRow } from '#scheduling/stations'
 import {
   type Frequency,
   type Month,
-  type Recurrence,
-  daysBetween,
   formatMonth,
   isValidZone,
   monthIn,
   nextMonth,
-  occurrenceOn,
-  occurrencesOfMonth,
   recurrenceErrors,
-  rerunDate,
 } from '#scheduling/recurrence'
-import { IntervalIndex, type Interval } from '#scheduling/interval_index'
+import type { Interval } from '#scheduling/interval_index'
+import {
+  type ExistingDiffusion,
+  type MonthPlan,
+  type NewDiffusion,
+  type Ref,
+  type ScheduleRow,
+  planMonth,
+  readWindow,
+  rerunProblems,
+} from '#scheduling/month_plan'
+import { batches, idsPerQuery, rowsPerInsert } from '#models/batch_size'
+
+export type { Conflict, Move, NewDiffusion, NewEpisode } from '#scheduling/month_plan'
 
 export interface GenerationRequest {
   /** Station slugs; empty: every active station. */
@@ -44,55 +48,9 @@ export interface GenerationRequest {
   now?: DateTime
 }
 
-interface ScheduleRow {
-  id: number
-  programId: number
-  programTitle: string
-  initialId: number | null
-  rule: Recurrence
-}
-
-type Ref = { id: number } | { ref: number }
-
-export interface NewEpisode {
-  ref: number
-  programId: number
-  title: string
-  slug: string
-}
-
-export interface NewDiffusion {
-  ref: number
-  scheduleId: number
-  programId: number
-  programTitle: string
-  occurrenceDate: string
-  start: DateTime
-  end: DateTime
-  type: 'on_air' | 'unconfirmed'
-  episode: Ref
-  initial: Ref | null
-}
-
-export interface Conflict {
-  diffusion: NewDiffusion
-  with: Interval
-}
-
-export interface Move {
-  id: number
-  start: DateTime
-  end: DateTime
-}
-
-export interface StationPlan {
+export interface StationPlan extends MonthPlan {
   station: StationRow
   month: Month
-  episodes: NewEpisode[]
-  diffusions: NewDiffusion[]
-  moves: Move[]
-  existing: number
-  conflicts: Conflict[]
 }
 
 export interface GenerationResult {
@@ -104,16 +62,6 @@ export interface GenerationResult {
   moved: number
   conflicts: number
 }
-
-const CHUNK = 400
-
-function chunks<T>(items: T[], size = CHUNK): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
-  return out
-}
-
-const key = (scheduleId: number, date: string) => `${scheduleId}|${date}`
 
 export class DiffusionGenerator {
   /**
@@ -212,137 +160,40 @@ export class DiffusionGenerator {
     schedules: ScheduleRow[],
     now: DateTime
   ): Promise<StationPlan> {
-    const plan: StationPlan = {
-      station,
+    const window = readWindow(schedules, month, station.timezone)
+    const plan = planMonth({
       month,
-      episodes: [],
-      diffusions: [],
-      moves: [],
-      existing: 0,
-      conflicts: [],
-    }
-    const initials = schedules.filter((s) => !s.initialId)
-    const rerunsOf = new Map<number, ScheduleRow[]>()
-    for (const rerun of schedules.filter((s) => s.initialId)) {
-      rerunsOf.set(rerun.initialId!, [...(rerunsOf.get(rerun.initialId!) ?? []), rerun])
-    }
-
-    const existing = await this.existingDiffusions(schedules, month)
-    const slugs = new EpisodeSlugs(await this.existingSlugs(schedules, month))
-    let ref = 0
-
-    const keep = (
-      scheduleId: number,
-      occurrence: { date: string; start: DateTime; end: DateTime }
-    ) => {
-      const found = existing.get(key(scheduleId, occurrence.date))
-      if (!found) return null
-      plan.existing++
-      // A diffusion nobody edited follows its schedule, until it has begun.
-      const differs = +found.start !== +occurrence.start || +found.end !== +occurrence.end
-      if (!found.edited && differs && found.start > now && occurrence.start > now) {
-        plan.moves.push({ id: found.id, start: occurrence.start, end: occurrence.end })
-      }
-      return found
-    }
-
-    for (const schedule of initials) {
-      for (const occurrence of occurrencesOfMonth(schedule.rule, month)) {
-        let episode: Ref
-        let initial: Ref
-        const found = keep(schedule.id, occurrence)
-        if (found) {
-          episode = { id: found.episodeId }
-          initial = { id: found.id }
-        } else {
-          const newEpisode: NewEpisode = {
-            ref: ref++,
-            programId: schedule.programId,
-            title: antenneConfig.episodeTitle
-              .replace('{program}', schedule.programTitle)
-              .replace('{date}', longDate(occurrence.date)),
-            slug: slugs.take(
-              schedule.programId,
-              occurrence.date,
-              schedule.rule.time.replace(':', '')
-            ),
-          }
-          plan.episodes.push(newEpisode)
-          episode = { ref: newEpisode.ref }
-          const diffusion = this.newDiffusion(ref++, schedule, occurrence, episode, null)
-          plan.diffusions.push(diffusion)
-          initial = { ref: diffusion.ref }
-        }
-
-        for (const rerun of rerunsOf.get(schedule.id) ?? []) {
-          const date = rerunDate(schedule.rule, rerun.rule, occurrence.date)
-          if (!date) continue
-          const rerunOccurrence = occurrenceOn(rerun.rule, date)
-          if (keep(rerun.id, rerunOccurrence)) continue
-          plan.diffusions.push(this.newDiffusion(ref++, rerun, rerunOccurrence, episode, initial))
-        }
-      }
-    }
-
-    await this.markConflicts(plan)
-    return plan
+      schedules,
+      existing: await this.existingDiffusions(schedules, window.dates),
+      takenSlugs: await this.existingSlugs(schedules, month),
+      onAir: await this.onAir(station, window.instants),
+      episodeTitle: antenneConfig.episodeTitle,
+      now,
+    })
+    return { station, month, ...plan }
   }
 
-  private newDiffusion(
-    ref: number,
-    schedule: ScheduleRow,
-    occurrence: { date: string; start: DateTime; end: DateTime },
-    episode: Ref,
-    initial: Ref | null
-  ): NewDiffusion {
-    return {
-      ref,
-      scheduleId: schedule.id,
-      programId: schedule.programId,
-      programTitle: schedule.programTitle,
-      occurrenceDate: occurrence.date,
-      start: occurrence.start,
-      end: occurrence.end,
-      type: 'on_air',
-      episode,
-      initial,
-    }
-  }
-
-  /**
-   * Diffusions already generated for these schedules in this month, and the
-   * reruns of this month's airings that fall later.
-   */
-  private async existingDiffusions(schedules: ScheduleRow[], month: Month) {
-    const found = new Map<
-      string,
-      { id: number; episodeId: number; start: DateTime; end: DateTime; edited: boolean }
-    >()
-    const from = `${formatMonth(month)}-01`
-    const to = `${formatMonth(nextMonth(month))}-01`
-    // Reruns may air up to their offset after the month's end.
-    const longestOffset = Math.max(
-      0,
-      ...schedules
-        .filter((s) => s.initialId)
-        .map((s) => {
-          const initial = schedules.find((i) => i.id === s.initialId)
-          return initial ? daysBetween(initial.rule.date, s.rule.date) : 0
-        })
-    )
-    const until = DateTime.fromISO(to, { zone: 'utc' })
-      .plus({ days: longestOffset + 1 })
-      .toISODate()!
-    for (const ids of chunks(schedules.map((s) => s.id))) {
+  /** Diffusions already generated for these schedules with an occurrence date in the window. */
+  private async existingDiffusions(
+    schedules: ScheduleRow[],
+    dates: { from: string; until: string }
+  ): Promise<ExistingDiffusion[]> {
+    const found: ExistingDiffusion[] = []
+    for (const ids of batches(
+      schedules.map((s) => s.id),
+      idsPerQuery()
+    )) {
       const rows = await db
         .from('diffusions')
         .select('id', 'schedule_id', 'occurrence_date', 'episode_id', 'start', 'end', 'edited')
         .whereIn('schedule_id', ids)
-        .where('occurrence_date', '>=', from)
-        .where('occurrence_date', '<', until)
+        .where('occurrence_date', '>=', dates.from)
+        .where('occurrence_date', '<', dates.until)
       for (const row of rows) {
-        found.set(key(row.schedule_id, row.occurrence_date), {
+        found.push({
           id: row.id,
+          scheduleId: row.schedule_id,
+          occurrenceDate: row.occurrence_date,
           episodeId: row.episode_id,
           start: fromSqlDateTime(row.start)!,
           end: fromSqlDateTime(row.end)!,
@@ -355,8 +206,8 @@ export class DiffusionGenerator {
 
   private async existingSlugs(schedules: ScheduleRow[], month: Month) {
     const programIds = [...new Set(schedules.map((s) => s.programId))]
-    const taken = new Set<string>()
-    for (const ids of chunks(programIds)) {
+    const taken: string[] = []
+    for (const ids of batches(programIds, idsPerQuery())) {
       const rows = await db
         .from('episodes')
         .select('program_id', 'slug')
@@ -368,123 +219,71 @@ export class DiffusionGenerator {
             `${formatMonth(nextMonth(month))}%`
           )
         })
-      for (const row of rows) taken.add(`${row.program_id}|${row.slug}`)
+      for (const row of rows) taken.push(`${row.program_id}|${row.slug}`)
     }
     return taken
   }
 
-  /**
-   * New diffusions, in start order, against the station's `on_air` ones
-   * (in the database and accepted so far): an overlap makes it unconfirmed.
-   */
-  private async markConflicts(plan: StationPlan) {
-    if (!plan.diffusions.length) return
-    const candidates = [...plan.diffusions].sort(
-      (a, b) => +a.start - +b.start || a.scheduleId - b.scheduleId
-    )
-    const from = candidates[0].start
-    const to = DateTime.max(...candidates.map((d) => d.end))!
-    const moved = new Map(plan.moves.map((m) => [m.id, m]))
-
-    const index = new IntervalIndex()
+  /** The station's `on_air` diffusions that may overlap the month's new ones. */
+  private async onAir(
+    station: StationRow,
+    instants: { from: DateTime; to: DateTime }
+  ): Promise<Interval[]> {
     const rows = await db
       .from('diffusions')
       .join('programs', 'programs.id', 'diffusions.program_id')
-      .where('programs.station_id', plan.station.id)
+      .where('programs.station_id', station.id)
       .where('diffusions.type', 'on_air')
-      .where('diffusions.start', '<', sqlDateTime(to))
-      // A lower bound on start keeps this an index range (no diffusion lasts
-      // two days); `end` alone would scan every earlier diffusion.
-      .where('diffusions.start', '>=', sqlDateTime(from.minus({ days: 2 })))
-      .where('diffusions.end', '>', sqlDateTime(from))
+      // A range on start keeps this an index range (no diffusion lasts two
+      // days, the window allows for that); `end` alone would scan every
+      // earlier diffusion.
+      .where('diffusions.start', '>=', sqlDateTime(instants.from))
+      .where('diffusions.start', '<', sqlDateTime(instants.to))
       .select('diffusions.id', 'diffusions.start', 'diffusions.end', 'programs.title')
-    for (const row of rows) {
-      const move = moved.get(row.id)
-      index.add({
-        id: row.id,
-        title: row.title,
-        start: move?.start ?? fromSqlDateTime(row.start)!,
-        end: move?.end ?? fromSqlDateTime(row.end)!,
-      })
-    }
-    index.seal()
-
-    for (const diffusion of candidates) {
-      const overlapping = index.overlapping(diffusion)
-      if (overlapping) {
-        diffusion.type = 'unconfirmed'
-        plan.conflicts.push({ diffusion, with: overlapping })
-      } else {
-        index.append({ title: diffusion.programTitle, start: diffusion.start, end: diffusion.end })
-      }
-    }
+    return rows.map((row) => ({
+      id: row.id,
+      title: row.title,
+      start: fromSqlDateTime(row.start)!,
+      end: fromSqlDateTime(row.end)!,
+    }))
   }
 
   private async write(plan: StationPlan, trx: TransactionClientContract) {
     const stamp = sqlDateTime(DateTime.now())
-    const episodeIds = new Map<number, number>()
-    const diffusionIds = new Map<number, number>()
+    const episodeIds = await insertAll(
+      trx,
+      'episodes',
+      plan.episodes.map((e) => ({
+        program_id: e.programId,
+        title: e.title,
+        slug: e.slug,
+        created_at: stamp,
+        updated_at: stamp,
+      }))
+    )
+    const byRef = new Map<number, number>()
+    plan.episodes.forEach((e, i) => byRef.set(e.ref, episodeIds[i]))
 
-    for (const batch of chunks(plan.episodes)) {
-      await trx
-        .insertQuery()
-        .table('episodes')
-        .multiInsert(
-          batch.map((e) => ({
-            program_id: e.programId,
-            title: e.title,
-            slug: e.slug,
-            created_at: stamp,
-            updated_at: stamp,
-          }))
-        )
-      // Read the ids back by their unique (program, slug): multi-row
-      // inserts return no ids on MariaDB.
-      const bySlug = new Map(batch.map((e) => [`${e.programId}|${e.slug}`, e.ref]))
-      const rows = await trx
-        .from('episodes')
-        .select('id', 'program_id', 'slug')
-        .whereIn('program_id', [...new Set(batch.map((e) => e.programId))])
-        .whereIn('slug', [...new Set(batch.map((e) => e.slug))])
-      for (const row of rows) {
-        const ref = bySlug.get(`${row.program_id}|${row.slug}`)
-        if (ref !== undefined) episodeIds.set(ref, row.id)
-      }
-    }
-
-    const resolve = (ref: Ref, ids: Map<number, number>) =>
-      'id' in ref ? ref.id : ids.get(ref.ref)!
+    const resolve = (ref: Ref) => ('id' in ref ? ref.id : byRef.get(ref.ref)!)
     const insertDiffusions = async (list: NewDiffusion[]) => {
-      for (const batch of chunks(list)) {
-        await trx
-          .insertQuery()
-          .table('diffusions')
-          .multiInsert(
-            batch.map((d) => ({
-              episode_id: resolve(d.episode, episodeIds),
-              program_id: d.programId,
-              schedule_id: d.scheduleId,
-              initial_id: d.initial ? resolve(d.initial, diffusionIds) : null,
-              type: d.type,
-              start: sqlDateTime(d.start),
-              end: sqlDateTime(d.end),
-              occurrence_date: d.occurrenceDate,
-              edited: false,
-              created_at: stamp,
-              updated_at: stamp,
-            }))
-          )
-        const byKey = new Map(batch.map((d) => [key(d.scheduleId, d.occurrenceDate), d.ref]))
-        const rows = await trx
-          .from('diffusions')
-          .select('id', 'schedule_id', 'occurrence_date')
-          .whereIn('schedule_id', [...new Set(batch.map((d) => d.scheduleId))])
-          .whereIn('occurrence_date', [...new Set(batch.map((d) => d.occurrenceDate))])
-        for (const row of rows) {
-          const ref = byKey.get(key(row.schedule_id, row.occurrence_date))
-          if (ref !== undefined) diffusionIds.set(ref, row.id)
-        }
-      }
+      const ids = await insertAll(
+        trx,
+        'diffusions',
+        list.map((d) => ({
+          episode_id: resolve(d.episode),
+          program_id: d.programId,
+          schedule_id: d.scheduleId,
+          initial_id: d.initial ? resolve(d.initial) : null,
+          type: d.type,
+          start: sqlDateTime(d.start),
+          end: sqlDateTime(d.end),
+          occurrence_date: d.occurrenceDate,
+          edited: false,
+          created_at: stamp,
+          updated_at: stamp,
+        }))
+      )
+      list.forEach((d, i) => byRef.set(d.ref, ids[i]))
     }
     // Initial airings first: reruns need their ids.
     await insertDiffusions(plan.diffusions.filter((d) => !d.initial))
@@ -499,64 +298,43 @@ export class DiffusionGenerator {
   }
 }
 
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-]
-
-/** "2 January 2030" from 2030-01-02 (luxon's toFormat is too slow for 50k titles). */
-function longDate(date: string) {
-  return `${Number(date.slice(8, 10))} ${MONTH_NAMES[Number(date.slice(5, 7)) - 1]} ${date.slice(0, 4)}`
+/**
+ * Inserts rows with multi-row INSERTs and returns their ids, in order, without
+ * reading them back: one statement's rows get consecutive ids. SQLite
+ * reports the last one (the statement holds the database's write lock);
+ * MariaDB/MySQL the first one, consecutive as long as InnoDB's auto-increment
+ * lock mode is not "interleaved" (2) and the increment is 1, which
+ * `consecutiveIds` checks once per process.
+ */
+async function insertAll(
+  trx: TransactionClientContract,
+  table: string,
+  rows: Record<string, unknown>[]
+): Promise<number[]> {
+  if (!rows.length) return []
+  const mysql = trx.dialect.name === 'mysql'
+  if (mysql && !(await consecutiveIds(trx))) {
+    const ids: number[] = []
+    for (const row of rows) ids.push(Number((await trx.table(table).insert(row))[0]))
+    return ids
+  }
+  const ids: number[] = []
+  for (const batch of batches(rows, rowsPerInsert(Object.keys(rows[0]).length))) {
+    const [reported] = await trx.insertQuery().table(table).multiInsert(batch)
+    const first = mysql ? Number(reported) : Number(reported) - batch.length + 1
+    for (let i = 0; i < batch.length; i++) ids.push(first + i)
+  }
+  return ids
 }
 
-/** A rerun must follow an initial schedule of an active program, on or after its date. */
-function rerunProblems(schedules: ScheduleRow[]): string[] {
-  const byId = new Map(schedules.map((s) => [s.id, s]))
-  return schedules
-    .filter((s) => s.initialId)
-    .flatMap((rerun) => {
-      const initial = byId.get(rerun.initialId!)
-      const where = `rerun schedule #${rerun.id} of "${rerun.programTitle}"`
-      if (!initial)
-        return [`${where}: its initial schedule #${rerun.initialId} is not an active schedule`]
-      if (initial.initialId)
-        return [`${where}: its initial schedule #${initial.id} is itself a rerun`]
-      if (rerun.rule.date < initial.rule.date) {
-        return [
-          `${where}: its date ${rerun.rule.date} is before the initial's ${initial.rule.date}`,
-        ]
-      }
-      return []
-    })
-}
+let consecutive: boolean | undefined
 
-/** Episode slugs unique per program: the date, then the time, then a number. */
-class EpisodeSlugs {
-  constructor(private taken: Set<string>) {}
-
-  take(programId: number, date: string, time: string): string {
-    for (const candidate of [date, `${date}-${time}`]) {
-      if (this.claim(programId, candidate)) return candidate
-    }
-    for (let n = 2; ; n++) {
-      if (this.claim(programId, `${date}-${time}-${n}`)) return `${date}-${time}-${n}`
-    }
+async function consecutiveIds(trx: TransactionClientContract): Promise<boolean> {
+  if (consecutive === undefined) {
+    const [rows] = await trx.rawQuery(
+      'SELECT @@innodb_autoinc_lock_mode AS mode, @@auto_increment_increment AS increment'
+    )
+    consecutive = Number(rows[0].mode) !== 2 && Number(rows[0].increment) === 1
   }
-
-  private claim(programId: number, slug: string) {
-    const id = `${programId}|${slug}`
-    if (this.taken.has(id)) return false
-    this.taken.add(id)
-    return true
-  }
+  return consecutive
 }
