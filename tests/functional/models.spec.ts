@@ -3,12 +3,15 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import testUtils from '@adonisjs/core/services/test_utils'
 import Diffusion from '#models/diffusion'
-import Episode from '#models/episode'
 import Log from '#models/log'
 import Sound from '#models/sound'
 import Track from '#models/track'
 import User from '#models/user'
 import { ProgramFactory, StationFactory } from '#database/factories/programme_factories'
+import { DiffusionFactory, EpisodeFactory } from '#database/factories/episode_factories'
+import { SoundFactory, TrackFactory } from '#database/factories/sound_factories'
+import { LogFactory } from '#database/factories/log_factory'
+import { UserFactory } from '#database/factories/user_factory'
 
 const utc = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' })
 
@@ -17,21 +20,20 @@ async function world() {
   const otherStation = await StationFactory.create()
   const program = await ProgramFactory.merge({ stationId: station.id }).create()
   const otherProgram = await ProgramFactory.merge({ stationId: otherStation.id }).create()
-  const episode = await Episode.create({ programId: program.id, title: 'E', slug: 'e' })
-  const otherEpisode = await Episode.create({ programId: otherProgram.id, title: 'O', slug: 'o' })
+  const episode = await EpisodeFactory.merge({ programId: program.id }).create()
+  const otherEpisode = await EpisodeFactory.merge({ programId: otherProgram.id }).create()
   const make = (
     start: string,
     minutes: number,
     type: Diffusion['type'] = 'on_air',
     onOther = false
   ) =>
-    Diffusion.create({
+    DiffusionFactory.merge({
       episodeId: onOther ? otherEpisode.id : episode.id,
-      programId: onOther ? otherProgram.id : program.id,
       type,
       start: utc(start),
       end: utc(start).plus({ minutes }),
-    })
+    }).create()
   return { station, program, episode, make }
 }
 
@@ -146,17 +148,12 @@ test.group('Sounds, tracks, logs and users', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
   test('sound scopes: archive, available, public', async ({ assert }) => {
-    const { program, episode } = await world()
-    const base = { programId: program.id, episodeId: episode.id, isPublic: false }
-    const archive = await Sound.create({
-      ...base,
-      name: 'a',
-      path: '/s/a.ogg',
-      type: 'archive',
-      isPublic: true,
-    })
-    await Sound.create({ ...base, name: 'b', path: '/s/b.ogg', type: 'excerpt' })
-    await Sound.create({ ...base, name: 'c', path: '/s/c.ogg', type: 'removed' })
+    const { episode } = await world()
+    const [archive] = await SoundFactory.merge([
+      { episodeId: episode.id, name: 'a', type: 'archive', isPublic: true },
+      { episodeId: episode.id, name: 'b', type: 'excerpt' },
+      { episodeId: episode.id, name: 'c', type: 'removed' },
+    ]).createMany(3)
     const names = (rows: Sound[]) => rows.map((s) => s.name).sort()
     assert.deepEqual(
       names(
@@ -193,15 +190,13 @@ test.group('Sounds, tracks, logs and users', (group) => {
     assert,
   }) => {
     const { program, episode } = await world()
-    const sound = await Sound.create({
-      programId: program.id,
-      name: 's',
-      path: '/s/s.ogg',
-      type: 'archive',
-      isPublic: false,
-    })
-    await Track.create({ soundId: sound.id, title: 'In the sound', timestamp: 40000, position: 0 })
-    await Track.create({ episodeId: episode.id, title: 'In the tracklist', position: 0 })
+    const sound = await SoundFactory.merge({ programId: program.id }).create()
+    await TrackFactory.merge({
+      soundId: sound.id,
+      title: 'In the sound',
+      timestamp: 40000,
+    }).create()
+    await TrackFactory.merge({ episodeId: episode.id, title: 'In the tracklist' }).create()
     await assert.rejects(
       () => Track.create({ title: 'Nowhere', position: 0 }),
       /not both nor neither/
@@ -228,12 +223,11 @@ test.group('Sounds, tracks, logs and users', (group) => {
   }) => {
     const { station } = await world()
     const at = DateTime.fromISO('2030-07-01T00:15:30.250+02:00')
-    const log = await Log.create({
+    const log = await LogFactory.merge({
       stationId: station.id,
-      type: 'on_air',
       date: at,
       source: 'dealer',
-    })
+    }).create()
     const read = await Log.findOrFail(log.id)
     assert.equal(read.date.toISO(), '2030-06-30T22:15:30.250Z')
     const day = await Log.query().withScopes((s) => {
@@ -248,11 +242,7 @@ test.group('Sounds, tracks, logs and users', (group) => {
   })
 
   test("a user's password is stored hashed", async ({ assert }) => {
-    const user = await User.create({
-      email: 'host@example.org',
-      password: 'secret-words',
-      role: 'host',
-    })
+    const user = await UserFactory.merge({ password: 'secret-words' }).create()
     const row = await db.from('users').where('id', user.id).firstOrFail()
     assert.notEqual(row.password, 'secret-words')
     assert.isTrue(await (await User.findOrFail(user.id)).verifyPassword('secret-words'))

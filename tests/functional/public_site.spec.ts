@@ -1,16 +1,14 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import testUtils from '@adonisjs/core/services/test_utils'
-import Diffusion from '#models/diffusion'
-import Episode from '#models/episode'
-import Log from '#models/log'
-import Sound from '#models/sound'
-import Track from '#models/track'
 import type Program from '#models/program'
 import type Station from '#models/station'
 import { NowPlayingBroadcaster } from '#on_air/now_playing_broadcaster'
 import type { NowPlaying } from '#on_air/now_playing'
 import { ProgramFactory, StationFactory } from '#database/factories/programme_factories'
+import { DiffusionFactory, EpisodeFactory } from '#database/factories/episode_factories'
+import { SoundFactory, TrackFactory } from '#database/factories/sound_factories'
+import { LogFactory } from '#database/factories/log_factory'
 
 const ZONE = 'Europe/Brussels'
 let serial = 0
@@ -21,18 +19,12 @@ async function airing(
   minutes: number,
   title = `Episode ${++serial}`
 ) {
-  const episode = await Episode.create({
-    programId: program.id,
-    title,
-    slug: `episode-${++serial}`,
-  })
-  const diffusion = await Diffusion.create({
+  const episode = await EpisodeFactory.merge({ programId: program.id, title }).create()
+  const diffusion = await DiffusionFactory.merge({
     episodeId: episode.id,
-    programId: program.id,
-    type: 'on_air',
     start,
     end: start.plus({ minutes }),
-  })
+  }).create()
   return { episode, diffusion }
 }
 
@@ -44,22 +36,20 @@ async function played(
   title: string,
   artist: string | null = null
 ) {
-  const sound = await Sound.create({
-    programId: program.id,
-    name: title,
-    path: `/srv/${title}-${++serial}.mp3`,
-    type: 'archive',
-    isPublic: false,
-  })
-  const track = await Track.create({ soundId: sound.id, position: 0, timestamp: 0, title, artist })
-  await Log.create({
+  const sound = await SoundFactory.merge({ programId: program.id, name: title }).create()
+  const track = await TrackFactory.merge({
+    soundId: sound.id,
+    timestamp: 0,
+    title,
+    artist,
+  }).create()
+  await LogFactory.merge({
     stationId: station.id,
-    type: 'on_air',
     date: at,
     source: 'rotation',
     soundId: sound.id,
     trackId: track.id,
-  })
+  }).create()
   return track
 }
 
@@ -122,28 +112,16 @@ test.group('Public site', (group) => {
   }) => {
     const { station, rotation } = await radio()
     const day = DateTime.fromISO('2020-01-02T00:00', { zone: ZONE })
-    const sound = await Sound.create({
-      programId: rotation.id,
-      name: 'x',
-      path: `/srv/x-${++serial}.mp3`,
-      type: 'archive',
-      isPublic: false,
-    })
-    const track = await Track.create({
-      soundId: sound.id,
-      position: 0,
-      timestamp: 0,
-      title: 'Song',
-    })
-    await Log.createMany(
+    const sound = await SoundFactory.merge({ programId: rotation.id }).create()
+    const track = await TrackFactory.merge({ soundId: sound.id, timestamp: 0 }).create()
+    await LogFactory.merge(
       Array.from({ length: 150 }, (_, i) => ({
         stationId: station.id,
-        type: 'on_air' as const,
         date: day.plus({ minutes: 5 * i }),
         soundId: sound.id,
         trackId: track.id,
       }))
-    )
+    ).createMany(150)
     const first = (await client.get('/logs/2020/01/02')).text()
     assert.lengthOf(first.match(/<li class="played track">/g) ?? [], 100)
     assert.include(first, '/logs/2020/01/02?page=2')
@@ -261,16 +239,9 @@ test.group('Public site', (group) => {
       60,
       'Tomorrow, live'
     )
-    const sound = await Sound.create({
-      programId: show.id,
-      episodeId: episode.id,
-      name: 'x',
-      path: '/srv/tomorrow.mp3',
-      type: 'archive',
-      isPublic: true,
-      size: 1234,
-      duration: 60,
-    })
+    const sound = await SoundFactory.merge({ episodeId: episode.id, size: 1234, duration: 60 })
+      .apply('public')
+      .create()
     const rss = await client.get(`/programs/${show.slug}/podcast.rss`)
     rss.assertStatus(200)
     assert.match(rss.header('content-type') ?? '', /^application\/rss\+xml/)
@@ -297,15 +268,9 @@ test.group('Public site', (group) => {
       'Junk'
     )
     // As the library records a file it found no audio in: no format, no duration.
-    const junk = await Sound.create({
-      programId: show.id,
-      episodeId: episode.id,
-      name: 'junk',
-      path: `/srv/junk-${++serial}.mp3`,
-      type: 'archive',
-      isPublic: true,
-      size: 100,
-    })
+    const junk = await SoundFactory.merge({ episodeId: episode.id, size: 100 })
+      .apply('public')
+      .create()
     ;(await client.get(`/podcasts/${junk.id}`)).assertStatus(404)
     assert.notInclude(
       (await client.get(`/programs/${show.slug}/podcast.rss`)).text(),
@@ -325,27 +290,18 @@ test.group('Public site', (group) => {
       60,
       'New Year Talk'
     )
-    await Track.createMany([
+    await TrackFactory.merge([
       { episodeId: episode.id, position: 0, title: 'Les Ondes', artist: 'Signal Clair' },
       { episodeId: episode.id, position: 1, title: 'Night Bus', artist: 'The Relays' },
-    ])
-    const podcast = await Sound.create({
-      programId: show.id,
+    ]).createMany(2)
+    const podcast = await SoundFactory.merge({
       episodeId: episode.id,
       name: 'New Year Talk',
-      path: '/srv/nyt.mp3',
-      type: 'archive',
-      isPublic: true,
       duration: 1800,
     })
-    await Sound.create({
-      programId: show.id,
-      episodeId: episode.id,
-      name: 'Private',
-      path: '/srv/private.mp3',
-      type: 'archive',
-      isPublic: false,
-    })
+      .apply('public')
+      .create()
+    await SoundFactory.merge({ episodeId: episode.id, name: 'Private' }).create()
     const html = (await client.get(`/programs/${show.slug}/${episode.slug}`)).text()
     assert.match(html, /Les Ondes[\s\S]*Signal Clair[\s\S]*Night Bus/)
     assert.include(html, `src="/podcasts/${podcast.id}"`)

@@ -15,6 +15,8 @@ import Track from '#models/track'
 import User from '#models/user'
 import { ProgramFactory, StationFactory } from '#database/factories/programme_factories'
 import { UserFactory } from '#database/factories/user_factory'
+import { DiffusionFactory, EpisodeFactory } from '#database/factories/episode_factories'
+import { SoundFactory, TrackFactory } from '#database/factories/sound_factories'
 import { diffusions } from '#tests/helpers'
 
 const ZONE = 'Europe/Brussels'
@@ -48,7 +50,7 @@ async function newsroom() {
 }
 
 async function episodeOf(program: Program, title = `Episode ${++serial}`) {
-  return Episode.create({ programId: program.id, title, slug: `episode-${++serial}` })
+  return EpisodeFactory.merge({ programId: program.id, title }).create()
 }
 
 test.group('Staff CMS: logging in', (group) => {
@@ -188,13 +190,7 @@ test.group('Staff CMS: roles', (group) => {
     ).assertStatus(403)
     const episode = await episodeOf(southShow)
     const start = DateTime.utc().plus({ days: 2 }).startOf('hour')
-    const diffusion = await Diffusion.create({
-      episodeId: episode.id,
-      programId: southShow.id,
-      type: 'on_air',
-      start,
-      end: start.plus({ hours: 1 }),
-    })
+    const diffusion = await DiffusionFactory.merge({ episodeId: episode.id, start }).create()
     ;(
       await client
         .post(`/staff/diffusions/${diffusion.id}/type`)
@@ -381,20 +377,13 @@ test.group('Staff CMS: programs, schedules and diffusions', (group) => {
   }) => {
     const { talk, music, manager } = await newsroom()
     const start = DateTime.fromISO('2031-03-03T10:00', { zone: ZONE })
-    const a = await Diffusion.create({
-      episodeId: (await episodeOf(talk)).id,
-      programId: talk.id,
-      type: 'unconfirmed',
-      start,
-      end: start.plus({ hours: 1 }),
-    })
-    const b = await Diffusion.create({
+    const a = await DiffusionFactory.merge({ episodeId: (await episodeOf(talk)).id, start })
+      .apply('unconfirmed')
+      .create()
+    const b = await DiffusionFactory.merge({
       episodeId: (await episodeOf(music)).id,
-      programId: music.id,
-      type: 'on_air',
       start: start.plus({ hours: 2 }),
-      end: start.plus({ hours: 3 }),
-    })
+    }).create()
     ;(
       await client
         .post(`/staff/diffusions/${a.id}/type`)
@@ -460,21 +449,10 @@ test.group('Staff CMS: programs, schedules and diffusions', (group) => {
       description: evil,
     }).create()
     const episode = await episodeOf(program, evil)
-    await Track.create({ episodeId: episode.id, position: 0, title: evil, artist: evil })
+    await TrackFactory.merge({ episodeId: episode.id, title: evil, artist: evil }).create()
     const start = DateTime.utc().startOf('week').plus({ days: 2, hours: 10 })
-    await Diffusion.create({
-      episodeId: episode.id,
-      programId: program.id,
-      type: 'on_air',
-      start,
-      end: start.plus({ hours: 1 }),
-    })
-    await User.create({
-      email: 'evil@example.org',
-      fullName: evil,
-      password: 'a-long-password',
-      role: 'host',
-    })
+    await DiffusionFactory.merge({ episodeId: episode.id, start }).create()
+    await UserFactory.merge({ fullName: evil }).create()
     for (const url of [
       '/staff/programs',
       `/staff/programs/${program.id}`,
@@ -541,13 +519,7 @@ test.group('Staff CMS: episodes, tracklists and sounds', (group) => {
       ]
     )
 
-    const sound = await Sound.create({
-      programId: talk.id,
-      name: 'mix',
-      path: `/srv/mix-${++serial}.mp3`,
-      type: 'archive',
-      isPublic: false,
-    })
+    const sound = await SoundFactory.merge({ programId: talk.id }).create()
     await client
       .post(`/staff/sounds/${sound.id}/tracks`)
       .form({
@@ -779,20 +751,14 @@ test.group('Write API with personal tokens', (group) => {
     const { talk, music, manager } = await newsroom()
     const token = (await User.accessTokens.create(manager)).value!.release()
     const start = DateTime.fromISO('2031-05-05T10:00', { zone: ZONE })
-    const a = await Diffusion.create({
-      episodeId: (await episodeOf(talk)).id,
-      programId: talk.id,
-      type: 'unconfirmed',
-      start,
-      end: start.plus({ hours: 1 }),
-    })
-    await Diffusion.create({
+    const a = await DiffusionFactory.merge({ episodeId: (await episodeOf(talk)).id, start })
+      .apply('unconfirmed')
+      .create()
+    await DiffusionFactory.merge({
       episodeId: (await episodeOf(music)).id,
-      programId: music.id,
-      type: 'on_air',
       start: start.plus({ minutes: 30 }),
       end: start.plus({ hours: 2 }),
-    })
+    }).create()
     const clash = await client
       .patch(`/api/v1/diffusions/${a.id}`)
       .bearerToken(token)
