@@ -29,6 +29,8 @@ import {
   type NewDiffusion,
   type Ref,
   type ScheduleRow,
+  conflictWindow,
+  markConflicts,
   planMonth,
   readWindow,
   rerunProblems,
@@ -160,16 +162,17 @@ export class DiffusionGenerator {
     schedules: ScheduleRow[],
     now: DateTime
   ): Promise<StationPlan> {
-    const window = readWindow(schedules, month, station.timezone)
     const plan = planMonth({
       month,
       schedules,
-      existing: await this.existingDiffusions(schedules, window.dates),
+      existing: await this.existingDiffusions(schedules, readWindow(schedules, month)),
       takenSlugs: await this.existingSlugs(schedules, month),
-      onAir: await this.onAir(station, window.instants),
       episodeTitle: antenneConfig.episodeTitle,
       now,
     })
+    // Only new diffusions can conflict: a re-run reads nothing more.
+    const window = conflictWindow(plan)
+    if (window) markConflicts(plan, await this.onAir(station, window))
     return { station, month, ...plan }
   }
 
@@ -227,18 +230,16 @@ export class DiffusionGenerator {
   /** The station's `on_air` diffusions that may overlap the month's new ones. */
   private async onAir(
     station: StationRow,
-    instants: { from: DateTime; to: DateTime }
+    window: NonNullable<ReturnType<typeof conflictWindow>>
   ): Promise<Interval[]> {
     const rows = await db
       .from('diffusions')
       .join('programs', 'programs.id', 'diffusions.program_id')
       .where('programs.station_id', station.id)
       .where('diffusions.type', 'on_air')
-      // A range on start keeps this an index range (no diffusion lasts two
-      // days, the window allows for that); `end` alone would scan every
-      // earlier diffusion.
-      .where('diffusions.start', '>=', sqlDateTime(instants.from))
-      .where('diffusions.start', '<', sqlDateTime(instants.to))
+      .where('diffusions.start', '>=', sqlDateTime(window.startFrom))
+      .where('diffusions.start', '<', sqlDateTime(window.startBefore))
+      .where('diffusions.end', '>', sqlDateTime(window.endAfter))
       .select('diffusions.id', 'diffusions.start', 'diffusions.end', 'programs.title')
     return rows.map((row) => ({
       id: row.id,

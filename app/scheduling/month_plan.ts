@@ -6,7 +6,9 @@
 | Occurrences are keyed by (schedule, local date): a second run finds them all
 | and creates nothing; a diffusion moved or cancelled by hand keeps its key
 | and is left alone. A new diffusion that overlaps an `on_air` diffusion of
-| the same station is created `unconfirmed` and reported.
+| the same station is created `unconfirmed` and reported (`markConflicts`,
+| once the station's diffusions around the new ones are read: a re-run that
+| creates nothing reads none).
 */
 import { DateTime } from 'luxon'
 import {
@@ -15,7 +17,6 @@ import {
   addDays,
   daysBetween,
   formatMonth,
-  localMonthBounds,
   nextMonth,
   occurrenceOn,
   occurrencesOfMonth,
@@ -92,8 +93,6 @@ export interface MonthPlanInput {
   existing: ExistingDiffusion[]
   /** Episode slugs taken, as `${programId}|${slug}`, for this month and the next. */
   takenSlugs: Iterable<string>
-  /** The station's `on_air` diffusions around `readWindow(...).instants`. */
-  onAir: Interval[]
   /** Episode title template with `{program}` and `{date}`. */
   episodeTitle: string
   now: DateTime
@@ -102,12 +101,10 @@ export interface MonthPlanInput {
 const key = (scheduleId: number, date: string) => `${scheduleId}|${date}`
 
 /**
- * What the database must be read for, to plan `month`: occurrence dates
- * [from, until) (reruns may air up to their offset after the month's end) and
- * the instants [from, to) where an `on_air` diffusion may overlap a new one
- * (no diffusion lasts two days).
+ * The occurrence dates [from, until) the database must be read for, to plan
+ * `month`: reruns may air up to their offset after the month's end.
  */
-export function readWindow(schedules: ScheduleRow[], month: Month, zone: string) {
+export function readWindow(schedules: ScheduleRow[], month: Month) {
   const byId = new Map(schedules.map((s) => [s.id, s]))
   const longestOffset = Math.max(
     0,
@@ -120,14 +117,13 @@ export function readWindow(schedules: ScheduleRow[], month: Month, zone: string)
   )
   const from = `${formatMonth(month)}-01`
   const until = addDays(`${formatMonth(nextMonth(month))}-01`, longestOffset + 1)
-  const [start, end] = localMonthBounds(month, zone)
-  return {
-    dates: { from, until },
-    instants: { from: start.minus({ days: 2 }), to: end.plus({ days: longestOffset + 3 }) },
-  }
+  return { from, until }
 }
 
-/** The episodes, diffusions, moves and conflicts of one station's month. */
+/**
+ * The episodes, diffusions and moves of one station's month; its new
+ * diffusions are all `on_air` until `markConflicts` has seen the station's.
+ */
 export function planMonth(input: MonthPlanInput): MonthPlan {
   const { schedules, month, now } = input
   const plan: MonthPlan = { episodes: [], diffusions: [], moves: [], existing: 0, conflicts: [] }
@@ -193,8 +189,24 @@ export function planMonth(input: MonthPlanInput): MonthPlan {
     }
   }
 
-  markConflicts(plan, input.onAir)
   return plan
+}
+
+/**
+ * Where `on_air` diffusions may overlap the plan's new ones, or null when
+ * nothing is new: those starting in [startFrom, startBefore) (a bound on
+ * start keeps the query an index range; no diffusion lasts two days) and
+ * ending after `endAfter`.
+ */
+export function conflictWindow(plan: MonthPlan) {
+  if (!plan.diffusions.length) return null
+  let first = plan.diffusions[0].start
+  let last = plan.diffusions[0].end
+  for (const d of plan.diffusions) {
+    if (d.start < first) first = d.start
+    if (d.end > last) last = d.end
+  }
+  return { startFrom: first.minus({ days: 2 }), startBefore: last, endAfter: first }
 }
 
 function newDiffusion(
@@ -219,11 +231,11 @@ function newDiffusion(
 }
 
 /**
- * New diffusions, in start order, against the station's `on_air` ones
- * (where this plan's moves put them, and those accepted so far): an overlap
- * makes it unconfirmed.
+ * New diffusions, in start order, against the station's `on_air` ones in
+ * `conflictWindow(plan)` (where this plan's moves put them, and those
+ * accepted so far): an overlap makes it unconfirmed.
  */
-function markConflicts(plan: MonthPlan, onAir: Interval[]) {
+export function markConflicts(plan: MonthPlan, onAir: Interval[]) {
   if (!plan.diffusions.length) return
   const candidates = [...plan.diffusions].sort(
     (a, b) => +a.start - +b.start || a.scheduleId - b.scheduleId

@@ -5,11 +5,14 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import { type Recurrence } from '#scheduling/recurrence'
+import { type Interval } from '#scheduling/interval_index'
 import {
   type ExistingDiffusion,
   type MonthPlanInput,
   type ScheduleRow,
-  planMonth,
+  conflictWindow,
+  markConflicts,
+  planMonth as planOnly,
   readWindow,
   rerunProblems,
 } from '#scheduling/month_plan'
@@ -35,18 +38,26 @@ const schedule = (overrides: Partial<ScheduleRow> = {}): ScheduleRow => ({
   ...overrides,
 })
 
-const input = (overrides: Partial<MonthPlanInput> = {}): MonthPlanInput => ({
+const input = (
+  overrides: Partial<MonthPlanInput> & { onAir?: Interval[] } = {}
+): MonthPlanInput & { onAir?: Interval[] } => ({
   month: MARCH,
   schedules: [schedule()],
   existing: [],
   takenSlugs: [],
-  onAir: [],
   episodeTitle: '{program} of {date}',
   now: DateTime.fromISO('2026-02-15T00:00:00Z'),
   ...overrides,
 })
 
 const local = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toUTC()
+
+/** The plan, its conflicts marked against the station's `on_air` diffusions (as the generator does). */
+function planMonth(all: MonthPlanInput & { onAir?: Interval[] }) {
+  const plan = planOnly(all)
+  if (conflictWindow(plan)) markConflicts(plan, all.onAir ?? [])
+  return plan
+}
 
 test.group('Month plan', () => {
   test('every Wednesday of March: one episode and one diffusion each, across the DST change', ({
@@ -244,14 +255,34 @@ test.group('Month plan', () => {
     )
   })
 
-  test('the read window covers reruns airing after the month and two days of overlap', ({
+  test('the read windows: reruns airing after the month; on_air diffusions around the new ones', ({
     assert,
   }) => {
     const rerun = schedule({ id: 2, initialId: 1, rule: rule({ date: '2026-01-10' }) })
-    const window = readWindow([schedule(), rerun], MARCH, ZONE)
-    assert.deepEqual(window.dates, { from: '2026-03-01', until: '2026-04-05' })
-    assert.equal(window.instants.from.toISO(), local('2026-02-27T00:00').toISO())
-    assert.equal(window.instants.to.toISO(), local('2026-04-07T00:00').toISO())
+    assert.deepEqual(readWindow([schedule(), rerun], MARCH), {
+      from: '2026-03-01',
+      until: '2026-04-05',
+    })
+    const window = conflictWindow(planOnly(input({ schedules: [schedule(), rerun] })))!
+    assert.equal(window.startFrom.toISO(), local('2026-03-02T10:00').toISO())
+    assert.equal(window.endAfter.toISO(), local('2026-03-04T10:00').toISO())
+    assert.equal(window.startBefore.toISO(), local('2026-03-28T11:00').toISO())
+  })
+
+  test('a plan that creates nothing has no conflict window: its run reads no more', ({
+    assert,
+  }) => {
+    const first = planOnly(input())
+    const existing: ExistingDiffusion[] = first.diffusions.map((d, i) => ({
+      id: i + 1,
+      scheduleId: 1,
+      occurrenceDate: d.occurrenceDate,
+      episodeId: i + 1,
+      start: d.start,
+      end: d.end,
+      edited: false,
+    }))
+    assert.isNull(conflictWindow(planOnly(input({ existing }))))
   })
 
   test('rerun problems: a missing initial, a rerun of a rerun, a date before the initial', ({
