@@ -3,6 +3,7 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
 import { errors as vineErrors } from '@vinejs/vine'
 import db from '@adonisjs/lucid/services/db'
 import User from '#models/user'
+import { userCreateValidator } from '#validators/user'
 import { commandFailureLines } from '#exceptions/command_failure'
 import { InvalidArgumentException } from '#exceptions/domain'
 
@@ -40,8 +41,6 @@ export default class UsersCreate extends BaseCommand {
         (await this.prompt.secure('Password (12 characters at least, not a common one)'))
       const stationIds = await this.ids('stations', this.station)
       const programIds = await this.ids('programs', this.program)
-      // Imported here: the validators use vine.file, which the app's VineJS provider adds at boot.
-      const { userCreateValidator } = await import('#validators/staff')
       const input = await userCreateValidator.validate({
         email: this.email,
         password,

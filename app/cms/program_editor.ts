@@ -7,7 +7,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { Infer } from '@vinejs/vine/types'
 import Program from '#models/program'
 import Stream from '#models/stream'
-import type { programValidator } from '#validators/staff'
+import type { programValidator } from '#validators/program'
 import { InvalidRecordException } from '#exceptions/domain'
 
 export type ProgramInput = Infer<typeof programValidator>

@@ -77,3 +77,11 @@ export const trackTimestamp = () =>
 /** A staff password, as app/cms/password_policy.ts wants it (its email a sibling field). */
 export const password = () =>
   vine.string().minLength(MIN_PASSWORD_LENGTH).maxLength(200).use(passwordRule())
+
+/**
+ * An upload's file once staged (app/cms/upload_staging.ts): the body is read
+ * by the controller after the user's rights are checked, so the validator
+ * sees where it was put, not the multipart file.
+ */
+export const staged = () =>
+  vine.object({ path: vine.string(), clientName: vine.string(), size: vine.number() })

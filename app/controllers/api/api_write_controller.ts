@@ -1,12 +1,14 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import Diffusion from '#models/diffusion'
 import Episode from '#models/episode'
-import Program from '#models/program'
-import { diffusionStateValidator, episodeValidator, tracklistValidator } from '#validators/staff'
+import { diffusionStateValidator } from '#validators/diffusion'
+import { episodeValidator } from '#validators/episode'
+import { tracklistValidator } from '#validators/track'
 import { freeSlug } from '#cms/program_editor'
 import { setDiffusionType } from '#cms/diffusion_editor'
-import { trackRows, tracklistOwner } from '#cms/tracklist_editor'
+import { trackRows } from '#cms/tracklist_editor'
 import { saveTracklist } from '#library/tracklist_import'
+import { findOfProgramFor, findProgramFor, findTracklistFor } from '#policies/find_for_staff'
 
 /**
  * The write side of the JSON API, for a program's own tools (a studio
@@ -16,8 +18,12 @@ import { saveTracklist } from '#library/tracklist_import'
 export default class ApiWriteController {
   /** POST /api/v1/programs/:id/episodes {title, slug?, content?} */
   async createEpisode({ request, params, access, response }: HttpContext) {
-    const program = await Program.findOrFail(params.id)
-    access.authorize(access.hostsProgram(program), 'the episodes of this program')
+    const program = await findProgramFor(
+      access,
+      params.id,
+      'hostsProgram',
+      'the episodes of this program'
+    )
     const input = await request.validateUsing(episodeValidator)
     const slug = await freeSlug(
       'episodes',
@@ -40,11 +46,14 @@ export default class ApiWriteController {
 
   /** PATCH /api/v1/diffusions/:id {type: on_air | cancel} */
   async setDiffusionType({ request, params, access }: HttpContext) {
-    const diffusion = await Diffusion.query()
-      .where('id', params.id)
-      .preload('program', (q) => q.preload('station'))
-      .firstOrFail()
-    access.authorize(access.managesProgram(diffusion.program), 'the diffusions of this program')
+    const diffusion = await findOfProgramFor(
+      access,
+      Diffusion,
+      params.id,
+      'managesProgram',
+      'the diffusions of this program',
+      { withStation: true }
+    )
     const { type } = await request.validateUsing(diffusionStateValidator)
     await setDiffusionType(diffusion, type, diffusion.program.station)
     return {
@@ -59,8 +68,7 @@ export default class ApiWriteController {
   /** PUT /api/v1/episodes/:id/tracks and /api/v1/sounds/:id/tracks {tracks: [{title, artist?, album?, timestamp?, tags?, info?}]} */
   async replaceTracks({ request, params, access }: HttpContext) {
     const kind = request.url().includes('/sounds/') ? 'sounds' : 'episodes'
-    const { owner, key } = await tracklistOwner(kind, params.id)
-    access.authorize(access.hostsProgram(owner.program), 'this tracklist')
+    const { key } = await findTracklistFor(access, kind, params.id)
     const { tracks } = await request.validateUsing(tracklistValidator)
     await saveTracklist(key, trackRows(tracks))
     return { ...key, tracks: tracks.length }

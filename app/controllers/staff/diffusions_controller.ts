@@ -1,11 +1,12 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import Diffusion from '#models/diffusion'
-import { diffusionMoveValidator, diffusionStateValidator } from '#validators/staff'
+import { diffusionMoveValidator, diffusionStateValidator } from '#validators/diffusion'
 import { moveDiffusion, setDiffusionType } from '#cms/diffusion_editor'
 import { addDays } from '#scheduling/recurrence'
 import { weekTimetable } from '#scheduling/timetable'
 import { dateFromPath, today } from '#controllers/dates'
 import { attempt, validated } from '#controllers/staff/form'
+import { findOfProgramFor } from '#policies/find_for_staff'
 
 export default class DiffusionsController {
   /** The week calendar of a station: every diffusion, on air, unconfirmed or cancelled. */
@@ -53,13 +54,13 @@ export default class DiffusionsController {
   }
 
   async #load(ctx: HttpContext) {
-    const diffusion = await Diffusion.query()
-      .where('id', ctx.params.id)
-      .preload('program', (q) => q.preload('station'))
-      .firstOrFail()
-    ctx.access.authorize(
-      ctx.access.managesProgram(diffusion.program),
-      'the diffusions of this program'
+    const diffusion = await findOfProgramFor(
+      ctx.access,
+      Diffusion,
+      ctx.params.id,
+      'managesProgram',
+      'the diffusions of this program',
+      { withStation: true }
     )
     return { diffusion, station: diffusion.program.station }
   }

@@ -1,20 +1,21 @@
 import router from '@adonisjs/core/services/router'
 import type { HttpContext } from '@adonisjs/core/http'
-import Program from '#models/program'
 import Episode from '#models/episode'
 import Sound from '#models/sound'
 import Track from '#models/track'
-import { episodeValidator } from '#validators/staff'
+import { episodeValidator } from '#validators/episode'
 import { freeSlug } from '#cms/program_editor'
 import { formatTimestamp } from '#cms/tracklist_editor'
 import { validated } from '#controllers/staff/form'
 import { pageNumber } from '#controllers/pagination'
+import { findOfProgramFor, findProgramFor } from '#policies/find_for_staff'
 
 export default class EpisodesController {
   /** A program's episodes, newest first (by their first airing, else their creation). */
   async index({ view, params, access, request }: HttpContext) {
-    const program = await Program.query().where('id', params.id).preload('station').firstOrFail()
-    access.authorize(access.hostsProgram(program), 'this program')
+    const program = await findProgramFor(access, params.id, 'hostsProgram', 'this program', (q) =>
+      q.preload('station')
+    )
     const page = pageNumber(request)
     const episodes = await Episode.query()
       .where('program_id', program.id)
@@ -26,8 +27,12 @@ export default class EpisodesController {
   }
 
   async store(ctx: HttpContext) {
-    const program = await Program.findOrFail(ctx.params.id)
-    ctx.access.authorize(ctx.access.hostsProgram(program), 'the episodes of this program')
+    const program = await findProgramFor(
+      ctx.access,
+      ctx.params.id,
+      'hostsProgram',
+      'the episodes of this program'
+    )
     const input = await validated(ctx, episodeValidator)
     const slug = await freeSlug(
       'episodes',
@@ -46,12 +51,17 @@ export default class EpisodesController {
 
   /** The episode's text, its airings, its sounds and its tracklist editor. */
   async show({ view, params, access }: HttpContext) {
-    const episode = await Episode.query()
-      .where('id', params.id)
-      .preload('program', (q) => q.preload('station'))
-      .preload('diffusions', (q) => q.orderBy('start'))
-      .firstOrFail()
-    access.authorize(access.hostsProgram(episode.program), 'this episode')
+    const episode = await findOfProgramFor(
+      access,
+      Episode,
+      params.id,
+      'hostsProgram',
+      'this episode',
+      {
+        withStation: true,
+        extra: (q) => q.preload('diffusions', (d) => d.orderBy('start')),
+      }
+    )
     const tracks = await Track.query().where('episode_id', episode.id).orderBy('position')
     const sounds = await Sound.query()
       .where('episode_id', episode.id)
@@ -67,11 +77,13 @@ export default class EpisodesController {
   }
 
   async update(ctx: HttpContext) {
-    const episode = await Episode.query()
-      .where('id', ctx.params.id)
-      .preload('program')
-      .firstOrFail()
-    ctx.access.authorize(ctx.access.hostsProgram(episode.program), 'this episode')
+    const episode = await findOfProgramFor(
+      ctx.access,
+      Episode,
+      ctx.params.id,
+      'hostsProgram',
+      'this episode'
+    )
     const input = await validated(ctx, episodeValidator)
     const slug =
       input.slug && input.slug !== episode.slug
@@ -89,12 +101,16 @@ export default class EpisodesController {
 
   /** An episode with no diffusion may go; one that aired or is scheduled stays (its diffusions are the record). */
   async destroy({ params, access, response, session, i18n }: HttpContext) {
-    const episode = await Episode.query()
-      .where('id', params.id)
-      .preload('program')
-      .preload('diffusions')
-      .firstOrFail()
-    access.authorize(access.hostsProgram(episode.program), 'this episode')
+    const episode = await findOfProgramFor(
+      access,
+      Episode,
+      params.id,
+      'hostsProgram',
+      'this episode',
+      {
+        extra: (q) => q.preload('diffusions'),
+      }
+    )
     if (episode.diffusions.length) {
       session.flash('problem', i18n.t('staff.episodes.has_diffusions'))
       return response.redirect().back()

@@ -3,13 +3,14 @@ import type { HttpContext } from '@adonisjs/core/http'
 import Program from '#models/program'
 import Station from '#models/station'
 import Schedule from '#models/schedule'
-import { programValidator } from '#validators/staff'
+import { programValidator } from '#validators/program'
 import { saveProgram } from '#cms/program_editor'
 import { DateTime } from 'luxon'
 import { FREQUENCIES } from '#scheduling/recurrence'
 import { previewSchedule } from '#scheduling/schedule_preview'
 import { attempt, validated } from '#controllers/staff/form'
 import { pageNumber } from '#controllers/pagination'
+import { findProgramFor } from '#policies/find_for_staff'
 
 export default class ProgramsController {
   /** The programs this user hosts or manages, by station and title. */
@@ -48,12 +49,9 @@ export default class ProgramsController {
 
   /** The program's form, its schedules (with their next dates) and links to its episodes and sounds. */
   async show({ view, params, access }: HttpContext) {
-    const program = await Program.query()
-      .where('id', params.id)
-      .preload('station')
-      .preload('stream')
-      .firstOrFail()
-    access.authorize(access.hostsProgram(program), 'this program')
+    const program = await findProgramFor(access, params.id, 'hostsProgram', 'this program', (q) =>
+      q.preload('station').preload('stream')
+    )
     const schedules = await Schedule.query()
       .where('program_id', program.id)
       .orderBy('initial_id')
@@ -83,8 +81,12 @@ export default class ProgramsController {
   }
 
   async update(ctx: HttpContext) {
-    const program = await Program.findOrFail(ctx.params.id)
-    ctx.access.authorize(ctx.access.managesProgram(program), 'this program')
+    const program = await findProgramFor(
+      ctx.access,
+      ctx.params.id,
+      'managesProgram',
+      'this program'
+    )
     const input = await validated(ctx, programValidator)
     ctx.access.authorize(ctx.access.managesStation(input.stationId), 'the programs of this station')
     return (
@@ -95,8 +97,7 @@ export default class ProgramsController {
 
   /** Deleting a program deletes its schedules, episodes, diffusions and sound rows (never the files). */
   async destroy({ params, access, response, session, i18n }: HttpContext) {
-    const program = await Program.findOrFail(params.id)
-    access.authorize(access.managesProgram(program), 'this program')
+    const program = await findProgramFor(access, params.id, 'managesProgram', 'this program')
     await program.delete()
     session.flash('notice', i18n.t('staff.deleted'))
     return response.redirect().toRoute('staff.programs.index')

@@ -2,16 +2,18 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { DateTime } from 'luxon'
 import Program from '#models/program'
 import Schedule from '#models/schedule'
-import { scheduleValidator } from '#validators/staff'
+import { scheduleValidator } from '#validators/schedule'
 import { previewSchedule } from '#scheduling/schedule_preview'
 import { isFrequency } from '#scheduling/recurrence'
 import { attempt, validated } from '#controllers/staff/form'
 import { InvalidRecordException } from '#exceptions/domain'
+import { findOfProgramFor, findProgramFor } from '#policies/find_for_staff'
+
+const SCHEDULES = 'the schedules of this program'
 
 export default class SchedulesController {
   async store(ctx: HttpContext) {
-    const program = await Program.findOrFail(ctx.params.id)
-    ctx.access.authorize(ctx.access.managesProgram(program), 'the schedules of this program')
+    const program = await findProgramFor(ctx.access, ctx.params.id, 'managesProgram', SCHEDULES)
     const input = await validated(ctx, scheduleValidator)
     const create = async () => {
       await this.#checkInitial(program, input.initialId)
@@ -25,13 +27,12 @@ export default class SchedulesController {
 
   /** Editing moves the future diffusions nobody edited by hand (see followScheduleEdits). */
   async update(ctx: HttpContext) {
-    const schedule = await Schedule.query()
-      .where('id', ctx.params.id)
-      .preload('program')
-      .firstOrFail()
-    ctx.access.authorize(
-      ctx.access.managesProgram(schedule.program),
-      'the schedules of this program'
+    const schedule = await findOfProgramFor(
+      ctx.access,
+      Schedule,
+      ctx.params.id,
+      'managesProgram',
+      SCHEDULES
     )
     const input = await validated(ctx, scheduleValidator)
     const update = async () => {
@@ -45,8 +46,13 @@ export default class SchedulesController {
 
   /** Deleting removes its future diffusions and their orphan episodes; the past stays. */
   async destroy({ params, access, response, session, i18n }: HttpContext) {
-    const schedule = await Schedule.query().where('id', params.id).preload('program').firstOrFail()
-    access.authorize(access.managesProgram(schedule.program), 'the schedules of this program')
+    const schedule = await findOfProgramFor(
+      access,
+      Schedule,
+      params.id,
+      'managesProgram',
+      SCHEDULES
+    )
     await schedule.delete()
     session.flash('notice', i18n.t('staff.deleted'))
     return response.redirect().back()

@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import User from '#models/user'
-import { loginValidator } from '#validators/staff'
+import { loginValidator } from '#validators/session'
 import { validated } from '#controllers/staff/form'
 import { LoginThrottle } from '#cms/login_throttle'
 import { endSession, startSession } from '#cms/staff_sessions'

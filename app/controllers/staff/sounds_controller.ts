@@ -1,11 +1,9 @@
 import router from '@adonisjs/core/services/router'
 import type { HttpContext } from '@adonisjs/core/http'
-import Program from '#models/program'
 import Sound from '#models/sound'
 import Episode from '#models/episode'
 import Track from '#models/track'
-import { soundValidator } from '#validators/staff'
-import { soundUploadValidator } from '#validators/uploads'
+import { soundUploadValidator, soundValidator } from '#validators/sound'
 import antenneConfig from '#config/antenne'
 import { discard, receiveFile } from '#cms/upload_staging'
 import { storeUploadedSound } from '#cms/sound_upload'
@@ -14,12 +12,14 @@ import { audioMimeType } from '#library/sound_file_name'
 import { NotFoundException } from '#exceptions/domain'
 import { attempt, validated } from '#controllers/staff/form'
 import { pageNumber } from '#controllers/pagination'
+import { findOfProgramFor, findProgramFor } from '#policies/find_for_staff'
 
 export default class SoundsController {
   /** A program's sounds with their player, loudness and quality verdict. */
   async index({ view, params, access, request }: HttpContext) {
-    const program = await Program.query().where('id', params.id).preload('station').firstOrFail()
-    access.authorize(access.hostsProgram(program), 'this program')
+    const program = await findProgramFor(access, params.id, 'hostsProgram', 'this program', (q) =>
+      q.preload('station')
+    )
     const page = pageNumber(request)
     const sounds = await Sound.query()
       .where('program_id', program.id)
@@ -38,8 +38,12 @@ export default class SoundsController {
    * reads and measures it in the background.
    */
   async store(ctx: HttpContext) {
-    const program = await Program.findOrFail(ctx.params.id)
-    ctx.access.authorize(ctx.access.hostsProgram(program), 'the sounds of this program')
+    const program = await findProgramFor(
+      ctx.access,
+      ctx.params.id,
+      'hostsProgram',
+      'the sounds of this program'
+    )
     const staged = await receiveFile(ctx.request, 'file', antenneConfig.uploads.maxBytes)
     try {
       const { file, type } = await validated(ctx, soundUploadValidator, {
@@ -59,11 +63,9 @@ export default class SoundsController {
   }
 
   async show({ view, params, access }: HttpContext) {
-    const sound = await Sound.query()
-      .where('id', params.id)
-      .preload('program', (q) => q.preload('station'))
-      .firstOrFail()
-    access.authorize(access.hostsProgram(sound.program), 'this sound')
+    const sound = await findOfProgramFor(access, Sound, params.id, 'hostsProgram', 'this sound', {
+      withStation: true,
+    })
     const tracks = await Track.query().where('sound_id', sound.id).orderBy('position')
     const episodes = await Episode.query()
       .where('program_id', sound.programId)
@@ -79,8 +81,13 @@ export default class SoundsController {
   }
 
   async update(ctx: HttpContext) {
-    const sound = await Sound.query().where('id', ctx.params.id).preload('program').firstOrFail()
-    ctx.access.authorize(ctx.access.hostsProgram(sound.program), 'this sound')
+    const sound = await findOfProgramFor(
+      ctx.access,
+      Sound,
+      ctx.params.id,
+      'hostsProgram',
+      'this sound'
+    )
     const input = await validated(ctx, soundValidator)
     if (input.episodeId)
       await Episode.query()
@@ -100,8 +107,7 @@ export default class SoundsController {
 
   /** The file itself, for the page's player (ranges included, so it can seek). */
   async audio({ params, access, response }: HttpContext) {
-    const sound = await Sound.query().where('id', params.id).preload('program').firstOrFail()
-    access.authorize(access.hostsProgram(sound.program), 'this sound')
+    const sound = await findOfProgramFor(access, Sound, params.id, 'hostsProgram', 'this sound')
     if (sound.type === 'removed') throw new NotFoundException('the file of this sound is gone')
     response.header('content-type', audioMimeType(sound.path))
     return response.download(sound.path)

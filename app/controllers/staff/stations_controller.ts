@@ -2,8 +2,12 @@ import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
 import Station from '#models/station'
 import Output from '#models/output'
-import { outputValidator, stationValidator } from '#validators/staff'
+import { outputValidator } from '#validators/output'
+import { stationValidator } from '#validators/station'
 import { attempt, validated } from '#controllers/staff/form'
+import { findOutputFor, findStationFor } from '#policies/find_for_staff'
+
+const OUTPUTS = 'the outputs of this station'
 
 /** Stations are the admin's; a station's outputs are its managers' too; hosts see none of it. */
 export default class StationsController {
@@ -33,8 +37,9 @@ export default class StationsController {
 
   async show({ view, params, access }: HttpContext) {
     access.authorize(access.seesStations, 'the stations')
-    const station = await Station.query().where('id', params.id).preload('outputs').firstOrFail()
-    access.authorize(access.managesStation(station.id), 'this station')
+    const station = await findStationFor(access, params.id, 'this station', (q) =>
+      q.preload('outputs')
+    )
     return view.render('pages/staff/stations/form', { station })
   }
 
@@ -49,8 +54,7 @@ export default class StationsController {
   }
 
   async storeOutput(ctx: HttpContext) {
-    const station = await Station.findOrFail(ctx.params.id)
-    ctx.access.authorize(ctx.access.managesStation(station.id), 'the outputs of this station')
+    const station = await findStationFor(ctx.access, ctx.params.id, OUTPUTS)
     const input = await validated(ctx, outputValidator)
     await Output.create({
       ...input,
@@ -64,8 +68,7 @@ export default class StationsController {
   }
 
   async updateOutput(ctx: HttpContext) {
-    const output = await Output.findOrFail(ctx.params.id)
-    ctx.access.authorize(ctx.access.managesStation(output.stationId), 'the outputs of this station')
+    const output = await findOutputFor(ctx.access, ctx.params.id, OUTPUTS)
     const input = await validated(ctx, outputValidator)
     // An empty password field keeps the stored one (it is never shown back).
     await output
@@ -82,8 +85,7 @@ export default class StationsController {
   }
 
   async destroyOutput({ params, access, response, session, i18n }: HttpContext) {
-    const output = await Output.findOrFail(params.id)
-    access.authorize(access.managesStation(output.stationId), 'the outputs of this station')
+    const output = await findOutputFor(access, params.id, OUTPUTS)
     await output.delete()
     session.flash('notice', i18n.t('staff.deleted'))
     return response.redirect().back()

@@ -1,10 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import Station from '#models/station'
 import Sound from '#models/sound'
-import { pushSoundValidator } from '#validators/staff'
+import { pushSoundValidator } from '#validators/streamer'
 import { pushSound, readStreamer, skipOnAir } from '#cms/streamer_control'
 import { validated } from '#controllers/staff/form'
 import { LiquidsoapCommandException, LiquidsoapUnreachableException } from '#exceptions/domain'
+import { findStationFor } from '#policies/find_for_staff'
 
 /** What each station's Liquidsoap is doing, and the actions its managers may send. */
 export default class StreamerController {
@@ -53,10 +53,8 @@ export default class StreamerController {
     )
   }
 
-  async #station(ctx: HttpContext) {
-    const station = await Station.findOrFail(ctx.params.id)
-    ctx.access.authorize(ctx.access.managesStation(station.id), 'the streamer of this station')
-    return station
+  #station(ctx: HttpContext) {
+    return findStationFor(ctx.access, ctx.params.id, 'the streamer of this station')
   }
 
   /** A streamer that is down or refuses gets a message on the page, not an error page. */

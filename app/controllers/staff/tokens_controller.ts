@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import User from '#models/user'
-import { tokenValidator } from '#validators/staff'
+import { tokenValidator } from '#validators/token'
 import { validated } from '#controllers/staff/form'
 
 /** Personal API tokens: shown once at creation, kept hashed, revocable. */

@@ -1,13 +1,13 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { readFile } from 'node:fs/promises'
-import { tracklistValidator } from '#validators/staff'
-import { tracklistCsvValidator } from '#validators/uploads'
+import { tracklistCsvValidator, tracklistValidator } from '#validators/track'
 import { discard, receiveFile } from '#cms/upload_staging'
-import { trackRows, tracklistOwner } from '#cms/tracklist_editor'
+import { trackRows } from '#cms/tracklist_editor'
 import { saveTracklist, type TrackRow } from '#library/tracklist_import'
 import { parseTracklistCsv } from '#library/tracklist_csv'
 import { InvalidArgumentException } from '#exceptions/domain'
 import { attempt, validated } from '#controllers/staff/form'
+import { findTracklistFor } from '#policies/find_for_staff'
 
 /** A tracklist CSV of a few thousand rows is far below this. */
 const CSV_MAX_BYTES = 1024 * 1024
@@ -41,8 +41,7 @@ export function tracklistRows(body: Record<string, any>) {
 export default class TracksController {
   /** Saves an episode's tracklist (its running order) or a sound's (timestamped) as the form lists it. */
   async save(ctx: HttpContext) {
-    const { owner, key } = await tracklistOwner(ctx.params.kind, ctx.params.id)
-    ctx.access.authorize(ctx.access.hostsProgram(owner.program), 'this tracklist')
+    const { key } = await findTracklistFor(ctx.access, ctx.params.kind, ctx.params.id)
     const { tracks } = await validated(ctx, tracklistValidator, tracklistRows(ctx.request.body()))
     // A timestamp after the end of the sound comes back as the form's message.
     const failed = await attempt(
@@ -58,8 +57,7 @@ export default class TracksController {
    * (Aircox's format); a malformed file changes nothing and names its line.
    */
   async csv(ctx: HttpContext) {
-    const { owner, key } = await tracklistOwner(ctx.params.kind, ctx.params.id)
-    ctx.access.authorize(ctx.access.hostsProgram(owner.program), 'this tracklist')
+    const { key } = await findTracklistFor(ctx.access, ctx.params.kind, ctx.params.id)
     const staged = await receiveFile(ctx.request, 'csv', CSV_MAX_BYTES)
     let tracks: TrackRow[]
     try {
