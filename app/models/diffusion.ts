@@ -1,6 +1,5 @@
 import { DateTime } from 'luxon'
 import {
-  BaseModel,
   afterDelete,
   afterSave,
   beforeCreate,
@@ -12,6 +11,7 @@ import {
 } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import { booleanColumn, sqlDateTime, utcInstant } from '#models/columns'
+import TimestampedModel from '#models/timestamped_model'
 import { localDayBounds } from '#scheduling/recurrence'
 import Episode from '#models/episode'
 import Program from '#models/program'
@@ -27,7 +27,7 @@ export type DiffusionType = (typeof DIFFUSION_TYPES)[number]
  * `unconfirmed`: generated over another diffusion, waiting for a scheduler;
  * `cancel`: will not air or could not. Start and end are UTC instants.
  */
-export default class Diffusion extends BaseModel {
+export default class Diffusion extends TimestampedModel {
   @column({ isPrimary: true })
   declare id: number
 
@@ -59,12 +59,6 @@ export default class Diffusion extends BaseModel {
   /** Moved, retyped or cancelled by hand: generation leaves it as it is. */
   @column(booleanColumn)
   declare edited: boolean
-
-  @column.dateTime({ ...utcInstant, autoCreate: true })
-  declare createdAt: DateTime
-
-  @column.dateTime({ ...utcInstant, autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
 
   @belongsTo(() => Episode)
   declare episode: BelongsTo<typeof Episode>

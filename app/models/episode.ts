@@ -1,14 +1,13 @@
-import { DateTime } from 'luxon'
-import { BaseModel, belongsTo, column, hasMany } from '@adonisjs/lucid/orm'
+import { belongsTo, column, hasMany } from '@adonisjs/lucid/orm'
+import TimestampedModel from '#models/timestamped_model'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import Program from '#models/program'
 import Diffusion from '#models/diffusion'
 import Sound from '#models/sound'
 import Track from '#models/track'
-import { utcInstant } from '#models/columns'
 
 /** What a program airs once: its sounds and tracklist; reruns share it. */
-export default class Episode extends BaseModel {
+export default class Episode extends TimestampedModel {
   @column({ isPrimary: true })
   declare id: number
 
@@ -23,12 +22,6 @@ export default class Episode extends BaseModel {
 
   @column()
   declare content: string | null
-
-  @column.dateTime({ ...utcInstant, autoCreate: true })
-  declare createdAt: DateTime
-
-  @column.dateTime({ ...utcInstant, autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
 
   @belongsTo(() => Program)
   declare program: BelongsTo<typeof Program>

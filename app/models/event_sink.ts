@@ -1,12 +1,13 @@
 import { DateTime } from 'luxon'
-import { BaseModel, column, hasMany, scope } from '@adonisjs/lucid/orm'
+import { column, hasMany, scope } from '@adonisjs/lucid/orm'
 import type { HasMany } from '@adonisjs/lucid/types/relations'
 import { booleanColumn, utcInstant } from '#models/columns'
+import TimestampedModel from '#models/timestamped_model'
 import EventDelivery from '#models/event_delivery'
 import { parseRules, type SinkFilter } from '#events/event_filter'
 
 /** Where events go (Flussonic's event_sink): a log file, a webhook or a RabbitMQ exchange. */
-export default class EventSink extends BaseModel {
+export default class EventSink extends TimestampedModel {
   @column({ isPrimary: true })
   declare id: number
 
@@ -62,12 +63,6 @@ export default class EventSink extends BaseModel {
 
   @column.dateTime(utcInstant)
   declare leaseUntil: DateTime | null
-
-  @column.dateTime({ ...utcInstant, autoCreate: true })
-  declare createdAt: DateTime
-
-  @column.dateTime({ ...utcInstant, autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
 
   @hasMany(() => EventDelivery, { foreignKey: 'sinkId' })
   declare deliveries: HasMany<typeof EventDelivery>

@@ -1,7 +1,7 @@
-import { DateTime } from 'luxon'
-import { BaseModel, beforeSave, belongsTo, column, scope } from '@adonisjs/lucid/orm'
+import { beforeSave, belongsTo, column, scope } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
-import { booleanColumn, utcInstant } from '#models/columns'
+import { booleanColumn } from '#models/columns'
+import TimestampedModel from '#models/timestamped_model'
 import Station from '#models/station'
 import { InvalidRecordException } from '#exceptions/domain'
 
@@ -31,7 +31,7 @@ export function isMountName(mount: string): boolean {
 }
 
 /** Where a station's stream goes: an Icecast mount or a recording. */
-export default class Output extends BaseModel {
+export default class Output extends TimestampedModel {
   @column({ isPrimary: true })
   declare id: number
 
@@ -68,12 +68,6 @@ export default class Output extends BaseModel {
 
   @column(booleanColumn)
   declare active: boolean
-
-  @column.dateTime({ ...utcInstant, autoCreate: true })
-  declare createdAt: DateTime
-
-  @column.dateTime({ ...utcInstant, autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
 
   @belongsTo(() => Station)
   declare station: BelongsTo<typeof Station>

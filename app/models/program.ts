@@ -1,7 +1,5 @@
-import { DateTime } from 'luxon'
 import { isAbsolute, join } from 'node:path'
 import {
-  BaseModel,
   beforeCreate,
   beforeSave,
   belongsTo,
@@ -12,7 +10,8 @@ import {
 } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany, HasOne } from '@adonisjs/lucid/types/relations'
 import antenneConfig from '#config/antenne'
-import { booleanColumn, utcInstant } from '#models/columns'
+import { booleanColumn } from '#models/columns'
+import TimestampedModel from '#models/timestamped_model'
 import { InvalidRecordException, NotFoundException } from '#exceptions/domain'
 import Station from '#models/station'
 import Stream from '#models/stream'
@@ -21,7 +20,7 @@ import Episode from '#models/episode'
 import Diffusion from '#models/diffusion'
 import Sound from '#models/sound'
 
-export default class Program extends BaseModel {
+export default class Program extends TimestampedModel {
   @column({ isPrimary: true })
   declare id: number
 
@@ -46,12 +45,6 @@ export default class Program extends BaseModel {
   /** Its playlist takes archives whatever their quality (default: only good ones). */
   @column(booleanColumn)
   declare acceptAnyQuality: boolean
-
-  @column.dateTime({ ...utcInstant, autoCreate: true })
-  declare createdAt: DateTime
-
-  @column.dateTime({ ...utcInstant, autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
 
   @belongsTo(() => Station)
   declare station: BelongsTo<typeof Station>

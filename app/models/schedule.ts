@@ -1,11 +1,10 @@
-import { DateTime } from 'luxon'
-import { BaseModel, beforeSave, belongsTo, column, hasMany, scope } from '@adonisjs/lucid/orm'
+import { beforeSave, belongsTo, column, hasMany, scope } from '@adonisjs/lucid/orm'
+import TimestampedModel from '#models/timestamped_model'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import { type Frequency, type Recurrence, recurrenceErrors } from '#scheduling/recurrence'
 import { InvalidRecordException } from '#exceptions/domain'
 import Program from '#models/program'
 import Diffusion from '#models/diffusion'
-import { utcInstant } from '#models/columns'
 
 /** Fields whose change moves the future diffusions already generated. */
 const TIMING_FIELDS = ['time', 'timezone', 'duration'] as const
@@ -17,7 +16,7 @@ const RULE_FIELDS = ['date', 'endDate', 'frequency'] as const
  * at its initial schedule: each initial airing is aired again as many days
  * later as the rerun's date is after the initial's date.
  */
-export default class Schedule extends BaseModel {
+export default class Schedule extends TimestampedModel {
   @column({ isPrimary: true })
   declare id: number
 
@@ -47,12 +46,6 @@ export default class Schedule extends BaseModel {
 
   @column()
   declare initialId: number | null
-
-  @column.dateTime({ ...utcInstant, autoCreate: true })
-  declare createdAt: DateTime
-
-  @column.dateTime({ ...utcInstant, autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
 
   @belongsTo(() => Program)
   declare program: BelongsTo<typeof Program>

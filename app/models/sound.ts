@@ -1,15 +1,8 @@
 import { DateTime } from 'luxon'
-import {
-  BaseModel,
-  afterDelete,
-  afterSave,
-  belongsTo,
-  column,
-  hasMany,
-  scope,
-} from '@adonisjs/lucid/orm'
+import { afterDelete, afterSave, belongsTo, column, hasMany, scope } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import { booleanColumn, utcInstant } from '#models/columns'
+import TimestampedModel from '#models/timestamped_model'
 import Program from '#models/program'
 import { touchChangeStamp } from '#models/change_stamp'
 import Episode from '#models/episode'
@@ -19,7 +12,7 @@ export const SOUND_TYPES = ['archive', 'excerpt', 'removed', 'other'] as const
 export type SoundType = (typeof SOUND_TYPES)[number]
 
 /** An audio file on disk: an episode's archive (what airs) or an excerpt. */
-export default class Sound extends BaseModel {
+export default class Sound extends TimestampedModel {
   @column({ isPrimary: true })
   declare id: number
 
@@ -117,12 +110,6 @@ export default class Sound extends BaseModel {
   /** mtime of the CSV tracklist last imported from beside the file. */
   @column.dateTime(utcInstant)
   declare tracklistMtime: DateTime | null
-
-  @column.dateTime({ ...utcInstant, autoCreate: true })
-  declare createdAt: DateTime
-
-  @column.dateTime({ ...utcInstant, autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
 
   @belongsTo(() => Program)
   declare program: BelongsTo<typeof Program>

@@ -1,17 +1,17 @@
-import { DateTime } from 'luxon'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
-import { BaseModel, beforeSave, column, hasMany, scope } from '@adonisjs/lucid/orm'
+import { beforeSave, column, hasMany, scope } from '@adonisjs/lucid/orm'
 import type { HasMany } from '@adonisjs/lucid/types/relations'
 import antenneConfig from '#config/antenne'
 import { isValidZone } from '#scheduling/recurrence'
 import { InvalidRecordException } from '#exceptions/domain'
-import { booleanColumn, utcInstant } from '#models/columns'
+import { booleanColumn } from '#models/columns'
+import TimestampedModel from '#models/timestamped_model'
 import Output from '#models/output'
 import Program from '#models/program'
 import Log from '#models/log'
 
-export default class Station extends BaseModel {
+export default class Station extends TimestampedModel {
   @column({ isPrimary: true })
   declare id: number
 
@@ -54,12 +54,6 @@ export default class Station extends BaseModel {
 
   @column()
   declare radiovisImage: string | null
-
-  @column.dateTime({ ...utcInstant, autoCreate: true })
-  declare createdAt: DateTime
-
-  @column.dateTime({ ...utcInstant, autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
 
   @hasMany(() => Output)
   declare outputs: HasMany<typeof Output>

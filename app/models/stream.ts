@@ -1,12 +1,11 @@
-import { DateTime } from 'luxon'
-import { BaseModel, afterDelete, afterSave, belongsTo, column } from '@adonisjs/lucid/orm'
+import { afterDelete, afterSave, belongsTo, column } from '@adonisjs/lucid/orm'
+import TimestampedModel from '#models/timestamped_model'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import Program from '#models/program'
 import { touchChangeStamp } from '#models/change_stamp'
-import { utcInstant } from '#models/columns'
 
 /** Rotation settings of a streamed program (Aircox's Stream). */
-export default class Stream extends BaseModel {
+export default class Stream extends TimestampedModel {
   @column({ isPrimary: true })
   declare id: number
 
@@ -23,12 +22,6 @@ export default class Stream extends BaseModel {
   /** Minimum seconds between two plays of the program. */
   @column()
   declare delay: number
-
-  @column.dateTime({ ...utcInstant, autoCreate: true })
-  declare createdAt: DateTime
-
-  @column.dateTime({ ...utcInstant, autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
 
   @belongsTo(() => Program)
   declare program: BelongsTo<typeof Program>

@@ -1,24 +1,16 @@
-import { DateTime } from 'luxon'
-import {
-  BaseModel,
-  afterDelete,
-  afterSave,
-  beforeSave,
-  belongsTo,
-  column,
-} from '@adonisjs/lucid/orm'
+import { afterDelete, afterSave, beforeSave, belongsTo, column } from '@adonisjs/lucid/orm'
+import TimestampedModel from '#models/timestamped_model'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import { InvalidRecordException } from '#exceptions/domain'
 import Episode from '#models/episode'
 import { touchChangeStamp } from '#models/change_stamp'
 import Sound from '#models/sound'
-import { utcInstant } from '#models/columns'
 
 /**
  * A piece of music: in an episode's tracklist, or at a timestamp inside a
  * sound (the streamer logs those as they play). Never both.
  */
-export default class Track extends BaseModel {
+export default class Track extends TimestampedModel {
   @column({ isPrimary: true })
   declare id: number
 
@@ -50,12 +42,6 @@ export default class Track extends BaseModel {
 
   @column()
   declare info: string | null
-
-  @column.dateTime({ ...utcInstant, autoCreate: true })
-  declare createdAt: DateTime
-
-  @column.dateTime({ ...utcInstant, autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
 
   @belongsTo(() => Episode)
   declare episode: BelongsTo<typeof Episode>

@@ -1,13 +1,12 @@
-import { DateTime } from 'luxon'
 import hash from '@adonisjs/core/services/hash'
 import { compose } from '@adonisjs/core/helpers'
-import { BaseModel, column, manyToMany } from '@adonisjs/lucid/orm'
+import { column, manyToMany } from '@adonisjs/lucid/orm'
+import TimestampedModel from '#models/timestamped_model'
 import type { ManyToMany } from '@adonisjs/lucid/types/relations'
 import { withAuthFinder } from '@adonisjs/auth/mixins/lucid'
 import { DbAccessTokensProvider } from '@adonisjs/auth/access_tokens'
 import Station from '#models/station'
 import Program from '#models/program'
-import { utcInstant } from '#models/columns'
 
 export const USER_ROLES = ['admin', 'manager', 'host'] as const
 export type UserRole = (typeof USER_ROLES)[number]
@@ -23,7 +22,7 @@ const AuthFinder = withAuthFinder(() => hash.use('scrypt'), {
  * diffusions and outputs of its stations; host: the episodes, sounds and
  * tracks of its programs.
  */
-export default class User extends compose(BaseModel, AuthFinder) {
+export default class User extends compose(TimestampedModel, AuthFinder) {
   @column({ isPrimary: true })
   declare id: number
 
@@ -42,12 +41,6 @@ export default class User extends compose(BaseModel, AuthFinder) {
   /** Raised to end every session of the account (app/cms/staff_sessions.ts). */
   @column({ serializeAs: null })
   declare sessionVersion: number
-
-  @column.dateTime({ ...utcInstant, autoCreate: true })
-  declare createdAt: DateTime
-
-  @column.dateTime({ ...utcInstant, autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
 
   @manyToMany(() => Station, { pivotTable: 'station_user' })
   declare stations: ManyToMany<typeof Station>
