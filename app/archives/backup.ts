@@ -12,6 +12,8 @@ import db from '@adonisjs/lucid/services/db'
 import antenneConfig from '#config/antenne'
 import { InvalidArgumentException } from '#exceptions/domain'
 import { JsonlGzipWriter, portable, readJsonlGzip } from '#archives/jsonl_gzip'
+import { stationColumns } from '#models/table_columns'
+import { rowsPerInsert } from '#models/batch_size'
 
 export const BACKUP_FORMAT = 'antenne-backup'
 
@@ -40,7 +42,11 @@ export const TABLES = [
 
 /** Tables keyed by an id (read in id order); the others are small pivots. */
 const PIVOTS = new Set(['station_user', 'program_user'])
+// Rows read per page: a bound on memory, not on a statement (the page is a `LIMIT`).
 const CHUNK = 2000
+// Rows per restoring insert at most: rows carry free text (an episode's content, an event's
+// payload), and a statement must stay under MariaDB's max_allowed_packet (16 MB by default).
+const PACKET_ROWS = 500
 
 /** `antenne-20261202-013000.backup.gz`: sorted by name, sorted by time. */
 export function backupName(at: DateTime) {
@@ -56,7 +62,8 @@ async function migrations(): Promise<string[]> {
 /** Each station's configuration files (station.liq, *.m3u), relative to the stations folder. */
 async function stationFiles(): Promise<Array<{ path: string; base: string }>> {
   const files: Array<{ path: string; base: string }> = []
-  for (const station of await db.from('stations').select('slug', 'path')) {
+  const c = stationColumns
+  for (const station of await db.from(c.table).select(c.list('slug', 'path'))) {
     const dir = station.path || join(antenneConfig.stationsDir, station.slug)
     const entries = await readdir(dir).catch(() => [] as string[])
     for (const name of entries)
@@ -269,6 +276,7 @@ export async function restoreBackup(path: string) {
         for (const table of [...TABLES].reverse()) await trx.from(table).delete()
         let batch: Array<Record<string, unknown>> = []
         let batchTable = ''
+        let batchSize = 0
         const flush = async () => {
           if (batch.length) await trx.table(batchTable).multiInsert(batch)
           batch = []
@@ -278,8 +286,13 @@ export async function restoreBackup(path: string) {
         for await (const line of lines) {
           if ('file' in line) continue
           const table = String(line.table)
-          if (table !== batchTable || batch.length >= 500) {
+          if (table !== batchTable || batch.length >= batchSize) {
             await flush()
+            if (table !== batchTable)
+              batchSize = Math.min(
+                rowsPerInsert(Object.keys(line.row).length || 1, trx.connectionName),
+                PACKET_ROWS
+              )
             batchTable = table
           }
           batch.push(line.row)

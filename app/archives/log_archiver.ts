@@ -14,19 +14,30 @@ import db from '@adonisjs/lucid/services/db'
 import { fromSqlDateTime, sqlDateTime } from '#models/columns'
 import { InvalidArgumentException } from '#exceptions/domain'
 import { JsonlGzipWriter, portable, readJsonlGzip } from '#archives/jsonl_gzip'
+import {
+  diffusionColumns,
+  logColumns as l,
+  soundColumns,
+  stationColumns as s,
+  trackColumns,
+} from '#models/table_columns'
+import { batches, idsPerQuery, rowsPerInsert } from '#models/batch_size'
 
+// Rows archived per round: a bound on memory and on each round's work, not on a statement.
 const CHUNK = 5000
-const COLUMNS = [
+// The columns are also the keys of an archive line.
+const COLUMNS = l.list(
   'id',
-  'station_id',
+  'stationId',
   'type',
   'date',
   'source',
   'comment',
-  'sound_id',
-  'track_id',
-  'diffusion_id',
-] as const
+  'soundId',
+  'trackId',
+  'diffusionId'
+)
+const STATION_ID = l.name('stationId')
 
 export interface ArchiveReport {
   rows: number
@@ -51,21 +62,25 @@ export class LogArchiver {
       )
     const cutoff = sqlDateTime((options.now ?? DateTime.utc()).minus({ days: age }))
     const stations = await db
-      .from('stations')
-      .select('id', 'slug', 'timezone')
-      .if(options.stations?.length, (q) => q.whereIn('slug', options.stations!))
+      .from(s.table)
+      .select(s.list('id', 'slug', 'timezone'))
+      .if(options.stations?.length, (q) => q.whereIn(s.name('slug'), options.stations!))
     if (options.stations?.length) {
-      const unknown = options.stations.filter((slug) => !stations.some((s) => s.slug === slug))
+      const unknown = options.stations.filter(
+        (slug) => !stations.some((station) => station.slug === slug)
+      )
       if (unknown.length)
-        throw new InvalidArgumentException(`no station ${unknown.map((s) => `"${s}"`).join(', ')}`)
+        throw new InvalidArgumentException(
+          `no station ${unknown.map((slug) => `"${slug}"`).join(', ')}`
+        )
     }
     const report: ArchiveReport = { rows: 0, files: [] }
     for (const station of stations) {
       if (options.dryRun) {
         const row = await db
-          .from('logs')
-          .where('station_id', station.id)
-          .where('date', '<', cutoff)
+          .from(l.table)
+          .where(STATION_ID, station.id)
+          .where(l.name('date'), '<', cutoff)
           .count('* as n')
           .first()
         report.rows += Number(row?.n ?? 0)
@@ -73,13 +88,13 @@ export class LogArchiver {
       }
       for (;;) {
         const rows = await db
-          .from('logs')
-          .where('station_id', station.id)
-          .where('date', '<', cutoff)
-          .orderBy('date')
-          .orderBy('id')
+          .from(l.table)
+          .where(STATION_ID, station.id)
+          .where(l.name('date'), '<', cutoff)
+          .orderBy(l.name('date'))
+          .orderBy(l.name('id'))
           .limit(CHUNK)
-          .select(...COLUMNS)
+          .select(COLUMNS)
         if (!rows.length) break
         const byDay = new Map<string, Array<Record<string, unknown>>>()
         for (const row of rows) {
@@ -95,11 +110,8 @@ export class LogArchiver {
         }
         // The files are on disk: now the rows may go.
         const ids = rows.map((r) => r.id)
-        for (let i = 0; i < ids.length; i += 1000)
-          await db
-            .from('logs')
-            .whereIn('id', ids.slice(i, i + 1000))
-            .delete()
+        for (const batch of batches(ids, idsPerQuery()))
+          await db.from(l.table).whereIn(l.name('id'), batch).delete()
         report.rows += rows.length
       }
     }
@@ -145,7 +157,10 @@ export class LogArchiver {
   async restore(path: string) {
     const report = { inserted: 0, present: 0, files: 0 }
     const stationIds = new Map(
-      (await db.from('stations').select('id', 'slug')).map((s) => [s.slug, Number(s.id)])
+      (await db.from(s.table).select(s.list('id', 'slug'))).map((station) => [
+        station.slug,
+        Number(station.id),
+      ])
     )
     for (const file of await this.files(path)) {
       const rows: Array<Record<string, unknown>> = []
@@ -157,20 +172,21 @@ export class LogArchiver {
           )
         rows.push({
           ...Object.fromEntries(COLUMNS.map((c) => [c, line[c] ?? null])),
-          station_id: stationId,
+          [STATION_ID]: stationId,
         })
       }
-      for (let i = 0; i < rows.length; i += 500) {
-        const chunk = rows.slice(i, i + 500)
+      // Each batch is one multi-row insert, and its ids one `IN (...)`.
+      const size = Math.min(rowsPerInsert(COLUMNS.length), idsPerQuery())
+      for (const chunk of batches(rows, size)) {
         const present = new Set(
           (
             await db
-              .from('logs')
+              .from(l.table)
               .whereIn(
-                'id',
+                l.name('id'),
                 chunk.map((r) => r.id as number)
               )
-              .select('id')
+              .select(l.name('id'))
           ).map((r) => Number(r.id))
         )
         const missing = chunk.filter((r) => !present.has(Number(r.id)))
@@ -178,10 +194,10 @@ export class LogArchiver {
         if (!missing.length) continue
         // Rows outlive what they point at: a reference that is gone is left empty.
         for (const [column, table] of [
-          ['sound_id', 'sounds'],
-          ['track_id', 'tracks'],
-          ['diffusion_id', 'diffusions'],
-        ] as const) {
+          [l.name('soundId'), soundColumns.table],
+          [l.name('trackId'), trackColumns.table],
+          [l.name('diffusionId'), diffusionColumns.table],
+        ]) {
           const ids = [
             ...new Set(missing.map((r) => r[column]).filter((v) => v !== null)),
           ] as number[]
@@ -192,7 +208,7 @@ export class LogArchiver {
           for (const row of missing)
             if (row[column] !== null && !exists.has(Number(row[column]))) row[column] = null
         }
-        await db.table('logs').multiInsert(missing)
+        await db.table(l.table).multiInsert(missing)
         report.inserted += missing.length
       }
       report.files++

@@ -17,6 +17,7 @@ import type Program from '#models/program'
 import { InvalidRecordException } from '#exceptions/domain'
 import { checkAudio } from '#library/audio_check'
 import { discard, type StagedFile } from '#cms/upload_staging'
+import { programColumns, soundColumns } from '#models/table_columns'
 
 /** A file name safe on any disk and in a Liquidsoap URI: letters, digits, `._-`; the extension kept. */
 export function safeSoundFileName(clientName: string): string {
@@ -43,12 +44,13 @@ async function exists(path: string) {
 
 /** Bytes the station's sounds take (the library records each file's size). */
 export async function stationUsage(stationId: number): Promise<number> {
+  const [s, p] = [soundColumns, programColumns]
   const row = await db
-    .from('sounds')
-    .join('programs', 'programs.id', 'sounds.program_id')
-    .where('programs.station_id', stationId)
-    .whereNot('sounds.type', 'removed')
-    .sum('sounds.size as total')
+    .from(s.table)
+    .join(p.table, p.column('id'), s.column('programId'))
+    .where(p.column('stationId'), stationId)
+    .whereNot(s.column('type'), 'removed')
+    .sum(`${s.column('size')} as total`)
     .first()
   return Number(row?.total ?? 0)
 }

@@ -20,6 +20,7 @@ import { transportFor, type SinkTransport } from '#events/sink_transports'
 import { backoffDelay } from '#events/retry_backoff'
 import { DatabaseOutage } from '#health/database_outage'
 import type { Logger } from '#types/logger'
+import { eventColumns, eventDeliveryColumns, eventSinkColumns } from '#models/table_columns'
 
 const LEASE_MS = 30_000
 
@@ -28,7 +29,10 @@ export type SinkOutcome =
 
 /** A new sink starts at the end of the outbox: it gets what happens from now on. */
 export async function outboxEnd(): Promise<number> {
-  const row = await db.from('events').max('id as id').first()
+  const row = await db
+    .from(eventColumns.table)
+    .max(`${eventColumns.name('id')} as id`)
+    .first()
   return Number(row?.id ?? 0)
 }
 
@@ -162,10 +166,11 @@ export class EventDeliverer {
     this.#stopped = true
     if (this.#timer) clearTimeout(this.#timer)
     await this.#running
+    const k = eventSinkColumns
     await db
-      .from('event_sinks')
-      .where('lease_owner', this.owner)
-      .update({ lease_owner: null, lease_until: null })
+      .from(k.table)
+      .where(k.name('leaseOwner'), this.owner)
+      .update(k.row({ leaseOwner: null, leaseUntil: null }))
       .catch(() => {})
     this.#leases.clear()
     for (const { transport } of this.#transports.values()) await transport.close()
@@ -175,17 +180,22 @@ export class EventDeliverer {
   /** Deletes events every sink has handled and that are older than the retention, and old delivery logs. */
   async prune(now = DateTime.utc()) {
     const before = sqlDateTime(now.minus({ days: antenneConfig.events.retentionDays }))
-    const row = await db.from('event_sinks').where('active', true).min('cursor as cursor').first()
+    const [k, e, d] = [eventSinkColumns, eventColumns, eventDeliveryColumns]
+    const row = await db
+      .from(k.table)
+      .where(k.name('active'), true)
+      .min(`${k.name('cursor')} as cursor`)
+      .first()
     const handled =
       row?.cursor === null || row?.cursor === undefined
         ? Number.MAX_SAFE_INTEGER
         : Number(row.cursor)
     const events = await db
-      .from('events')
-      .where('occurred_at', '<', before)
-      .where('id', '<=', handled)
+      .from(e.table)
+      .where(e.name('occurredAt'), '<', before)
+      .where(e.name('id'), '<=', handled)
       .delete()
-    const deliveries = await db.from('event_deliveries').where('created_at', '<', before).delete()
+    const deliveries = await db.from(d.table).where(d.name('createdAt'), '<', before).delete()
     return { events: Number(events), deliveries: Number(deliveries) }
   }
 
@@ -194,16 +204,17 @@ export class EventDeliverer {
     const held = this.#leases.get(sink.id)
     if (held && sink.leaseOwner === this.owner && held - now.toMillis() > LEASE_MS / 2) return true
     const until = sqlDateTime(now.plus({ milliseconds: LEASE_MS }))
+    const k = eventSinkColumns
     const updated = await db
-      .from('event_sinks')
-      .where('id', sink.id)
+      .from(k.table)
+      .where(k.name('id'), sink.id)
       .where((q) =>
         q
-          .whereNull('lease_owner')
-          .orWhere('lease_owner', this.owner)
-          .orWhere('lease_until', '<', sqlDateTime(now))
+          .whereNull(k.name('leaseOwner'))
+          .orWhere(k.name('leaseOwner'), this.owner)
+          .orWhere(k.name('leaseUntil'), '<', sqlDateTime(now))
       )
-      .update({ lease_owner: this.owner, lease_until: until })
+      .update(k.row({ leaseOwner: this.owner, leaseUntil: until }))
     const won = Number(Array.isArray(updated) ? updated[0] : updated) > 0
     if (won) this.#leases.set(sink.id, now.toMillis() + LEASE_MS)
     else this.#leases.delete(sink.id)

@@ -17,16 +17,18 @@ import { EVENT_TYPES, type AntenneEvent, type EventType } from '#events/event_ty
 import { formatAway } from '#health/database_outage'
 import { DatabaseSpool } from '#spool/database_spool'
 import { orphanSpools, processSpoolPath } from '#spool/orphan_spools'
+import { eventColumns } from '#models/table_columns'
+import { batches, rowsPerInsert } from '#models/batch_size'
 
 /** An event as a row of the events table. */
 function eventRow(e: AntenneEvent) {
-  return {
+  return eventColumns.row({
     type: e.type,
     station: e.station,
     level: e.level,
-    occurred_at: sqlDateTime(DateTime.fromISO(e.at)),
+    occurredAt: sqlDateTime(DateTime.fromISO(e.at)),
     payload: JSON.stringify(e.payload),
-  }
+  })
 }
 
 export class EventOutbox {
@@ -46,9 +48,12 @@ export class EventOutbox {
     this.#spool = new DatabaseSpool<AntenneEvent>(path, {
       commit: async (events) => {
         const rows = events.map(eventRow)
-        await connection().transaction(async (trx) => {
-          for (let i = 0; i < rows.length; i += 200)
-            await trx.table('events').multiInsert(rows.slice(i, i + 200))
+        const client = connection()
+        const width = rows.length ? Object.keys(rows[0]).length : 1
+        const size = rowsPerInsert(width, client.connectionName)
+        await client.transaction(async (trx) => {
+          for (const batch of batches(rows, size))
+            await trx.table(eventColumns.table).multiInsert(batch)
         })
       },
       say: {

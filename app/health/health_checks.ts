@@ -17,6 +17,7 @@ import { StationControl } from '#streamer/station_control'
 import type { OnAirStatus } from '#streamer/on_air_status'
 import { stationPaths } from '#streamer/station_config'
 import { outboxEnd } from '#events/event_deliverer'
+import { eventColumns, eventSinkColumns, logColumns } from '#models/table_columns'
 
 export interface HealthCheck {
   name: string
@@ -264,11 +265,12 @@ async function stationChecks(settings: HealthSettings): Promise<HealthCheck[]> {
         await fallbackCheck(`${name}: fallback of ${output.mount}`, output, settings.timeout)
       )
     }
+    const l = logColumns
     const last = await db
-      .from('logs')
-      .where('station_id', station.id)
-      .where('type', 'on_air')
-      .max('date as date')
+      .from(l.table)
+      .where(l.name('stationId'), station.id)
+      .where(l.name('type'), 'on_air')
+      .max(`${l.name('date')} as date`)
       .first()
     const at = fromSqlDateTime(last?.date)
     if (!at) {
@@ -300,11 +302,12 @@ async function stationChecks(settings: HealthSettings): Promise<HealthCheck[]> {
 async function outboxChecks(settings: HealthSettings): Promise<HealthCheck[]> {
   const checks: HealthCheck[] = []
   const maxAge = settings.maxOutboxAge ?? 600_000
+  const [k, e] = [eventSinkColumns, eventColumns]
   const sinks = await db
-    .from('event_sinks')
-    .where('active', true)
-    .select('name', 'cursor', 'attempts', 'last_error')
-    .orderBy('name')
+    .from(k.table)
+    .where(k.name('active'), true)
+    .select(k.list('name', 'cursor', 'attempts', 'lastError'))
+    .orderBy(k.name('name'))
   const end = await outboxEnd()
   for (const sink of sinks) {
     const name = `events: sink ${sink.name}`
@@ -314,10 +317,10 @@ async function outboxChecks(settings: HealthSettings): Promise<HealthCheck[]> {
       continue
     }
     const oldest = await db
-      .from('events')
-      .where('id', '>', sink.cursor)
-      .orderBy('id')
-      .select('occurred_at')
+      .from(e.table)
+      .where(e.name('id'), '>', sink.cursor)
+      .orderBy(e.name('id'))
+      .select(e.name('occurredAt'))
       .first()
     const age = oldest ? Date.now() - fromSqlDateTime(oldest.occurred_at)!.toMillis() : 0
     const detail = `${waiting} event(s) waiting, the oldest ${ago(age)}${sink.last_error ? `; last error: ${sink.last_error}` : ''}`

@@ -52,5 +52,10 @@ export async function eachLimit<T>(items: T[], limit: number, work: (item: T) =>
   await Promise.all(runners)
 }
 
-/** Rows written per transaction: large enough to be quick, small enough not to hold locks long. */
+/**
+ * Rows written per transaction: large enough to be quick, small enough not to
+ * hold locks long. Each row is its own statement, so this is a choice of
+ * transaction length, not a bound on a statement's parameters (those are
+ * #models/batch_size's).
+ */
 export const WRITE_BATCH = 250

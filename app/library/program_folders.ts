@@ -23,6 +23,7 @@ export async function namespaceProgramFolders(
   db: QueryClientContract,
   programsDir: string
 ): Promise<FolderMove[]> {
+  // Literal names, not #models/table_columns: a migration runs against the schema of its day.
   const programs = await db
     .from('programs')
     .join('stations', 'stations.id', 'programs.station_id')

@@ -15,6 +15,8 @@ import { timestampLimit, timestampProblem } from '#library/track_timestamp'
 import { touchChangeStamp } from '#models/change_stamp'
 import { parseTracklistCsv } from '#library/tracklist_csv'
 import { isSoundFile } from '#library/sound_file_name'
+import { soundColumns, trackColumns } from '#models/table_columns'
+import { batches, rowsPerInsert } from '#models/batch_size'
 
 /** Whose tracklist: an episode's (its running order) or a sound's (timestamped inside the file). */
 export type TracklistOwner = { episodeId: number } | { soundId: number }
@@ -40,11 +42,18 @@ export async function replaceTracklist(
   owner: TracklistOwner,
   rows: TrackRow[]
 ) {
+  const t = trackColumns
   const [column, id] =
-    'episodeId' in owner ? ['episode_id', owner.episodeId] : ['sound_id', owner.soundId]
+    'episodeId' in owner
+      ? [t.name('episodeId'), owner.episodeId]
+      : [t.name('soundId'), owner.soundId]
   const sound =
     'soundId' in owner
-      ? await trx.from('sounds').where('id', owner.soundId).select('duration').first()
+      ? await trx
+          .from(soundColumns.table)
+          .where(soundColumns.name('id'), owner.soundId)
+          .select(soundColumns.name('duration'))
+          .first()
       : null
   const problem = timestampProblem(
     rows,
@@ -54,21 +63,24 @@ export async function replaceTracklist(
   )
   if (problem) throw new InvalidRecordException(problem)
   const now = sqlDateTime(DateTime.utc())
-  await trx.from('tracks').where(column, id).delete()
+  await trx.from(t.table).where(column, id).delete()
   const inserts = rows.map((row, position) => ({
     [column]: id,
-    position,
-    timestamp: row.timestamp,
-    title: row.title.slice(0, 255),
-    artist: row.artist?.slice(0, 255) ?? null,
-    album: row.album?.slice(0, 255) ?? null,
-    tags: row.tags?.slice(0, 255) ?? null,
-    info: row.info,
-    created_at: now,
-    updated_at: now,
+    ...t.row({
+      position,
+      timestamp: row.timestamp,
+      title: row.title.slice(0, 255),
+      artist: row.artist?.slice(0, 255) ?? null,
+      album: row.album?.slice(0, 255) ?? null,
+      tags: row.tags?.slice(0, 255) ?? null,
+      info: row.info,
+      createdAt: now,
+      updatedAt: now,
+    }),
   }))
-  for (let i = 0; i < inserts.length; i += 200)
-    await trx.table('tracks').multiInsert(inserts.slice(i, i + 200))
+  if (!inserts.length) return
+  const size = rowsPerInsert(Object.keys(inserts[0]).length, trx.connectionName)
+  for (const batch of batches(inserts, size)) await trx.table(t.table).multiInsert(batch)
 }
 
 /** Replaces a tracklist in its own transaction, and tells a running monitor (it names what airs from the tracks). */

@@ -10,6 +10,16 @@ import Sound from '#models/sound'
 import Track from '#models/track'
 import Program from '#models/program'
 import Station from '#models/station'
+import Diffusion from '#models/diffusion'
+import Episode from '#models/episode'
+import Schedule from '#models/schedule'
+import Log from '#models/log'
+import Event from '#models/event'
+import EventDelivery from '#models/event_delivery'
+import EventSink from '#models/event_sink'
+import User from '#models/user'
+import Output from '#models/output'
+import Stream from '#models/stream'
 
 /** Attributes of a model's instances that are not functions (its columns and relations). */
 type Attribute<M extends LucidModel> = {
@@ -22,6 +32,8 @@ export interface TableColumns<M extends LucidModel> {
   readonly table: string
   /** The column of one attribute (`programId` → `program_id`). */
   name(attribute: Attribute<M>): string
+  /** The column of one attribute qualified by the table (`sounds.program_id`), for joins. */
+  column(attribute: Attribute<M>): string
   /** The columns of these attributes, for `.select(...)`. */
   list(...attributes: Array<Attribute<M>>): string[]
   /** The same, qualified by the table (`sounds.program_id`), for joins. */
@@ -36,14 +48,15 @@ export function tableColumns<M extends LucidModel>(model: M): TableColumns<M> {
     if (!column) throw new Error(`${model.name} has no column "${attribute}"`)
     return column.columnName
   }
+  const column = (attribute: string) => `${model.table}.${name(attribute)}`
   return {
     get table() {
       return model.table
     },
     name,
+    column,
     list: (...attributes) => attributes.map(name),
-    qualified: (...attributes) =>
-      attributes.map((attribute) => `${model.table}.${name(attribute)}`),
+    qualified: (...attributes) => attributes.map(column),
     row: (values) => {
       const row: Record<string, unknown> = {}
       for (const attribute in values) row[name(attribute)] = values[attribute as Attribute<M>]
@@ -56,3 +69,13 @@ export const soundColumns = tableColumns(Sound)
 export const trackColumns = tableColumns(Track)
 export const programColumns = tableColumns(Program)
 export const stationColumns = tableColumns(Station)
+export const diffusionColumns = tableColumns(Diffusion)
+export const episodeColumns = tableColumns(Episode)
+export const scheduleColumns = tableColumns(Schedule)
+export const logColumns = tableColumns(Log)
+export const eventColumns = tableColumns(Event)
+export const eventDeliveryColumns = tableColumns(EventDelivery)
+export const eventSinkColumns = tableColumns(EventSink)
+export const userColumns = tableColumns(User)
+export const outputColumns = tableColumns(Output)
+export const streamColumns = tableColumns(Stream)

@@ -10,6 +10,7 @@ import Station from '#models/station'
 import { nowPlaying, type NowPlaying } from '#on_air/now_playing'
 import { DatabaseOutage } from '#health/database_outage'
 import type { Logger } from '#types/logger'
+import { logColumns } from '#models/table_columns'
 
 export interface Broadcast {
   (channel: string, payload: NowPlaying): void
@@ -69,7 +70,10 @@ export class NowPlayingBroadcaster {
 
   /** Returns how many stations were pushed. */
   async #check() {
-    const row = await db.from('logs').max('id as id').first()
+    const row = await db
+      .from(logColumns.table)
+      .max(`${logColumns.name('id')} as id`)
+      .first()
     const lastId = Number(row?.id ?? 0)
     // Diffusions begin and end without a log row: look again every 15 s anyway.
     const due = Date.now() - this.#lastFull > 15_000

@@ -15,6 +15,7 @@ import {
 } from '#on_air/log_merge'
 import { localDayBounds } from '#scheduling/recurrence'
 import { fromSqlDateTime, sqlDateTime } from '#models/columns'
+import { logColumns, soundColumns, trackColumns } from '#models/table_columns'
 
 /**
  * Links of the public site, built from the route names. The HTTP server commits
@@ -79,16 +80,21 @@ export class OnAirLog {
     const until = DateTime.min(to, now)
     if (until <= from) return []
     // One indexed range query, joined, without models: a day can hold thousands of tracks.
+    const [l, t] = [logColumns, trackColumns]
     const rows: TrackRow[] = await db
-      .from('logs')
-      .join('tracks', 'tracks.id', 'logs.track_id')
-      .leftJoin('sounds', 'sounds.id', 'tracks.sound_id')
-      .where('logs.station_id', station.id)
-      .where('logs.type', 'on_air')
-      .where('logs.date', '>=', sqlDateTime(from))
-      .where('logs.date', '<', sqlDateTime(until))
-      .orderBy('logs.date', 'desc')
-      .select('logs.date', 'tracks.title', 'tracks.artist', 'tracks.info', 'sounds.cover')
+      .from(l.table)
+      .join(t.table, t.column('id'), l.column('trackId'))
+      .leftJoin(soundColumns.table, soundColumns.column('id'), t.column('soundId'))
+      .where(l.column('stationId'), station.id)
+      .where(l.column('type'), 'on_air')
+      .where(l.column('date'), '>=', sqlDateTime(from))
+      .where(l.column('date'), '<', sqlDateTime(until))
+      .orderBy(l.column('date'), 'desc')
+      .select(
+        l.column('date'),
+        ...t.qualified('title', 'artist', 'info'),
+        soundColumns.column('cover')
+      )
     const diffusions = await Diffusion.query()
       .withScopes((s) => {
         s.station(station)

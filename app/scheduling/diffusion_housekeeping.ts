@@ -8,6 +8,7 @@ import { fromSqlDateTime, sqlDateTime } from '#models/columns'
 import { type Month, localMonthBounds, monthIn, nextMonth } from '#scheduling/recurrence'
 import { deleteDiffusions } from '#scheduling/schedule_edits'
 import { findStations } from '#scheduling/stations'
+import { diffusionColumns as d, programColumns as p } from '#models/table_columns'
 
 export interface UnconfirmedDiffusion {
   station: string
@@ -32,12 +33,12 @@ export class DiffusionHousekeeping {
       for (const station of stations) {
         const [monthStart] = localMonthBounds(monthIn(station.timezone, now), station.timezone)
         const rows = await trx
-          .from('diffusions')
-          .join('programs', 'programs.id', 'diffusions.program_id')
-          .where('programs.station_id', station.id)
-          .where('diffusions.type', 'unconfirmed')
-          .where('diffusions.start', '<', sqlDateTime(monthStart))
-          .select('diffusions.id')
+          .from(d.table)
+          .join(p.table, p.column('id'), d.column('programId'))
+          .where(p.column('stationId'), station.id)
+          .where(d.column('type'), 'unconfirmed')
+          .where(d.column('start'), '<', sqlDateTime(monthStart))
+          .select(d.column('id'))
         await deleteDiffusions(
           trx,
           rows.map((r) => r.id)
@@ -73,25 +74,25 @@ export class DiffusionHousekeeping {
         from = localMonthBounds(monthIn(zone, now), zone)[0]
       }
       const query = db
-        .from('diffusions')
-        .join('programs', 'programs.id', 'diffusions.program_id')
-        .where('programs.station_id', station.id)
-        .where('diffusions.type', 'unconfirmed')
-        .where('diffusions.start', '>=', sqlDateTime(from))
-        .select('diffusions.id', 'diffusions.start', 'diffusions.end', 'programs.title')
-        .orderBy('diffusions.start')
-      if (to) query.where('diffusions.start', '<', sqlDateTime(to))
+        .from(d.table)
+        .join(p.table, p.column('id'), d.column('programId'))
+        .where(p.column('stationId'), station.id)
+        .where(d.column('type'), 'unconfirmed')
+        .where(d.column('start'), '>=', sqlDateTime(from))
+        .select(...d.qualified('id', 'start', 'end'), p.column('title'))
+        .orderBy(d.column('start'))
+      if (to) query.where(d.column('start'), '<', sqlDateTime(to))
       const unconfirmed = await query
       for (const row of unconfirmed) {
         const overlapping = await db
-          .from('diffusions')
-          .join('programs', 'programs.id', 'diffusions.program_id')
-          .where('programs.station_id', station.id)
-          .where('diffusions.type', 'on_air')
-          .where('diffusions.start', '<', row.end)
-          .where('diffusions.end', '>', row.start)
-          .select('diffusions.start', 'diffusions.end', 'programs.title')
-          .orderBy('diffusions.start')
+          .from(d.table)
+          .join(p.table, p.column('id'), d.column('programId'))
+          .where(p.column('stationId'), station.id)
+          .where(d.column('type'), 'on_air')
+          .where(d.column('start'), '<', row.end)
+          .where(d.column('end'), '>', row.start)
+          .select(...d.qualified('start', 'end'), p.column('title'))
+          .orderBy(d.column('start'))
         const local = (value: unknown, format: string) =>
           fromSqlDateTime(value)!.setZone(zone).toFormat(format)
         found.push({

@@ -15,6 +15,14 @@ import {
   parseMonth,
 } from '#scheduling/recurrence'
 import Schedule from '#models/schedule'
+import {
+  diffusionColumns,
+  episodeColumns,
+  scheduleColumns,
+  soundColumns,
+  trackColumns,
+} from '#models/table_columns'
+import { batches, idsPerQuery } from '#models/batch_size'
 
 type Client = TransactionClientContract | null | undefined
 
@@ -38,14 +46,15 @@ async function producesDate(schedule: Schedule, date: string, client: Client): P
  */
 export async function realignFutureDiffusions(schedule: Schedule, client: Client) {
   const run = async (trx: TransactionClientContract) => {
+    const d = diffusionColumns
     const now = sqlDateTime(DateTime.now())
     const rows = await trx
-      .from('diffusions')
-      .select('id', 'occurrence_date', 'start', 'end', 'episode_id')
-      .where('schedule_id', schedule.id)
-      .where('edited', false)
-      .where('start', '>', now)
-      .whereNotNull('occurrence_date')
+      .from(d.table)
+      .select(d.list('id', 'occurrenceDate', 'start', 'end', 'episodeId'))
+      .where(d.name('scheduleId'), schedule.id)
+      .where(d.name('edited'), false)
+      .where(d.name('start'), '>', now)
+      .whereNotNull(d.name('occurrenceDate'))
     const dropped: number[] = []
     for (const row of rows) {
       if (!(await producesDate(schedule, row.occurrence_date, trx))) {
@@ -57,13 +66,15 @@ export async function realignFutureDiffusions(schedule: Schedule, client: Client
       const end = fromSqlDateTime(row.end)!
       if (+start !== +occurrence.start || +end !== +occurrence.end) {
         await trx
-          .from('diffusions')
-          .where('id', row.id)
-          .update({
-            start: sqlDateTime(occurrence.start),
-            end: sqlDateTime(occurrence.end),
-            updated_at: now,
-          })
+          .from(d.table)
+          .where(d.name('id'), row.id)
+          .update(
+            d.row({
+              start: sqlDateTime(occurrence.start),
+              end: sqlDateTime(occurrence.end),
+              updatedAt: now,
+            })
+          )
       }
     }
     await deleteDiffusions(trx, dropped)
@@ -74,15 +85,17 @@ export async function realignFutureDiffusions(schedule: Schedule, client: Client
 /** Removes the schedule's future diffusions (and its reruns'), then their orphan episodes. */
 export async function removeFutureDiffusions(schedule: Schedule, client: Client) {
   const run = async (trx: TransactionClientContract) => {
+    const d = diffusionColumns
+    const s = scheduleColumns
     const ids = await trx
-      .from('diffusions')
-      .where('start', '>', sqlDateTime(DateTime.now()))
+      .from(d.table)
+      .where(d.name('start'), '>', sqlDateTime(DateTime.now()))
       .where((q) => {
-        q.where('schedule_id', schedule.id).orWhereIn('schedule_id', (reruns) => {
-          reruns.from('schedules').select('id').where('initial_id', schedule.id)
+        q.where(d.name('scheduleId'), schedule.id).orWhereIn(d.name('scheduleId'), (reruns) => {
+          reruns.from(s.table).select(s.name('id')).where(s.name('initialId'), schedule.id)
         })
       })
-      .select('id')
+      .select(d.name('id'))
     await deleteDiffusions(
       trx,
       ids.map((r) => r.id)
@@ -97,32 +110,39 @@ export async function removeFutureDiffusions(schedule: Schedule, client: Client)
  */
 export async function deleteDiffusions(trx: TransactionClientContract, ids: number[]) {
   if (!ids.length) return
+  const d = diffusionColumns
   const episodeIds = new Set<number>()
-  for (let i = 0; i < ids.length; i += 400) {
-    const batch = ids.slice(i, i + 400)
+  // The select binds each batch twice.
+  for (const batch of batches(ids, Math.floor(idsPerQuery(trx.connectionName) / 2))) {
     const rows = await trx
-      .from('diffusions')
-      .select('episode_id')
-      .whereIn('id', batch)
-      .orWhereIn('initial_id', batch)
+      .from(d.table)
+      .select(d.name('episodeId'))
+      .whereIn(d.name('id'), batch)
+      .orWhereIn(d.name('initialId'), batch)
     rows.forEach((r) => episodeIds.add(r.episode_id))
     // Reruns first: they point at the initial diffusions.
-    await trx.from('diffusions').whereIn('initial_id', batch).delete()
-    await trx.from('diffusions').whereIn('id', batch).delete()
+    await trx.from(d.table).whereIn(d.name('initialId'), batch).delete()
+    await trx.from(d.table).whereIn(d.name('id'), batch).delete()
   }
   await deleteOrphanEpisodes(trx, [...episodeIds])
 }
 
 export async function deleteOrphanEpisodes(trx: TransactionClientContract, episodeIds: number[]) {
-  for (let i = 0; i < episodeIds.length; i += 400) {
+  const e = episodeColumns
+  const episodeId = e.column('id')
+  for (const batch of batches(episodeIds, idsPerQuery(trx.connectionName))) {
     await trx
-      .from('episodes')
-      .whereIn('id', episodeIds.slice(i, i + 400))
+      .from(e.table)
+      .whereIn(e.name('id'), batch)
       .whereNotExists((q) =>
-        q.from('diffusions').whereColumn('diffusions.episode_id', 'episodes.id')
+        q.from(diffusionColumns.table).whereColumn(diffusionColumns.column('episodeId'), episodeId)
       )
-      .whereNotExists((q) => q.from('sounds').whereColumn('sounds.episode_id', 'episodes.id'))
-      .whereNotExists((q) => q.from('tracks').whereColumn('tracks.episode_id', 'episodes.id'))
+      .whereNotExists((q) =>
+        q.from(soundColumns.table).whereColumn(soundColumns.column('episodeId'), episodeId)
+      )
+      .whereNotExists((q) =>
+        q.from(trackColumns.table).whereColumn(trackColumns.column('episodeId'), episodeId)
+      )
       .delete()
   }
 }

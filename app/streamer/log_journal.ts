@@ -14,6 +14,7 @@ import { DatabaseSpool } from '#spool/database_spool'
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { LogType } from '#models/log'
 import type { Logger } from '#types/logger'
+import { diffusionColumns, logColumns } from '#models/table_columns'
 
 export interface LogRow {
   stationId: number
@@ -31,24 +32,27 @@ export type JournalEntry = { op: 'log'; row: LogRow } | { op: 'cancel'; diffusio
 
 async function applyEntry(trx: TransactionClientContract, entry: JournalEntry) {
   if (entry.op === 'cancel') {
+    const d = diffusionColumns
     await trx
-      .from('diffusions')
-      .where('id', entry.diffusionId)
-      .where('type', 'on_air')
-      .update({ type: 'cancel' })
+      .from(d.table)
+      .where(d.name('id'), entry.diffusionId)
+      .where(d.name('type'), 'on_air')
+      .update(d.row({ type: 'cancel' }))
     return
   }
   const row = entry.row
-  await trx.table('logs').insert({
-    station_id: row.stationId,
-    type: row.type,
-    date: sqlDateTime(DateTime.fromMillis(row.date)),
-    source: row.source,
-    comment: row.comment,
-    sound_id: row.soundId ?? null,
-    track_id: row.trackId ?? null,
-    diffusion_id: row.diffusionId ?? null,
-  })
+  await trx.table(logColumns.table).insert(
+    logColumns.row({
+      stationId: row.stationId,
+      type: row.type,
+      date: sqlDateTime(DateTime.fromMillis(row.date)),
+      source: row.source,
+      comment: row.comment,
+      soundId: row.soundId ?? null,
+      trackId: row.trackId ?? null,
+      diffusionId: row.diffusionId ?? null,
+    })
+  )
 }
 
 export class LogJournal {

@@ -8,6 +8,14 @@
 import db from '@adonisjs/lucid/services/db'
 import { fromSqlDateTime, sqlDateTime } from '#models/columns'
 import { DateTime } from 'luxon'
+import {
+  diffusionColumns,
+  episodeColumns,
+  logColumns,
+  programColumns,
+  soundColumns,
+  trackColumns,
+} from '#models/table_columns'
 
 export interface CatalogTrack {
   id: number
@@ -77,61 +85,62 @@ export class StationCatalog {
   }
 
   async load(now: number): Promise<void> {
+    const [s, t, p] = [soundColumns, trackColumns, programColumns]
+    const [d, e, l] = [diffusionColumns, episodeColumns, logColumns]
     const sounds = await db
-      .from('sounds')
-      .join('programs', 'programs.id', 'sounds.program_id')
-      .where('programs.station_id', this.stationId)
-      .whereNot('sounds.type', 'removed')
+      .from(s.table)
+      .join(p.table, p.column('id'), s.column('programId'))
+      .where(p.column('stationId'), this.stationId)
+      .whereNot(s.column('type'), 'removed')
       .select(
-        'sounds.id',
-        'sounds.path',
-        'sounds.episode_id',
-        'sounds.type',
-        'sounds.duration',
-        'sounds.loudness',
-        'sounds.true_peak',
-        'sounds.name',
-        'sounds.title',
-        'sounds.artist',
-        'sounds.cover'
+        s.qualified(
+          'id',
+          'path',
+          'episodeId',
+          'type',
+          'duration',
+          'loudness',
+          'truePeak',
+          'name',
+          'title',
+          'artist',
+          'cover'
+        )
       )
-      .orderBy('sounds.path')
+      .orderBy(s.column('path'))
     const tracks = await db
-      .from('tracks')
-      .join('sounds', 'sounds.id', 'tracks.sound_id')
-      .join('programs', 'programs.id', 'sounds.program_id')
-      .where('programs.station_id', this.stationId)
-      .whereNotNull('tracks.timestamp')
-      .select('tracks.id', 'tracks.sound_id', 'tracks.timestamp', 'tracks.title', 'tracks.artist')
-      .orderBy('tracks.timestamp')
+      .from(t.table)
+      .join(s.table, s.column('id'), t.column('soundId'))
+      .join(p.table, p.column('id'), s.column('programId'))
+      .where(p.column('stationId'), this.stationId)
+      .whereNotNull(t.column('timestamp'))
+      .select(t.qualified('id', 'soundId', 'timestamp', 'title', 'artist'))
+      .orderBy(t.column('timestamp'))
     const from = DateTime.fromMillis(now - PAST_WINDOW_MS)
     const to = DateTime.fromMillis(now + FUTURE_WINDOW_MS)
     const diffusions = await db
-      .from('diffusions')
-      .join('programs', 'programs.id', 'diffusions.program_id')
-      .join('episodes', 'episodes.id', 'diffusions.episode_id')
-      .where('programs.station_id', this.stationId)
-      .where('diffusions.type', 'on_air')
-      .where('diffusions.start', '>=', sqlDateTime(from))
-      .where('diffusions.start', '<', sqlDateTime(to))
+      .from(d.table)
+      .join(p.table, p.column('id'), d.column('programId'))
+      .join(e.table, e.column('id'), d.column('episodeId'))
+      .where(p.column('stationId'), this.stationId)
+      .where(d.column('type'), 'on_air')
+      .where(d.column('start'), '>=', sqlDateTime(from))
+      .where(d.column('start'), '<', sqlDateTime(to))
       .select(
-        'diffusions.id',
-        'diffusions.episode_id',
-        'diffusions.start',
-        'diffusions.end',
-        'episodes.title',
-        'programs.title as program'
+        ...d.qualified('id', 'episodeId', 'start', 'end'),
+        e.column('title'),
+        `${p.column('title')} as program`
       )
-      .orderBy('diffusions.start')
-    const ids = diffusions.map((d) => d.id)
+      .orderBy(d.column('start'))
+    const ids = diffusions.map((row) => row.id)
     const starts = ids.length
       ? await db
-          .from('logs')
-          .where('type', 'start')
-          .whereIn('diffusion_id', ids)
-          .groupBy('diffusion_id')
-          .select('diffusion_id')
-          .min('date as date')
+          .from(l.table)
+          .where(l.name('type'), 'start')
+          .whereIn(l.name('diffusionId'), ids)
+          .groupBy(l.name('diffusionId'))
+          .select(l.name('diffusionId'))
+          .min(`${l.name('date')} as date`)
       : []
 
     const byId = new Map<number, CatalogSound>()
@@ -186,27 +195,29 @@ export class StationCatalog {
 
   /** The last sound or unknown file logged on air, to recognise it after a restart. */
   async lastOnAir(): Promise<LastOnAir | null> {
+    const [l, s] = [logColumns, soundColumns]
     const row = await db
-      .from('logs')
-      .leftJoin('sounds', 'sounds.id', 'logs.sound_id')
-      .where('logs.station_id', this.stationId)
-      .where('logs.type', 'on_air')
-      .whereNull('logs.track_id')
-      .orderBy('logs.date', 'desc')
-      .select('logs.date', 'logs.comment', 'sounds.path')
+      .from(l.table)
+      .leftJoin(s.table, s.column('id'), l.column('soundId'))
+      .where(l.column('stationId'), this.stationId)
+      .where(l.column('type'), 'on_air')
+      .whereNull(l.column('trackId'))
+      .orderBy(l.column('date'), 'desc')
+      .select(...l.qualified('date', 'comment'), s.column('path'))
       .first()
     return row ? { date: ms(row.date), path: row.path ?? row.comment ?? null } : null
   }
 
   /** Track ids already logged since `from` (after a monitor restart mid-sound). */
   async loggedTracksSince(from: number): Promise<Set<number>> {
+    const l = logColumns
     const rows = await db
-      .from('logs')
-      .where('station_id', this.stationId)
-      .where('type', 'on_air')
-      .whereNotNull('track_id')
-      .where('date', '>=', sqlDateTime(DateTime.fromMillis(from - 1000)))
-      .select('track_id')
+      .from(l.table)
+      .where(l.name('stationId'), this.stationId)
+      .where(l.name('type'), 'on_air')
+      .whereNotNull(l.name('trackId'))
+      .where(l.name('date'), '>=', sqlDateTime(DateTime.fromMillis(from - 1000)))
+      .select(l.name('trackId'))
     return new Set(rows.map((row) => row.track_id))
   }
 
