@@ -3,6 +3,7 @@ import Output from '#models/output'
 import { StationFactory } from '#database/factories/programme_factories'
 
 let serial = 0
+const isDefaultMount = (mount: string | null) => mount !== null && /^\/stream-\d+\.mp3$/.test(mount)
 
 /** An active MP3 stream to a local Icecast; the `recording` state writes a file instead. */
 export const OutputFactory = factory
@@ -21,7 +22,8 @@ export const OutputFactory = factory
     output.host = null
     output.port = null
     output.password = null
-    output.mount = 'recording-%Y%m%d-%H%M%S.mp3'
+    // States run after merge: a mount given with merge is kept, only the default one becomes a file name.
+    if (isDefaultMount(output.mount)) output.mount = 'recording-%Y%m%d-%H%M%S.mp3'
   })
   .relation('station', () => StationFactory)
   .build()

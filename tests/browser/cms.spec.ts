@@ -5,13 +5,13 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import transmit from '@adonisjs/transmit/services/main'
 import type { Browser, Page } from 'playwright-core'
 import Diffusion from '#models/diffusion'
-import Episode from '#models/episode'
-import Log from '#models/log'
 import Program from '#models/program'
-import Sound from '#models/sound'
 import Track from '#models/track'
 import { ProgramFactory, StationFactory } from '#database/factories/programme_factories'
 import { UserFactory } from '#database/factories/user_factory'
+import { DiffusionFactory, EpisodeFactory } from '#database/factories/episode_factories'
+import { LogFactory } from '#database/factories/log_factory'
+import { SoundFactory, TrackFactory } from '#database/factories/sound_factories'
 import { NowPlayingBroadcaster } from '#on_air/now_playing_broadcaster'
 import { diffusions } from '#tests/helpers'
 import { baseUrl, launchChromium, logIn, screenshot, submit } from '#tests/browser/chromium'
@@ -39,22 +39,20 @@ async function played(
   title: string,
   artist: string
 ) {
-  const sound = await Sound.create({
-    programId,
-    name: title,
-    path: `/srv/${title}-${++serial}.mp3`,
-    type: 'archive',
-    isPublic: false,
-  })
-  const track = await Track.create({ soundId: sound.id, position: 0, timestamp: 0, title, artist })
-  return Log.create({
+  const sound = await SoundFactory.merge({ programId, name: title }).create()
+  const track = await TrackFactory.merge({
+    soundId: sound.id,
+    timestamp: 0,
+    title,
+    artist,
+  }).create()
+  return LogFactory.merge({
     stationId,
-    type: 'on_air',
     date: at,
     source: 'rotation',
     soundId: sound.id,
     trackId: track.id,
-  })
+  }).create()
 }
 
 test.group('In a browser', (group) => {
@@ -149,15 +147,14 @@ test.group('In a browser', (group) => {
       title: 'Jazz Corner',
       slug: `jazz-${++serial}`,
     }).create()
-    const episode = await Episode.create({
+    const episode = await EpisodeFactory.merge({
       programId: program.id,
       title: 'Blue Notes',
-      slug: `blue-${++serial}`,
-    })
-    await Track.createMany([
+    }).create()
+    await TrackFactory.merge([
       { episodeId: episode.id, position: 0, title: 'So What', artist: 'Miles Davis' },
       { episodeId: episode.id, position: 1, title: 'Naima', artist: 'John Coltrane' },
-    ])
+    ]).createMany(2)
     const host = await UserFactory.merge({ email: `host-${Date.now()}@example.org` }).create()
     await host.related('programs').attach([program.id])
     await logIn(page, host.email, 'a-long-password')
@@ -246,18 +243,12 @@ test.group('In a browser', (group) => {
       slug: `matinale-${++serial}`,
     }).create()
     const start = DateTime.now().setZone(ZONE).startOf('week').plus({ days: 1, hours: 7 })
-    const episode = await Episode.create({
-      programId: program.id,
-      title: 'Mardi',
-      slug: `mardi-${++serial}`,
-    })
-    await Diffusion.create({
+    const episode = await EpisodeFactory.merge({ programId: program.id, title: 'Mardi' }).create()
+    await DiffusionFactory.merge({
       episodeId: episode.id,
-      programId: program.id,
-      type: 'on_air',
       start,
       end: start.plus({ hours: 2 }),
-    })
+    }).create()
     await page.goto(`${baseUrl()}/week`)
     assert.include(await page.textContent('.week'), '07:00–09:00')
     await screenshot(page, 'public-week')

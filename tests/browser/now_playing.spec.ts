@@ -1,10 +1,9 @@
 /// <reference lib="dom" />
 import { test } from '@japa/runner'
 import { createServer } from 'node:http'
-import { DateTime } from 'luxon'
 import type { Browser } from 'playwright-core'
-import Log from '#models/log'
 import { StationFactory } from '#database/factories/programme_factories'
+import { LogFactory } from '#database/factories/log_factory'
 import { launchChromium } from '#tests/browser/chromium'
 import { freePort, startWebServer, type WebServer } from '#tests/web_server'
 import { within } from '#tests/helpers'
@@ -32,13 +31,7 @@ test.group('The home page through a web server restart', (group) => {
     const context = await browser.newContext({ locale: 'en-GB' })
     try {
       const logged = (comment: string) =>
-        Log.create({
-          stationId: station.id,
-          type: 'on_air',
-          date: DateTime.utc(),
-          source: 'rotation',
-          comment,
-        })
+        LogFactory.merge({ stationId: station.id, source: 'rotation', comment }).create()
       const shows = (text: string) =>
         page.waitForFunction(
           (t) => document.querySelector('#now-playing')!.textContent!.includes(t),

@@ -16,9 +16,14 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import Log from '#models/log'
 import Program from '#models/program'
 import Schedule from '#models/schedule'
-import Sound from '#models/sound'
 import Station from '#models/station'
-import { ProgramFactory, StationFactory } from '#database/factories/programme_factories'
+import {
+  ProgramFactory,
+  ScheduleFactory,
+  StationFactory,
+} from '#database/factories/programme_factories'
+import { LogFactory } from '#database/factories/log_factory'
+import { SoundFactory } from '#database/factories/sound_factories'
 import { LogArchiver, archivePath } from '#archives/log_archiver'
 import { readJsonlGzip } from '#archives/jsonl_gzip'
 import { createBackup, restoreBackup, stationFileTarget } from '#archives/backup'
@@ -50,26 +55,19 @@ test.group('node ace logs:archive', (group) => {
       stationId: station.id,
       slug: `p-${++serial}`,
     }).create()
-    const sound = await Sound.create({
-      programId: program.id,
-      name: 's',
-      path: `/srv/s-${++serial}.mp3`,
-      type: 'archive',
-      isPublic: false,
-    })
+    const sound = await SoundFactory.merge({ programId: program.id }).create()
     const now = DateTime.utc()
     // 23:30 UTC in winter is 00:30 the next day in Brussels: the station's day names the file.
     const late = DateTime.fromISO('2026-01-04T23:30:00.250Z')
-    const old = await Log.createMany([
+    const old = await LogFactory.merge([
       { stationId: station.id, type: 'on_air', date: late, soundId: sound.id, comment: 'a' },
       { stationId: station.id, type: 'start', date: late.minus({ hours: 3 }), comment: 'b' },
-    ])
-    const recent = await Log.create({
+    ]).createMany(2)
+    const recent = await LogFactory.merge({
       stationId: station.id,
-      type: 'on_air',
       date: now.minus({ days: 2 }),
       comment: 'recent',
-    })
+    }).create()
     const dir = mkdtempSync(join(tmpdir(), 'antenne-archive-'))
     const archiver = new LogArchiver(dir)
 
@@ -93,12 +91,11 @@ test.group('node ace logs:archive', (group) => {
     assert.equal(day[0].date, '2026-01-04 23:30:00.250')
 
     // Another old log of the same day: merged into its file.
-    const more = await Log.create({
+    const more = await LogFactory.merge({
       stationId: station.id,
-      type: 'on_air',
       date: late.plus({ minutes: 10 }),
       comment: 'c',
-    })
+    }).create()
     await archiver.archive(60, { stations: [station.slug] })
     assert.deepEqual(
       (await lines(archivePath(dir, station.slug, '2026-01-05'))).map((l) => l.comment),
@@ -171,29 +168,24 @@ test.group('node ace backup and restore', (group) => {
       title: 'Kept',
       slug: `kept-${++serial}`,
     }).create()
-    const schedule = await Schedule.create({
+    const schedule = await ScheduleFactory.merge({
       programId: program.id,
       date: '2030-01-07',
       time: '08:00',
       timezone: ZONE,
-      duration: 60,
-      frequency: 'every',
-    })
-    await Schedule.create({
+    }).create()
+    await ScheduleFactory.merge({
       programId: program.id,
       initialId: schedule.id,
       date: '2030-01-12',
       time: '14:00',
       timezone: ZONE,
-      duration: 60,
-      frequency: 'every',
-    })
-    const log = await Log.create({
+    }).create()
+    const log = await LogFactory.merge({
       stationId: station.id,
-      type: 'on_air',
       date: DateTime.fromISO('2026-11-30T10:00:00.125Z'),
       comment: 'kept',
-    })
+    }).create()
     const script = stationPaths(station).script
     mkdirSync(stationPaths(station).dir, { recursive: true })
     writeFileSync(script, '# the station script\n')
@@ -204,13 +196,7 @@ test.group('node ace backup and restore', (group) => {
 
     // Everything changes after the backup...
     await program.delete()
-    await Station.create({
-      name: 'After',
-      slug: `after-${++serial}`,
-      timezone: ZONE,
-      active: true,
-      isDefault: false,
-    })
+    await StationFactory.merge({ name: 'After', timezone: ZONE }).create()
     writeFileSync(script, '# changed\n')
     const refused = await runCommand(Restore, [first.path])
     assert.equal(refused.exitCode, 1)
@@ -264,13 +250,7 @@ test.group('node ace backup and restore', (group) => {
     writeFileSync(script, '# before\n')
     const dir = mkdtempSync(join(tmpdir(), 'antenne-backups-'))
     const good = await createBackup(dir, 5, DateTime.fromISO('2026-12-01T00:00:00Z'))
-    const after = await Station.create({
-      name: 'After',
-      slug: `after-${++serial}`,
-      timezone: ZONE,
-      active: true,
-      isDefault: false,
-    })
+    const after = await StationFactory.merge({ name: 'After', timezone: ZONE }).create()
     const outside = join(mkdtempSync(join(tmpdir(), 'antenne-outside-')), 'station.liq')
     const content = Buffer.from('# evil\n').toString('base64')
     const archived = gunzipSync(readFileSync(good.path)).toString('utf8')

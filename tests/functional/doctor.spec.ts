@@ -4,8 +4,6 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DateTime } from 'luxon'
-import db from '@adonisjs/lucid/services/db'
-import { sqlDateTime } from '#models/columns'
 import { promisify } from 'node:util'
 import app from '@adonisjs/core/services/app'
 import testUtils from '@adonisjs/core/services/test_utils'
@@ -13,6 +11,9 @@ import antenneConfig from '#config/antenne'
 import Doctor from '#commands/doctor'
 import { diskCheck, runHealthChecks } from '#health/health_checks'
 import { StationFactory } from '#database/factories/programme_factories'
+import { EventFactory } from '#database/factories/event_factory'
+import { EventSinkFactory } from '#database/factories/event_sink_factory'
+import { OutputFactory } from '#database/factories/output_factory'
 import { runCommand } from '#tests/helpers'
 
 const run = promisify(execFile)
@@ -44,16 +45,12 @@ test.group('node ace doctor', (group) => {
     const station = await StationFactory.merge({
       path: app.makePath(`tmp/test/doctor-${Date.now()}`),
     }).create()
-    const icecastOutput = await station.related('outputs').create({
-      type: 'icecast',
-      host: '127.0.0.1',
+    const icecastOutput = await OutputFactory.merge({
+      stationId: station.id,
       port: ICECAST_PORT,
       mount: '/doctor.mp3',
       password: 'wrongpw',
-      format: 'mp3',
-      bitrate: 128,
-      active: true,
-    })
+    }).create()
 
     const { exitCode, output } = await runCommand(Doctor, [])
     const printed = output.replace(/(green|red)\((.)\)/g, '$2')
@@ -88,16 +85,7 @@ test.group('node ace doctor', (group) => {
 
   test('Icecast down: said, with the fix', async ({ assert }) => {
     const station = await StationFactory.create()
-    await station.related('outputs').create({
-      type: 'icecast',
-      host: '127.0.0.1',
-      port: 8019,
-      mount: '/a.mp3',
-      password: 'x',
-      format: 'mp3',
-      bitrate: 128,
-      active: true,
-    })
+    await OutputFactory.merge({ stationId: station.id, port: 8019, mount: '/a.mp3' }).create()
     const check = (await runHealthChecks(lenient)).find(
       (c) => c.name === `station ${station.slug}: icecast /a.mp3`
     )!
@@ -149,24 +137,19 @@ test.group('node ace doctor', (group) => {
     assert,
   }) => {
     const stamp = DateTime.utc().minus({ minutes: 30 })
-    const [eventId] = await db.table('events').insert({
+    const event = await EventFactory.merge({
       type: 'dead_air',
       station: 'x',
       level: 'error',
-      occurred_at: sqlDateTime(stamp),
-      payload: '{}',
-    })
-    await db.table('event_sinks').insert({
+      occurredAt: stamp,
+    }).create()
+    await EventSinkFactory.merge({
       name: `doctor-${Date.now()}`,
       url: 'https://hooks.example/x',
-      min_level: 'info',
-      cursor: Number(eventId) - 1,
+      cursor: event.id - 1,
       attempts: 7,
-      last_error: 'HTTP 503',
-      active: true,
-      created_at: sqlDateTime(stamp),
-      updated_at: sqlDateTime(stamp),
-    })
+      lastError: 'HTTP 503',
+    }).create()
     const checks = await runHealthChecks(lenient)
     const sink = checks.find((c) => c.name.startsWith('events: sink doctor-'))!
     assert.isFalse(sink.ok)

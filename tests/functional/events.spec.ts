@@ -19,6 +19,7 @@ import { EventDeliverer, outboxEnd } from '#events/event_deliverer'
 import { loadSinksFile } from '#events/sinks_file'
 import { RadioVisPublisher } from '#events/radiovis'
 import { StationFactory } from '#database/factories/programme_factories'
+import { EventSinkFactory } from '#database/factories/event_sink_factory'
 import type { EventType } from '#events/event_types'
 
 const AMQP = process.env.ANTENNE_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672'
@@ -37,18 +38,12 @@ async function emitMany(box: EventOutbox, station: string, types: EventType[]) {
 }
 
 async function sink(fields: Partial<EventSink> & { url: string }) {
-  return EventSink.create({
-    name: `sink-${++serial}-${Date.now()}`,
+  return EventSinkFactory.merge({
     minLevel: 'debug',
     timeoutMs: 2000,
-    maxAttempts: 50,
-    batchSize: 100,
-    active: true,
-    fromFile: false,
     cursor: await outboxEnd(),
-    attempts: 0,
     ...fields,
-  })
+  }).create()
 }
 
 /** A webhook receiver on a free port: it records bodies and their signatures, and can be told to fail. */

@@ -10,11 +10,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DateTime } from 'luxon'
 import testUtils from '@adonisjs/core/services/test_utils'
-import Diffusion from '#models/diffusion'
-import Episode from '#models/episode'
-import Sound from '#models/sound'
 import Station from '#models/station'
 import { ProgramFactory, StationFactory } from '#database/factories/programme_factories'
+import { DiffusionFactory, EpisodeFactory } from '#database/factories/episode_factories'
+import { SoundFactory } from '#database/factories/sound_factories'
 import { NowPlayingBroadcaster } from '#on_air/now_playing_broadcaster'
 import {
   freePort,
@@ -42,29 +41,14 @@ async function radio(hosts: string | null = null) {
     title: 'Morning Talk',
     slug: `talk-${++serial}`,
   }).create()
-  const episode = await Episode.create({
-    programId: show.id,
-    title: 'Tomorrow',
-    slug: `tomorrow-${++serial}`,
-  })
-  const start = DateTime.utc().plus({ days: 1 }).startOf('hour')
-  await Diffusion.create({
+  const episode = await EpisodeFactory.merge({ programId: show.id, title: 'Tomorrow' }).create()
+  await DiffusionFactory.merge({
     episodeId: episode.id,
-    programId: show.id,
-    type: 'on_air',
-    start,
-    end: start.plus({ hours: 1 }),
-  })
-  const sound = await Sound.create({
-    programId: show.id,
-    episodeId: episode.id,
-    name: 'x',
-    path: `/srv/hostile-${serial}.mp3`,
-    type: 'archive',
-    isPublic: true,
-    size: 1234,
-    duration: 60,
-  })
+    start: DateTime.utc().plus({ days: 1 }).startOf('hour'),
+  }).create()
+  const sound = await SoundFactory.apply('public')
+    .merge({ episodeId: episode.id, name: 'x', size: 1234, duration: 60 })
+    .create()
   return { station, show, sound }
 }
 

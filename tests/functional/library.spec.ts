@@ -17,8 +17,6 @@ import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
 import testUtils from '@adonisjs/core/services/test_utils'
 import antenneConfig from '#config/antenne'
-import Diffusion from '#models/diffusion'
-import Episode from '#models/episode'
 import Program from '#models/program'
 import Sound from '#models/sound'
 import Track from '#models/track'
@@ -28,7 +26,14 @@ import { SoundLibrary, type QualitySummary, type ScanSummary } from '#library/so
 import { SoundWatcher } from '#library/sound_watcher'
 import { stationPlaylists } from '#streamer/station_config'
 import { soundGain } from '#streamer/liquidsoap_script'
-import { ProgramFactory, StationFactory } from '#database/factories/programme_factories'
+import {
+  ProgramFactory,
+  StationFactory,
+  StreamFactory,
+} from '#database/factories/programme_factories'
+import { DiffusionFactory, EpisodeFactory } from '#database/factories/episode_factories'
+import { OutputFactory } from '#database/factories/output_factory'
+import { SoundFactory, TrackFactory } from '#database/factories/sound_factories'
 import { runCommand } from '#tests/helpers'
 
 const run = promisify(execFile)
@@ -128,18 +133,11 @@ const soundAt = (path: string) => Sound.findByOrFail('path', path)
 
 async function airing(program: Program, local: string) {
   const start = DateTime.fromFormat(local, 'yyyy-MM-dd HH:mm', { zone: 'Europe/Brussels' })
-  const episode = await Episode.create({
+  const episode = await EpisodeFactory.merge({
     programId: program.id,
     title: `Episode ${local}`,
-    slug: `e-${++serial}`,
-  })
-  await Diffusion.create({
-    episodeId: episode.id,
-    programId: program.id,
-    type: 'on_air',
-    start,
-    end: start.plus({ hours: 1 }),
-  })
+  }).create()
+  await DiffusionFactory.merge({ episodeId: episode.id, start }).create()
   return episode
 }
 
@@ -268,7 +266,7 @@ test.group('sounds --scan', (group) => {
     await lib.scan()
     const one = await soundAt(join(archives, 'one.mp3'))
     const two = await soundAt(join(archives, 'two.mp3'))
-    await Track.create({ soundId: one.id, position: 0, timestamp: 0, title: 'kept' })
+    await TrackFactory.merge({ soundId: one.id, timestamp: 0, title: 'kept' }).create()
 
     await rename(join(archives, 'one.mp3'), join(archives, 'renamed.mp3'))
     await mkdir(join(dir, 'jazz', 'excerpts'), { recursive: true })
@@ -313,13 +311,9 @@ test.group('sounds --scan', (group) => {
     }).create()
     await mkdir(join(dir, 'blocked'), { recursive: true })
     await writeFile(join(dir, 'blocked', 'excerpts'), 'not a folder')
-    const old = await Sound.create({
-      programId: blocked.id,
-      name: 'old',
-      path: join(dir, 'blocked', 'excerpts', 'old.mp3'),
-      type: 'excerpt',
-      isPublic: false,
-    })
+    const old = await SoundFactory.apply('excerpt')
+      .merge({ programId: blocked.id, path: join(dir, 'blocked', 'excerpts', 'old.mp3') })
+      .create()
 
     const { library: lib, logger } = library(dir)
     const scan = await lib.scan()
@@ -367,17 +361,8 @@ test.group('sounds --quality-check', (group) => {
     assert,
   }) => {
     const { dir, station, program } = await setting()
-    await station.related('outputs').create({
-      type: 'icecast',
-      host: '127.0.0.1',
-      port: 8000,
-      mount: '/x.mp3',
-      password: 'x',
-      format: 'mp3',
-      bitrate: 128,
-      active: true,
-    })
-    await program.related('stream').create({ begin: null, end: null, delay: 0 })
+    await OutputFactory.merge({ stationId: station.id }).create()
+    await StreamFactory.merge({ programId: program.id }).create()
     const archives = join(dir, 'talk', 'archives')
     await tone(join(archives, 'good.mp3'), 4, { volume: 0.25 })
     await tone(join(archives, 'quiet.mp3'), 4, { volume: 0.005 })

@@ -5,9 +5,10 @@ import { join } from 'node:path'
 import db from '@adonisjs/lucid/services/db'
 import app from '@adonisjs/core/services/app'
 import testUtils from '@adonisjs/core/services/test_utils'
-import Output, { isMountName, isRecordingName } from '#models/output'
+import { isMountName, isRecordingName } from '#models/output'
 import { StationFactory } from '#database/factories/programme_factories'
 import { UserFactory } from '#database/factories/user_factory'
+import { OutputFactory } from '#database/factories/output_factory'
 import { stationPaths, writeStationConfig } from '#streamer/station_config'
 
 test.group('File outputs write inside the station folder only', (group) => {
@@ -67,17 +68,13 @@ test.group('File outputs write inside the station folder only', (group) => {
     }).create()
     await assert.rejects(
       () =>
-        Output.create({
-          stationId: station.id,
-          type: 'file',
-          mount: '../../../../etc/cron.d/x',
-          format: 'mp3',
-          bitrate: 128,
-          active: true,
-        }),
+        OutputFactory.apply('recording')
+          .merge({ stationId: station.id, mount: '../../../../etc/cron.d/x' })
+          .create(),
       /E_INVALID_RECORD|file name inside/
     )
     assert.lengthOf(await db.from('outputs').where('station_id', station.id), 0)
+    // Around the model, on purpose: the renderer must refuse it on its own.
     await db.table('outputs').insert({
       station_id: station.id,
       type: 'file',
@@ -99,9 +96,9 @@ test.group('File outputs write inside the station folder only', (group) => {
     const station = await StationFactory.merge({
       path: app.makePath(`tmp/test/output-rules-${Date.now()}`),
     }).create()
-    await station
-      .related('outputs')
-      .create({ type: 'file', mount: 'air-%Y%m%d.mp3', format: 'mp3', bitrate: 64, active: true })
+    await OutputFactory.apply('recording')
+      .merge({ stationId: station.id, mount: 'air-%Y%m%d.mp3', bitrate: 64 })
+      .create()
     const { script } = await writeStationConfig(station)
     assert.include(
       await readFile(script, 'utf8'),
@@ -155,9 +152,9 @@ test.group('The live input', (group) => {
       harborPort: 8098,
       path: app.makePath(`tmp/test/harbor-${Date.now()}`),
     }).create()
-    await station
-      .related('outputs')
-      .create({ type: 'file', mount: 'x.mp3', format: 'mp3', bitrate: 64, active: true })
+    await OutputFactory.apply('recording')
+      .merge({ stationId: station.id, mount: 'x.mp3', bitrate: 64 })
+      .create()
     const { script } = await writeStationConfig(station)
     assert.include(await readFile(script, 'utf8'), 'settings.harbor.bind_addrs.set(["127.0.0.1"])')
   })

@@ -8,7 +8,8 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import antenneConfig from '#config/antenne'
 import Program from '#models/program'
 import Sound from '#models/sound'
-import { StationFactory } from '#database/factories/programme_factories'
+import { ProgramFactory, StationFactory } from '#database/factories/programme_factories'
+import { SoundFactory } from '#database/factories/sound_factories'
 import { UserFactory } from '#database/factories/user_factory'
 import { namespaceProgramFolders } from '#library/program_folders'
 import { SoundLibrary } from '#library/sound_library'
@@ -25,8 +26,16 @@ test.group('Program folders are namespaced by station', (group) => {
     const slug = `morning-talk-${++serial}-${Date.now()}`
     const a = await StationFactory.create()
     const b = await StationFactory.create()
-    const ofA = await Program.create({ stationId: a.id, title: 'Morning Talk', slug, active: true })
-    const ofB = await Program.create({ stationId: b.id, title: 'Morning Talk', slug, active: true })
+    const ofA = await ProgramFactory.merge({
+      stationId: a.id,
+      title: 'Morning Talk',
+      slug,
+    }).create()
+    const ofB = await ProgramFactory.merge({
+      stationId: b.id,
+      title: 'Morning Talk',
+      slug,
+    }).create()
     assert.equal(ofA.soundsDir, join(antenneConfig.programsDir, a.slug, slug))
     assert.equal(ofB.soundsDir, join(antenneConfig.programsDir, b.slug, slug))
     ofB.path = ofA.path
@@ -42,7 +51,11 @@ test.group('Program folders are namespaced by station', (group) => {
     const slug = `morning-talk-${++serial}-${Date.now()}`
     const a = await StationFactory.create()
     const b = await StationFactory.create()
-    const ofA = await Program.create({ stationId: a.id, title: 'Morning Talk', slug, active: true })
+    const ofA = await ProgramFactory.merge({
+      stationId: a.id,
+      title: 'Morning Talk',
+      slug,
+    }).create()
     const manager = await UserFactory.apply('manager').create()
     await manager.related('stations').attach([b.id])
     const created = await client
@@ -90,7 +103,7 @@ test.group('Program folders are namespaced by station', (group) => {
     const slug = `shared-${++serial}-${Date.now()}`
     const a = await StationFactory.create()
     const b = await StationFactory.create()
-    // Programs as an older Antenne made them: no path.
+    // Programs as an older Antenne made them, by hand: the model would give them a path.
     const [first] = await db
       .table('programs')
       .insert({
@@ -120,15 +133,7 @@ test.group('Program folders are namespaced by station', (group) => {
     mkdirSync(join(root, slug, 'archives'), { recursive: true })
     const old = join(root, slug, 'archives', 'show.mp3')
     writeFileSync(old, 'x')
-    await db.table('sounds').insert({
-      program_id: firstId,
-      name: 'show',
-      path: old,
-      type: 'archive',
-      is_public: false,
-      created_at: new Date(),
-      updated_at: new Date(),
-    })
+    await SoundFactory.merge({ programId: firstId, name: 'show', path: old }).create()
 
     const moves = await namespaceProgramFolders(db.connection(), root)
     const mine = moves.filter((m) => m.programId === firstId || m.programId === secondId)
@@ -162,12 +167,11 @@ test.group('Program folders are namespaced by station', (group) => {
     assert,
   }) => {
     const station = await StationFactory.create()
-    const program = await Program.create({
+    const program = await ProgramFactory.merge({
       stationId: station.id,
       title: 'Watched',
       slug: `watched-${++serial}-${Date.now()}`,
-      active: true,
-    })
+    }).create()
     mkdirSync(program.archivesDir, { recursive: true })
     const quiet = { info: () => {}, warn: () => {}, error: () => {} }
     const watcher = new SoundWatcher(SoundLibrary.configured(quiet, { workers: 1 }), {

@@ -2,12 +2,11 @@ import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import testUtils from '@adonisjs/core/services/test_utils'
-import Diffusion from '#models/diffusion'
-import Episode from '#models/episode'
 import EventSink from '#models/event_sink'
 import { sqlDateTime } from '#models/columns'
 import { ProgramFactory, StationFactory } from '#database/factories/programme_factories'
 import { UserFactory } from '#database/factories/user_factory'
+import { DiffusionFactory, EpisodeFactory } from '#database/factories/episode_factories'
 import { events } from '#events/event_outbox'
 
 let serial = 0
@@ -167,18 +166,8 @@ test.group('Staff CMS: listener statistics', (group) => {
       slug: `night-${++serial}`,
     }).create()
     const start = DateTime.utc().minus({ hours: 3 }).startOf('hour')
-    const episode = await Episode.create({
-      programId: program.id,
-      title: 'Pilot',
-      slug: `pilot-${++serial}`,
-    })
-    await Diffusion.create({
-      episodeId: episode.id,
-      programId: program.id,
-      type: 'on_air',
-      start,
-      end: start.plus({ hours: 1 }),
-    })
+    const episode = await EpisodeFactory.merge({ programId: program.id, title: 'Pilot' }).create()
+    await DiffusionFactory.merge({ episodeId: episode.id, start }).create()
     // Two mounts polled together every 10 minutes; during the show 10 + 2 listeners.
     for (let m = -60; m <= 150; m += 10) {
       const at = sqlDateTime(start.plus({ minutes: m }))

@@ -3,20 +3,16 @@ import db from '@adonisjs/lucid/services/db'
 import testUtils from '@adonisjs/core/services/test_utils'
 import { ProgramFactory, StationFactory } from '#database/factories/programme_factories'
 import { UserFactory } from '#database/factories/user_factory'
+import { OutputFactory } from '#database/factories/output_factory'
 
 /** A station, one of its outputs, its manager and the host of one of its programs. */
 async function station() {
   const north = await StationFactory.merge({ name: 'Radio Nord' }).create()
-  const output = await north.related('outputs').create({
-    type: 'icecast',
-    host: '127.0.0.1',
-    port: 8000,
+  const output = await OutputFactory.merge({
+    stationId: north.id,
     mount: '/nord.mp3',
     password: 'source-secret',
-    format: 'mp3',
-    bitrate: 128,
-    active: true,
-  })
+  }).create()
   const talk = await ProgramFactory.merge({
     stationId: north.id,
     slug: `talk-${Date.now()}`,

@@ -3,8 +3,13 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import app from '@adonisjs/core/services/app'
-import { StationFactory } from '#database/factories/programme_factories'
-import Sound from '#models/sound'
+import {
+  ProgramFactory,
+  StationFactory,
+  StreamFactory,
+} from '#database/factories/programme_factories'
+import { OutputFactory } from '#database/factories/output_factory'
+import { SoundFactory } from '#database/factories/sound_factories'
 import { Streamer } from '#streamer/streamer'
 import { writeStationConfig } from '#streamer/station_config'
 
@@ -13,16 +18,7 @@ test.group('Streamer configuration', (group) => {
 
   test('a station without an active output is refused with a clear message', async ({ assert }) => {
     const station = await StationFactory.create()
-    await station.related('outputs').create({
-      type: 'icecast',
-      host: '127.0.0.1',
-      port: 8000,
-      mount: '/x.mp3',
-      password: 'pw',
-      format: 'mp3',
-      bitrate: 128,
-      active: false,
-    })
+    await OutputFactory.merge({ stationId: station.id, active: false }).create()
     await assert.rejects(
       () => Streamer.stations([station.slug]),
       new RegExp(`station "${station.slug}" has no active output`)
@@ -40,49 +36,38 @@ test.group('Streamer configuration', (group) => {
       name: 'Radio "#{exit(1)}" \\ Évasion',
       path: app.makePath(`tmp/test/config-${Date.now()}`),
     }).create()
-    await station.related('outputs').create({
-      type: 'icecast',
-      host: '127.0.0.1',
-      port: 8000,
-      mount: '/x.mp3',
+    await OutputFactory.merge({
+      stationId: station.id,
       password: 'p"w#{x}',
       format: 'ogg',
       bitrate: 96,
-      active: true,
-    })
-    const program = await station
-      .related('programs')
-      .create({ title: 'Night\nJazz', slug: 'night-jazz', active: true })
-    await program.related('stream').create({ begin: '22:00', end: '06:00', delay: 3600 })
-    await Sound.createMany([
-      {
-        programId: program.id,
-        name: 'a',
-        path: '/srv/a.ogg',
-        type: 'archive',
-        isPublic: true,
-        isGoodQuality: true,
-        loudness: -20,
-        truePeak: -9,
-      },
-      {
-        programId: program.id,
-        name: 'b',
-        path: '/srv/b.ogg',
-        type: 'archive',
-        isPublic: true,
-        isGoodQuality: false,
-      },
-      {
-        programId: program.id,
-        name: 'c',
-        path: '/srv/c.ogg',
-        type: 'excerpt',
-        isPublic: true,
-        isGoodQuality: true,
-      },
-      { programId: program.id, name: 'd', path: '/srv/d.ogg', type: 'archive', isPublic: true },
-    ])
+    }).create()
+    const program = await ProgramFactory.merge({
+      stationId: station.id,
+      title: 'Night\nJazz',
+      slug: 'night-jazz',
+    }).create()
+    await StreamFactory.merge({
+      programId: program.id,
+      begin: '22:00',
+      end: '06:00',
+      delay: 3600,
+    }).create()
+    // d is not measured yet.
+    await SoundFactory.apply('public')
+      .merge([
+        {
+          programId: program.id,
+          path: '/srv/a.ogg',
+          isGoodQuality: true,
+          loudness: -20,
+          truePeak: -9,
+        },
+        { programId: program.id, path: '/srv/b.ogg', isGoodQuality: false },
+        { programId: program.id, path: '/srv/c.ogg', type: 'excerpt', isGoodQuality: true },
+        { programId: program.id, path: '/srv/d.ogg' },
+      ])
+      .createMany(4)
     const result = await writeStationConfig(station)
     assert.isTrue(result.scriptChanged)
     const script = await readFile(result.script, 'utf8')

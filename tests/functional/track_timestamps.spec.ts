@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import db from '@adonisjs/lucid/services/db'
 import testUtils from '@adonisjs/core/services/test_utils'
-import Episode from '#models/episode'
-import Sound from '#models/sound'
 import User from '#models/user'
 import TracksImport from '#commands/tracks_import'
 import { ProgramFactory, StationFactory } from '#database/factories/programme_factories'
 import { UserFactory } from '#database/factories/user_factory'
+import { EpisodeFactory } from '#database/factories/episode_factories'
+import { SoundFactory, TrackFactory } from '#database/factories/sound_factories'
 import { runCommand } from '#tests/helpers'
 
 let serial = 0
@@ -23,38 +23,16 @@ async function tracklists() {
   }).create()
   const host = await UserFactory.create()
   await host.related('programs').attach([program.id])
-  const episode = await Episode.create({
-    programId: program.id,
-    title: 'Night',
-    slug: `night-${++serial}`,
-  })
-  const sound = await Sound.create({
+  const episode = await EpisodeFactory.merge({ programId: program.id, title: 'Night' }).create()
+  const sound = await SoundFactory.merge({
     programId: program.id,
     name: 'mix',
-    path: `/srv/ts-mix-${Date.now()}-${++serial}.mp3`,
-    type: 'archive',
-    isPublic: false,
     duration: 45 * 60 + 0.4,
-  })
-  const now = new Date().toISOString().replace('T', ' ').slice(0, 19)
-  await db.table('tracks').multiInsert([
-    {
-      episode_id: episode.id,
-      position: 0,
-      title: 'Kept',
-      timestamp: null,
-      created_at: now,
-      updated_at: now,
-    },
-    {
-      sound_id: sound.id,
-      position: 0,
-      title: 'Kept',
-      timestamp: 60,
-      created_at: now,
-      updated_at: now,
-    },
-  ])
+  }).create()
+  await TrackFactory.merge([
+    { episodeId: episode.id, title: 'Kept', timestamp: null },
+    { soundId: sound.id, title: 'Kept', timestamp: 60 },
+  ]).createMany(2)
   const token = await User.accessTokens.create(host)
   return { episode, sound, host, secret: token.value!.release() }
 }

@@ -1,8 +1,8 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
-import Log from '#models/log'
-import Station from '#models/station'
+import type Station from '#models/station'
 import { StationFactory } from '#database/factories/programme_factories'
+import { LogFactory } from '#database/factories/log_factory'
 import { NowPlayingBroadcaster } from '#on_air/now_playing_broadcaster'
 import {
   freePort,
@@ -35,13 +35,12 @@ test.group('The web server process and its event streams', (group) => {
   }) => {
     const port = await freePort()
     const channel = NowPlayingBroadcaster.channel(station.slug)
-    await Log.create({
+    await LogFactory.merge({
       stationId: station.id,
-      type: 'on_air',
       date: DateTime.utc(),
       source: 'rotation',
       comment: 'Before The Restart',
-    })
+    }).create()
 
     const first = await startWebServer(port)
     servers.push(first)
@@ -63,25 +62,23 @@ test.group('The web server process and its event streams', (group) => {
     assert.equal(await within(1000, 'the end of the stream', stream.closed), 'end')
 
     // Meanwhile the streamer logs on: the next server starts with it.
-    await Log.create({
+    await LogFactory.merge({
       stationId: station.id,
-      type: 'on_air',
       date: DateTime.utc(),
       source: 'rotation',
       comment: 'While Away',
-    })
+    }).create()
     const second = await startWebServer(port)
     servers.push(second)
     const again = `listener-${Date.now()}-again`
     const back = await openEventStream(port, again)
     await subscribe(port, again, channel)
-    await Log.create({
+    await LogFactory.merge({
       stationId: station.id,
-      type: 'on_air',
       date: DateTime.utc().plus({ seconds: 1 }),
       source: 'rotation',
       comment: 'After The Restart',
-    })
+    }).create()
     const pushed = await within(
       10_000,
       'a push from the next server',

@@ -7,11 +7,17 @@ import { promisify } from 'node:util'
 import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
-import Station from '#models/station'
-import Program from '#models/program'
-import Episode from '#models/episode'
-import Diffusion from '#models/diffusion'
-import Sound from '#models/sound'
+import type Station from '#models/station'
+import type Program from '#models/program'
+import type Sound from '#models/sound'
+import {
+  ProgramFactory,
+  StationFactory,
+  StreamFactory,
+} from '#database/factories/programme_factories'
+import { DiffusionFactory, EpisodeFactory } from '#database/factories/episode_factories'
+import { OutputFactory } from '#database/factories/output_factory'
+import { SoundFactory } from '#database/factories/sound_factories'
 import { fromSqlDateTime } from '#models/columns'
 import { makeMusic } from '#demo/demo_audio'
 import { stationPaths, stationPlaylists } from '#streamer/station_config'
@@ -192,42 +198,39 @@ test.group('On air, always: listeners stay connected through every fault', (grou
       makeMusic(audio('c3.mp3'), 12, 3, { title: 'Rotation Three', artist: 'Test' }),
       makeMusic(audio('show.mp3'), 40, 4, { title: 'The show', artist: 'Test' }),
     ])
-    station = await Station.create({
+    station = await StationFactory.merge({
       name: 'Continuity',
       slug: `continuity-${Date.now()}`,
-      timezone: 'Europe/Brussels',
       path: stationDir,
-      active: true,
-      isDefault: false,
-    })
-    await station.related('outputs').create({
-      type: 'icecast',
-      host: '127.0.0.1',
+    }).create()
+    await OutputFactory.merge({
+      stationId: station.id,
       port: PORT,
       mount: MOUNT,
       password: PASSWORD,
-      format: 'mp3',
-      bitrate: 128,
-      active: true,
-    })
-    const rotation = await station
-      .related('programs')
-      .create({ title: 'Rotation', slug: 'rotation', active: true })
-    await rotation.related('stream').create({ begin: null, end: null, delay: 0 })
-    rotationSounds = await Promise.all(
-      ['c1.mp3', 'c2.mp3'].map((name) =>
-        Sound.create({
+    }).create()
+    const rotation = await ProgramFactory.merge({
+      stationId: station.id,
+      title: 'Rotation',
+      slug: 'rotation',
+    }).create()
+    await StreamFactory.merge({ programId: rotation.id }).create()
+    rotationSounds = await SoundFactory.apply('public')
+      .merge(
+        ['c1.mp3', 'c2.mp3'].map((name) => ({
           programId: rotation.id,
           name,
           path: audio(name),
-          type: 'archive',
           duration: 12,
-          isPublic: true,
           isGoodQuality: true,
-        })
+        }))
       )
-    )
-    show = await station.related('programs').create({ title: 'Show', slug: 'show', active: true })
+      .createMany(2)
+    show = await ProgramFactory.merge({
+      stationId: station.id,
+      title: 'Show',
+      slug: 'show',
+    }).create()
     // Icecast after the outputs: its configuration has their mounts and fallbacks.
     await run('bash', [app.makePath('bin/icecast'), String(PORT), PASSWORD], {
       env: { ...process.env, NODE_ENV: 'test' },
@@ -303,27 +306,21 @@ test.group('On air, always: listeners stay connected through every fault', (grou
     assert,
   }) => {
     const start = DateTime.utc().plus({ seconds: 2 }).startOf('second')
-    const episode = await Episode.create({
+    const episode = await EpisodeFactory.merge({
       programId: show.id,
       title: 'Continuity show',
-      slug: `continuity-show-${Date.now()}`,
-    })
-    await Sound.create({
-      programId: show.id,
+    }).create()
+    await SoundFactory.merge({
       episodeId: episode.id,
       name: 'show.mp3',
       path: join(dir, 'audio', 'show.mp3'),
-      type: 'archive',
       duration: 40,
-      isPublic: false,
-    })
-    const diffusion = await Diffusion.create({
+    }).create()
+    const diffusion = await DiffusionFactory.merge({
       episodeId: episode.id,
-      programId: show.id,
-      type: 'on_air',
       start,
       end: start.plus({ seconds: 50 }),
-    })
+    }).create()
     touchChangeStamp()
     await waitFor(
       'the diffusion on air',
@@ -431,15 +428,15 @@ test.group('On air, always: listeners stay connected through every fault', (grou
     try {
       const rowsBefore = (await db.from('logs').where('station_id', station.id)).length
       // A playlist change the disk cannot take.
-      await Sound.create({
-        programId: rotationSounds[0].programId,
-        name: 'c3.mp3',
-        path: join(dir, 'audio', 'c3.mp3'),
-        type: 'archive',
-        duration: 12,
-        isPublic: true,
-        isGoodQuality: true,
-      })
+      await SoundFactory.apply('public')
+        .merge({
+          programId: rotationSounds[0].programId,
+          name: 'c3.mp3',
+          path: join(dir, 'audio', 'c3.mp3'),
+          duration: 12,
+          isGoodQuality: true,
+        })
+        .create()
       touchChangeStamp()
       await waitFor(
         'the failure reported',

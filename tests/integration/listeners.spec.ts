@@ -4,7 +4,9 @@ import http from 'node:http'
 import { promisify } from 'node:util'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
-import Station from '#models/station'
+import type Station from '#models/station'
+import { StationFactory } from '#database/factories/programme_factories'
+import { OutputFactory } from '#database/factories/output_factory'
 import { ListenerCollector, hashAddress } from '#stats/listener_collector'
 import { events } from '#events/event_outbox'
 
@@ -61,25 +63,16 @@ test.group('Listener statistics from a real Icecast', (group) => {
       ],
       { stdio: 'ignore' }
     )
-    station = await Station.create({
-      name: 'Stats',
-      slug: `stats-${Date.now()}`,
-      timezone: 'Europe/Brussels',
-      active: true,
-      isDefault: false,
-    })
-    await station.related('outputs').create({
-      type: 'icecast',
-      host: '127.0.0.1',
+    station = await StationFactory.merge({ name: 'Stats', slug: `stats-${Date.now()}` }).create()
+    await OutputFactory.merge({
+      stationId: station.id,
       port: PORT,
       mount: MOUNT,
       password: 'statspw',
       adminUser: 'admin',
       adminPassword: 'statspw',
-      format: 'mp3',
       bitrate: 64,
-      active: true,
-    })
+    }).create()
     await until('the mount', async () =>
       (await fetch(`http://127.0.0.1:${PORT}/status-json.xsl`).then((r) => r.text())).includes(
         MOUNT

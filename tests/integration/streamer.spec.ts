@@ -7,12 +7,18 @@ import { promisify } from 'node:util'
 import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
-import Station from '#models/station'
+import type Station from '#models/station'
 import { fromSqlDateTime } from '#models/columns'
-import Program from '#models/program'
-import Episode from '#models/episode'
-import Diffusion from '#models/diffusion'
-import Sound from '#models/sound'
+import type Program from '#models/program'
+import type Diffusion from '#models/diffusion'
+import {
+  ProgramFactory,
+  StationFactory,
+  StreamFactory,
+} from '#database/factories/programme_factories'
+import { DiffusionFactory, EpisodeFactory } from '#database/factories/episode_factories'
+import { OutputFactory } from '#database/factories/output_factory'
+import { SoundFactory, TrackFactory } from '#database/factories/sound_factories'
 import { makeMusic } from '#demo/demo_audio'
 import { Streamer } from '#streamer/streamer'
 import { StationMonitor } from '#streamer/station_monitor'
@@ -136,29 +142,23 @@ test.group('Streamer against a real Liquidsoap and Icecast', (group) => {
     archive: string | null
   ) {
     const start = DateTime.utc().plus({ seconds: startIn }).startOf('second')
-    const episode = await Episode.create({
+    const episode = await EpisodeFactory.merge({
       programId: program.id,
       title: `Episode ${name}`,
-      slug: `episode-${name}-${Date.now()}`,
-    })
+    }).create()
     if (archive) {
-      await Sound.create({
-        programId: program.id,
+      await SoundFactory.merge({
         episodeId: episode.id,
         name,
         path: archive,
-        type: 'archive',
         duration: seconds,
-        isPublic: false,
-      })
+      }).create()
     }
-    diffusions[name] = await Diffusion.create({
+    diffusions[name] = await DiffusionFactory.merge({
       episodeId: episode.id,
-      programId: program.id,
-      type: 'on_air',
       start,
       end: start.plus({ seconds: Math.max(seconds + 10, 15) }),
-    })
+    }).create()
   }
 
   group.setup(async () => {
@@ -176,50 +176,51 @@ test.group('Streamer against a real Liquidsoap and Icecast', (group) => {
       writeFile(audio('corrupt.mp3'), 'this is not audio\n'.repeat(3000)),
     ])
 
-    station = await Station.create({
+    station = await StationFactory.merge({
       name: 'Integration',
       slug: `itest-${Date.now()}`,
-      timezone: 'Europe/Brussels',
       path: join(dir, 'station'),
-      active: true,
-      isDefault: false,
-    })
-    await station.related('outputs').create({
-      type: 'icecast',
-      host: '127.0.0.1',
+    }).create()
+    await OutputFactory.merge({
+      stationId: station.id,
       port: ICECAST_PORT,
       mount: MOUNT,
       password: 'testpw',
-      format: 'mp3',
-      bitrate: 128,
-      active: true,
-    })
-    const rotation = await station
-      .related('programs')
-      .create({ title: 'Rotation', slug: 'rotation', active: true })
-    await rotation.related('stream').create({ begin: null, end: null, delay: 0 })
+    }).create()
+    const rotation = await ProgramFactory.merge({
+      stationId: station.id,
+      title: 'Rotation',
+      slug: 'rotation',
+    }).create()
+    await StreamFactory.merge({ programId: rotation.id }).create()
     for (const [name, trackTimes] of [
       ['r1.mp3', [0, 4]],
       ['r2.mp3', [2]],
     ] as const) {
-      const sound = await Sound.create({
-        programId: rotation.id,
-        name,
-        path: audio(name),
-        type: 'archive',
-        duration: 8,
-        isPublic: true,
-        isGoodQuality: true,
-      })
+      const sound = await SoundFactory.apply('public')
+        .merge({
+          programId: rotation.id,
+          name,
+          path: audio(name),
+          duration: 8,
+          isGoodQuality: true,
+        })
+        .create()
       for (const [position, timestamp] of trackTimes.entries()) {
-        await sound
-          .related('tracks')
-          .create({ position, timestamp, title: `${name} track ${position}`, artist: 'Test' })
+        await TrackFactory.merge({
+          soundId: sound.id,
+          position,
+          timestamp,
+          title: `${name} track ${position}`,
+          artist: 'Test',
+        }).create()
       }
     }
-    const show = await station
-      .related('programs')
-      .create({ title: 'Show', slug: 'show', active: true })
+    const show = await ProgramFactory.merge({
+      stationId: station.id,
+      title: 'Show',
+      slug: 'show',
+    }).create()
     await diffusion(show, 'late', -25 * 60, 3600, audio('late.mp3'))
     await diffusion(show, 'first', 12, 5, audio('d1.mp3'))
     await diffusion(show, 'corrupt', 28, 5, audio('corrupt.mp3'))
@@ -510,17 +511,14 @@ test.group('Streamer: dead air', (group) => {
 
   group.setup(async () => {
     await rm(dir, { recursive: true, force: true })
-    station = await Station.create({
+    station = await StationFactory.merge({
       name: 'Silent',
       slug: `silent-${Date.now()}`,
-      timezone: 'Europe/Brussels',
       path: dir,
-      active: true,
-      isDefault: false,
-    })
-    await station
-      .related('outputs')
-      .create({ type: 'file', mount: 'air.mp3', format: 'mp3', bitrate: 64, active: true })
+    }).create()
+    await OutputFactory.apply('recording')
+      .merge({ stationId: station.id, mount: 'air.mp3', bitrate: 64 })
+      .create()
     streamer = new Streamer(
       { config: true, run: true, monitor: false, delay: 200, timeout: 20 },
       new MemoryLogger()
