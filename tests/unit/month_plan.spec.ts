@@ -9,6 +9,7 @@ import { type Interval } from '#scheduling/interval_index'
 import {
   type ExistingDiffusion,
   type MonthPlanInput,
+  type NewDiffusion,
   type ScheduleRow,
   conflictWindow,
   markConflicts,
@@ -52,6 +53,21 @@ const input = (
 
 const local = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toUTC()
 
+/** What a plan's new diffusions are once written: ids from 100, episodes from 200. */
+const written = (
+  diffusions: NewDiffusion[],
+  edited = (_index: number) => false
+): ExistingDiffusion[] =>
+  diffusions.map((d, i) => ({
+    id: 100 + i,
+    scheduleId: d.scheduleId,
+    occurrenceDate: d.occurrenceDate,
+    episodeId: 200 + i,
+    start: d.start,
+    end: d.end,
+    edited: edited(i),
+  }))
+
 /** The plan, its conflicts marked against the station's `on_air` diffusions (as the generator does). */
 function planMonth(all: MonthPlanInput & { onAir?: Interval[] }) {
   const plan = planOnly(all)
@@ -87,15 +103,7 @@ test.group('Month plan', () => {
 
   test('a second run over what the first wrote creates nothing', ({ assert }) => {
     const first = planMonth(input())
-    const existing: ExistingDiffusion[] = first.diffusions.map((d, i) => ({
-      id: 100 + i,
-      scheduleId: d.scheduleId,
-      occurrenceDate: d.occurrenceDate,
-      episodeId: 200 + i,
-      start: d.start,
-      end: d.end,
-      edited: false,
-    }))
+    const existing = written(first.diffusions)
     const second = planMonth(input({ existing }))
     assert.deepEqual([second.episodes, second.diffusions, second.moves], [[], [], []])
     assert.equal(second.existing, 4)
@@ -105,15 +113,7 @@ test.group('Month plan', () => {
     assert,
   }) => {
     const at10 = planMonth(input()).diffusions
-    const existing: ExistingDiffusion[] = at10.map((d, i) => ({
-      id: 100 + i,
-      scheduleId: 1,
-      occurrenceDate: d.occurrenceDate,
-      episodeId: 200 + i,
-      start: d.start,
-      end: d.end,
-      edited: i === 2, // moved by hand in the CMS
-    }))
+    const existing = written(at10, (i) => i === 2) // moved by hand in the CMS
     const plan = planMonth(
       input({
         schedules: [schedule({ rule: rule({ time: '11:00' }) })],
@@ -217,15 +217,7 @@ test.group('Month plan', () => {
   }) => {
     // Schedule 1 moves from 10:00 to 12:00; a new schedule takes 10:00.
     const at10 = planMonth(input()).diffusions
-    const existing: ExistingDiffusion[] = at10.map((d, i) => ({
-      id: 100 + i,
-      scheduleId: 1,
-      occurrenceDate: d.occurrenceDate,
-      episodeId: 200 + i,
-      start: d.start,
-      end: d.end,
-      edited: false,
-    }))
+    const existing = written(at10)
     const onAir = at10.map((d, i) => ({
       id: 100 + i,
       title: 'Morning',
@@ -273,15 +265,7 @@ test.group('Month plan', () => {
     assert,
   }) => {
     const first = planOnly(input())
-    const existing: ExistingDiffusion[] = first.diffusions.map((d, i) => ({
-      id: i + 1,
-      scheduleId: 1,
-      occurrenceDate: d.occurrenceDate,
-      episodeId: i + 1,
-      start: d.start,
-      end: d.end,
-      edited: false,
-    }))
+    const existing = written(first.diffusions)
     assert.isNull(conflictWindow(planOnly(input({ existing }))))
   })
 
