@@ -8,6 +8,7 @@ import { extname } from 'node:path'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { sqlDateTime } from '#models/columns'
+import { batches } from '#models/batch_size'
 import { programColumns, soundColumns, stationColumns } from '#models/table_columns'
 import { touchChangeStamp } from '#models/change_stamp'
 import { events } from '#events/event_outbox'
@@ -158,9 +159,9 @@ export async function checkSoundQuality(
     }
   })
   const updatedAt = c.row({ updatedAt: sqlDateTime(DateTime.utc()) })
-  for (let i = 0; i < updates.length; i += WRITE_BATCH) {
+  for (const batch of batches(updates, WRITE_BATCH)) {
     await db.transaction(async (trx) => {
-      for (const { id, values } of updates.slice(i, i + WRITE_BATCH))
+      for (const { id, values } of batch)
         await trx
           .from(c.table)
           .where('id', id)

@@ -15,6 +15,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { fromSqlDateTime, sqlDateTime } from '#models/columns'
 import { soundColumns } from '#models/table_columns'
+import { batches } from '#models/batch_size'
 import { touchChangeStamp } from '#models/change_stamp'
 import { events } from '#events/event_outbox'
 import { SOUND_FOLDERS, parseSoundFileName } from '#library/sound_file_name'
@@ -179,10 +180,9 @@ export class SoundScan {
     // Rows a file of this scan took over (moved): not missing, whatever their old path.
     const claimed = new Set<number>()
     const context = { missing, programIds: targets.map(([, program]) => program.id) }
-    for (let i = 0; i < read.length; i += WRITE_BATCH) {
+    for (const batch of batches(read, WRITE_BATCH)) {
       await db.transaction(async (trx) => {
-        for (const file of read.slice(i, i + WRITE_BATCH))
-          claimed.add(await this.#apply(trx, file, context))
+        for (const file of batch) claimed.add(await this.#apply(trx, file, context))
       })
     }
     await db.transaction(async (trx) => {
