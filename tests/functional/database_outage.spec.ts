@@ -275,7 +275,8 @@ test.group('Database outages: one line when the database goes, one when it is ba
       assert.lengthOf(seen.back, 1)
       assert.match(
         back,
-        /events: database back after \d+\.\d s; 3 event\(s\) delivered by the first pass/
+        /events: database back after \d+\.\d s; 3 event\(s\) delivered by the first pass/,
+        deliverer.lines.join('\n')
       )
       assert.isEmpty(seen.errors, seen.errors.join('\n'))
       assert.isEmpty(seen.stack, seen.stack.join('\n'))
