@@ -24,6 +24,7 @@ import {
 } from '#scheduling/recurrence'
 import type { Interval } from '#scheduling/interval_index'
 import {
+  type ConflictWindow,
   type ExistingDiffusion,
   type MonthPlan,
   type NewDiffusion,
@@ -228,10 +229,7 @@ export class DiffusionGenerator {
   }
 
   /** The station's `on_air` diffusions that may overlap the month's new ones. */
-  private async onAir(
-    station: StationRow,
-    window: NonNullable<ReturnType<typeof conflictWindow>>
-  ): Promise<Interval[]> {
+  private async onAir(station: StationRow, window: ConflictWindow): Promise<Interval[]> {
     const rows = await db
       .from('diffusions')
       .join('programs', 'programs.id', 'diffusions.program_id')

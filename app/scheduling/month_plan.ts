@@ -192,13 +192,19 @@ export function planMonth(input: MonthPlanInput): MonthPlan {
   return plan
 }
 
+export interface ConflictWindow {
+  startFrom: DateTime
+  startBefore: DateTime
+  endAfter: DateTime
+}
+
 /**
  * Where `on_air` diffusions may overlap the plan's new ones, or null when
  * nothing is new: those starting in [startFrom, startBefore) (a bound on
  * start keeps the query an index range; no diffusion lasts two days) and
  * ending after `endAfter`.
  */
-export function conflictWindow(plan: MonthPlan) {
+export function conflictWindow(plan: MonthPlan): ConflictWindow | null {
   if (!plan.diffusions.length) return null
   let first = plan.diffusions[0].start
   let last = plan.diffusions[0].end
