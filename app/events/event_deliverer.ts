@@ -248,7 +248,7 @@ export class EventDeliverer {
 
   /** One transport per sink, rebuilt when its settings change. */
   #transport(sink: EventSink): SinkTransport {
-    const signature = `${sink.url}|${sink.key}|${sink.timeoutMs}`
+    const signature = `${sink.url}|${sink.key}|${sink.timeoutMs}|${JSON.stringify(sink.options)}`
     const known = this.#transports.get(sink.id)
     if (known && known.signature === signature) return known.transport
     void known?.transport.close()

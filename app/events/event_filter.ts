@@ -5,8 +5,11 @@
 |   of the listed values);
 | - an event matching any `except` rule is dropped;
 | - with `only` rules, it must match at least one of them.
-| Keys: `event` (or `type`), `station`, `level`, and any payload field
-| (`program`, `source`...). Values compare as text.
+| Keys: `event` (or `type`), `station`, `level`, `group`, and any payload
+| field (`program`, `source`...). Values compare as text; `*` is any value
+| (Flussonic's `except media=*`). `group` matches when any of the event's
+| `payload.groups` is listed (Flussonic's `only group=system_overloaded`), and
+| any payload field that is a list matches by any of its items the same way.
 */
 import type { AntenneEvent } from '#events/event_types'
 import { levelRank } from '#events/event_types'
@@ -43,18 +46,20 @@ export function parseRules(text: string | null | undefined): FilterRule[] {
   return rules
 }
 
-function valueOf(event: AntenneEvent, key: string): string | null {
-  if (key === 'event' || key === 'type') return event.type
-  if (key === 'station') return event.station
-  if (key === 'level') return event.level
-  const value = event.payload[key]
-  return value === null || value === undefined ? null : String(value)
+/** The event's values for a key: none when it has no such field. */
+function valuesOf(event: AntenneEvent, key: string): string[] {
+  if (key === 'event' || key === 'type') return [event.type]
+  if (key === 'station') return event.station === null ? [] : [event.station]
+  if (key === 'level') return [event.level]
+  const value = event.payload[key === 'group' ? 'groups' : key]
+  const list = Array.isArray(value) ? value : [value]
+  return list.filter((v) => v !== null && v !== undefined).map(String)
 }
 
 export function matchesRule(event: AntenneEvent, rule: FilterRule): boolean {
   return rule.every(({ key, values }) => {
-    const value = valueOf(event, key)
-    return value !== null && values.includes(value)
+    const own = valuesOf(event, key)
+    return own.length > 0 && (values.includes('*') || own.some((v) => values.includes(v)))
   })
 }
 

@@ -1,8 +1,18 @@
 /*
 | The events Antenne tells other systems about: what happened, where, when.
-| Each type has a level, so that a sink can take only warnings and errors.
+| Each type has one of Flussonic's seven levels, so that a sink can take only
+| warnings and worse. Some events also carry groups (payload.groups), which a
+| sink's rules can match: `only group=system_overloaded`.
 */
-export const EVENT_LEVELS = ['debug', 'info', 'warning', 'error'] as const
+export const EVENT_LEVELS = [
+  'debug',
+  'info',
+  'notice',
+  'warning',
+  'error',
+  'critical',
+  'alert',
+] as const
 export type EventLevel = (typeof EVENT_LEVELS)[number]
 
 export const EVENT_TYPES = {
@@ -11,20 +21,29 @@ export const EVENT_TYPES = {
   diffusion_late: 'warning',
   sound_on_air: 'info',
   track_on_air: 'info',
-  live_connected: 'info',
-  live_disconnected: 'info',
-  streamer_started: 'info',
-  streamer_crashed: 'error',
+  live_connected: 'notice',
+  live_disconnected: 'notice',
+  streamer_started: 'notice',
+  streamer_crashed: 'critical',
   streamer_restarted: 'warning',
   output_down: 'error',
-  output_up: 'info',
-  dead_air: 'error',
+  output_up: 'notice',
+  /** Silence on air: listeners hear nothing. */
+  dead_air: 'alert',
   /** A file the streamer writes cannot be written (full disk, I/O error, permissions); audio goes on. */
   storage_error: 'error',
   library_scan_finished: 'info',
   sound_quality_failed: 'warning',
   listener_peak: 'info',
-  config_reloaded: 'info',
+  config_reloaded: 'notice',
+  /** Flussonic's epg_changed: diffusions created, moved, cancelled or confirmed, with the range. */
+  schedule_changed: 'info',
+  /** The machine uses over half its memory (group system_overloaded over 80 %). */
+  memory_usage: 'warning',
+  /** The load average is high for the number of cores. */
+  load_high: 'warning',
+  /** A data folder's file system is nearly full. */
+  disk_low: 'error',
 } as const satisfies Record<string, EventLevel>
 
 export type EventType = keyof typeof EVENT_TYPES

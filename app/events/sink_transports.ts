@@ -1,28 +1,67 @@
 /*
-| The three kinds of sink, by URL scheme:
+| The kinds of sink, by URL scheme:
 | - log://path            JSON lines appended to a file (relative to the app root);
-| - http(s)://...         a POST of a JSON array, signed: X-Signature is the
-|                         hex HMAC-SHA256 of the body with the sink's key;
+| - http(s)://...         a POST of a JSON array, signed with the sink's key
+|                         (see `signatureHeaders`); its options (sink_options.ts)
+|                         go as query parameters, or with `args=body` in the
+|                         body: {"args": {...}, "events": [...]};
 | - amqp://user:pw@host/vhost?exchange=name
 |                         each event published to a durable topic exchange
 |                         (default "antenne.events") with routing key
-|                         <station>.<event> (station "_" for none), confirmed.
+|                         <station>.<event> (station "_" for none), confirmed;
+|                         its options go as message headers;
+| - smtp(s)://user:pw@host:port?from=...&to=...
+|                         one mail per batch (mail_transport.ts).
 | A transport throws on failure; the deliverer retries.
 */
-import { createHmac } from 'node:crypto'
+import { createHash, createHmac } from 'node:crypto'
 import { appendFile, mkdir } from 'node:fs/promises'
 import { dirname, isAbsolute } from 'node:path'
 import amqp from 'amqplib'
 import app from '@adonisjs/core/services/app'
 import type { AntenneEvent } from '#events/event_types'
+import { httpOptions, type SignScheme, type SinkOptions } from '#events/sink_options'
+import { MailTransport } from '#events/mail_transport'
 
 export interface SinkTransport {
   send(events: AntenneEvent[]): Promise<void>
   close(): Promise<void>
 }
 
+/** The hex HMAC-SHA256 of the body: X-Signature of the default scheme, as it always was. */
 export function signature(body: string, key: string): string {
   return createHmac('sha256', key).update(body).digest('hex')
+}
+
+/** Flussonic's sign_key: the hex SHA1 of the body followed by the key. */
+export function sha1Signature(body: string, key: string): string {
+  return createHash('sha1').update(body).update(key).digest('hex')
+}
+
+/** The hex HMAC-SHA256 of `<timestamp>.<body>`: a receiver can refuse an old (replayed) request. */
+export function timestampedSignature(timestamp: number, body: string, key: string): string {
+  return createHmac('sha256', key).update(`${timestamp}.${body}`).digest('hex')
+}
+
+/**
+ * The headers that sign a body:
+ * - `sha1`: X-Signature = sha1(body + key), Flussonic's, nothing else;
+ * - `hmac` (default): X-Signature = HMAC-SHA256(body) for the receivers of
+ *   before, plus X-Antenne-Timestamp (unix seconds) and X-Antenne-Signature
+ *   = HMAC-SHA256(`<timestamp>.<body>`), which binds the time to the body.
+ */
+export function signatureHeaders(
+  body: string,
+  key: string,
+  scheme: SignScheme,
+  timestamp: number
+): Record<string, string> {
+  if (scheme === 'sha1') return { 'x-signature': sha1Signature(body, key) }
+  return {
+    'x-signature': signature(body, key),
+    'x-antenne-timestamp': String(timestamp),
+    'x-antenne-signature': timestampedSignature(timestamp, body, key),
+  }
 }
 
 export function routingKey(event: Pick<AntenneEvent, 'station' | 'type'>): string {
@@ -56,21 +95,45 @@ export class LogTransport implements SinkTransport {
 }
 
 export class HttpTransport implements SinkTransport {
+  readonly #options: ReturnType<typeof httpOptions>
+  /** The POST's URL: the sink's, with the options as query parameters unless they go in the body. */
+  readonly target: string
+
   constructor(
     readonly url: string,
     readonly key: string | null,
-    readonly timeoutMs: number
-  ) {}
+    readonly timeoutMs: number,
+    options: SinkOptions = {},
+    readonly clock: () => number = Date.now
+  ) {
+    this.#options = httpOptions(options)
+    const target = new URL(url)
+    if (this.#options.args === 'query')
+      for (const [name, value] of Object.entries(this.#options.passed))
+        target.searchParams.set(name, value)
+    this.target = target.toString()
+  }
+
+  /** The exact body sent: the events, or with `args=body` the options beside them. */
+  body(events: AntenneEvent[]): string {
+    const { args, passed } = this.#options
+    return JSON.stringify(args === 'body' ? { args: passed, events } : events)
+  }
+
   async send(events: AntenneEvent[]) {
-    const body = JSON.stringify(events)
+    const body = this.body(events)
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': 'Antenne',
     }
-    if (this.key) headers['x-signature'] = signature(body, this.key)
+    if (this.key)
+      Object.assign(
+        headers,
+        signatureHeaders(body, this.key, this.#options.sign, Math.floor(this.clock() / 1000))
+      )
     let response: Response
     try {
-      response = await fetch(this.url, {
+      response = await fetch(this.target, {
         method: 'POST',
         headers,
         body,
@@ -154,7 +217,11 @@ export class AmqpPublisher {
 export class AmqpTransport implements SinkTransport {
   readonly #publisher: AmqpPublisher
 
-  constructor(url: string, timeoutMs: number) {
+  constructor(
+    url: string,
+    timeoutMs: number,
+    readonly options: SinkOptions = {}
+  ) {
     const parsed = new URL(url)
     const exchange = parsed.searchParams.get('exchange') || 'antenne.events'
     parsed.searchParams.delete('exchange')
@@ -172,6 +239,7 @@ export class AmqpTransport implements SinkTransport {
           messageId: event.id === undefined ? undefined : String(event.id),
           type: event.type,
           timestamp: Math.floor(Date.parse(event.at) / 1000),
+          headers: this.options,
         },
       }))
     )
@@ -186,11 +254,26 @@ export function transportFor(sink: {
   url: string
   key: string | null
   timeoutMs: number
+  options?: SinkOptions | null
 }): SinkTransport {
   const scheme = sink.url.split(':', 1)[0].toLowerCase()
+  const options = sink.options ?? {}
   if (scheme === 'log') return new LogTransport(sink.url)
   if (scheme === 'http' || scheme === 'https')
-    return new HttpTransport(sink.url, sink.key, sink.timeoutMs)
-  if (scheme === 'amqp' || scheme === 'amqps') return new AmqpTransport(sink.url, sink.timeoutMs)
-  throw new Error(`unknown sink URL "${sink.url}": log://, http(s):// or amqp://`)
+    return new HttpTransport(sink.url, sink.key, sink.timeoutMs, options)
+  if (scheme === 'amqp' || scheme === 'amqps')
+    return new AmqpTransport(sink.url, sink.timeoutMs, options)
+  if (scheme === 'smtp' || scheme === 'smtps')
+    return new MailTransport(sink.url, sink.timeoutMs, options)
+  throw new Error(`unknown sink URL "${sink.url}": log://, http(s)://, amqp:// or smtp://`)
+}
+
+/** Why a sink's URL and options cannot make a transport (a mail sink without to=...), or null. */
+export function sinkUrlProblem(sink: { url: string; options?: SinkOptions | null }): string | null {
+  try {
+    void transportFor({ url: sink.url, key: null, timeoutMs: 1000, options: sink.options }).close()
+    return null
+  } catch (error) {
+    return (error as Error).message
+  }
 }

@@ -30,6 +30,17 @@ export default class EventSink extends TimestampedModel {
   @column()
   declare except: string | null
 
+  /**
+   * Free options (Flussonic: the block's other options), passed on to the
+   * receiver; `sign` and `args` are Antenne's own (app/events/sink_options.ts).
+   */
+  @column({
+    prepare: (v: Record<string, string> | null) =>
+      v && Object.keys(v).length > 0 ? JSON.stringify(v) : null,
+    consume: (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : (v ?? {})),
+  })
+  declare options: Record<string, string>
+
   @column()
   declare timeoutMs: number
 

@@ -1,9 +1,25 @@
 import { test } from '@japa/runner'
 import { backoffDelay } from '#events/retry_backoff'
-import { createHmac } from 'node:crypto'
+import { createHash, createHmac } from 'node:crypto'
 import { FilterSyntaxError, matchesRule, parseRules, passes } from '#events/event_filter'
-import { routingKey, signature, transportFor } from '#events/sink_transports'
-import { defaultMessages, nowPlayingMessages, routingKeyOf } from '#events/radiovis'
+import {
+  HttpTransport,
+  routingKey,
+  signature,
+  signatureHeaders,
+  sinkUrlProblem,
+  transportFor,
+} from '#events/sink_transports'
+import {
+  MAX_OPTIONS,
+  SinkOptionsError,
+  checkOptions,
+  formatOptions,
+  httpOptions,
+  parseOptions,
+} from '#events/sink_options'
+import { mailSettings, mailSubject, mailText, payloadSummary } from '#events/mail_transport'
+import { EVENT_LEVELS } from '#events/event_types'
 import type { AntenneEvent } from '#events/event_types'
 
 const event = (over: Partial<AntenneEvent> = {}): AntenneEvent => ({
@@ -48,11 +64,55 @@ test.group('Event filters (Flussonic rules)', () => {
     assert.isTrue(passes(event(), filter('event=diffusion_started', 'station=nord program=jazz')))
   })
 
-  test('the minimum level drops lesser events', ({ assert }) => {
-    const filter = { minLevel: 'warning', only: [], except: [] }
-    assert.isFalse(passes(event({ level: 'info' }), filter))
-    assert.isTrue(passes(event({ level: 'warning' }), filter))
-    assert.isTrue(passes(event({ level: 'error' }), filter))
+  test("the minimum level drops lesser events, in Flussonic's order of seven levels", ({
+    assert,
+  }) => {
+    assert.deepEqual(
+      [...EVENT_LEVELS],
+      ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert']
+    )
+    const taken = (minLevel: string) =>
+      EVENT_LEVELS.filter((level) => passes(event({ level }), { minLevel, only: [], except: [] }))
+    assert.deepEqual(taken('debug'), [...EVENT_LEVELS])
+    assert.deepEqual(taken('notice'), ['notice', 'warning', 'error', 'critical', 'alert'])
+    assert.deepEqual(taken('warning'), ['warning', 'error', 'critical', 'alert'])
+    assert.deepEqual(taken('critical'), ['critical', 'alert'])
+    assert.deepEqual(taken('alert'), ['alert'])
+  })
+
+  test("group matches when any of the event's payload.groups is listed, in only and except", ({
+    assert,
+  }) => {
+    const overloaded = event({
+      type: 'memory_usage',
+      level: 'warning',
+      payload: { total: 8, used: 7, groups: ['system_overloaded', 'memory'] },
+    })
+    const busy = event({ type: 'memory_usage', payload: { total: 8, used: 5 } })
+    const filter = (only: string, except = '') => ({
+      minLevel: 'debug',
+      only: parseRules(only),
+      except: parseRules(except),
+    })
+    assert.isTrue(passes(overloaded, filter('group=system_overloaded')))
+    assert.isTrue(passes(overloaded, filter('group=disk,memory')))
+    // No groups, or none listed: no match.
+    assert.isFalse(passes(busy, filter('group=system_overloaded')))
+    assert.isFalse(passes(event({ payload: { groups: [] } }), filter('group=system_overloaded')))
+    assert.isFalse(passes(overloaded, filter('group=disk')))
+    // Combined with other pairs, every pair must still match.
+    assert.isFalse(passes(overloaded, filter('group=system_overloaded event=load_high')))
+    assert.isFalse(passes(overloaded, filter('', 'group=system_overloaded')))
+    assert.isTrue(passes(busy, filter('', 'group=system_overloaded')))
+  })
+
+  test("* matches any value of a field the event has (Flussonic's except media=*)", ({
+    assert,
+  }) => {
+    const [rule] = parseRules('program=*')
+    assert.isTrue(matchesRule(event(), rule))
+    assert.isFalse(matchesRule(event({ payload: {} }), rule))
+    assert.isFalse(matchesRule(event({ station: null }), parseRules('station=*')[0]))
   })
 
   test('blank lines and comments are skipped; a malformed pair names its line', ({ assert }) => {
@@ -83,74 +143,194 @@ test.group('Sink transports', () => {
     )
   })
 
+  test('sha1 signs as Flussonic: X-Signature = sha1(body + key), and nothing else', ({
+    assert,
+  }) => {
+    const body = JSON.stringify([event()])
+    assert.deepEqual(signatureHeaders(body, 'k3y', 'sha1', 1_800_000_000), {
+      'x-signature': createHash('sha1')
+        .update(body + 'k3y')
+        .digest('hex'),
+    })
+  })
+
+  test('hmac keeps X-Signature as before and signs <timestamp>.<body> in X-Antenne-Signature', ({
+    assert,
+  }) => {
+    const body = JSON.stringify([event()])
+    const headers = signatureHeaders(body, 'k3y', 'hmac', 1_800_000_000)
+    assert.equal(headers['x-signature'], signature(body, 'k3y'))
+    assert.equal(headers['x-antenne-timestamp'], '1800000000')
+    assert.equal(
+      headers['x-antenne-signature'],
+      createHmac('sha256', 'k3y').update(`1800000000.${body}`).digest('hex')
+    )
+    assert.notEqual(
+      headers['x-antenne-signature'],
+      signatureHeaders(body, 'k3y', 'hmac', 1_800_000_001)['x-antenne-signature']
+    )
+  })
+
+  test('an http sink sends its options as query parameters, or with args=body beside the events', ({
+    assert,
+  }) => {
+    const query = new HttpTransport('https://hooks.example/a?token=1', 'k', 1000, {
+      channel: 'ops',
+      note: 'a b&c',
+      sign: 'sha1',
+    })
+    const url = new URL(query.target)
+    assert.equal(url.searchParams.get('token'), '1')
+    assert.equal(url.searchParams.get('channel'), 'ops')
+    assert.equal(url.searchParams.get('note'), 'a b&c')
+    assert.isFalse(url.searchParams.has('sign'))
+    assert.deepEqual(JSON.parse(query.body([event()])), [event()])
+
+    const body = new HttpTransport('https://hooks.example/a', 'k', 1000, {
+      channel: 'ops',
+      args: 'body',
+    })
+    assert.equal(body.target, 'https://hooks.example/a')
+    assert.deepEqual(JSON.parse(body.body([event()])), {
+      args: { channel: 'ops' },
+      events: [event()],
+    })
+  })
+
   test('an unknown scheme or a log sink without a path is refused with the forms that work', ({
     assert,
   }) => {
     assert.throws(
       () => transportFor({ url: 'ftp://x', key: null, timeoutMs: 1000 }),
-      /log:\/\/, http\(s\):\/\/ or amqp:\/\//
+      /log:\/\/, http\(s\):\/\/, amqp:\/\/ or smtp:\/\//
     )
     assert.throws(() => transportFor({ url: 'log://', key: null, timeoutMs: 1000 }), /needs a path/)
+    assert.match(sinkUrlProblem({ url: 'smtp://mail.example?from=a@x' })!, /needs from= and to=/)
+    assert.isNull(sinkUrlProblem({ url: 'smtp://mail.example?from=a@x', options: { to: 'b@x' } }))
   })
 })
 
-test.group('RadioVIS messages', () => {
-  const station = {
-    slug: 'nord',
-    name: 'Radio Nord',
-    radiovisTopic: '/topic/fm/ce1/c479/09580/',
-    radiovisText: null,
-    radiovisImage: 'https://radio.example/logo.png',
-  }
-
-  test('a track shows artist – title, with its cover, on <topic>/text and <topic>/image', ({
+test.group('Sink options', () => {
+  test('key=value lines, the value the rest of the line; comments and blanks skipped; shown back as lines', ({
     assert,
   }) => {
-    const messages = nowPlayingMessages(
-      event({
-        type: 'track_on_air',
-        payload: { title: 'Night Bus', artist: 'The Relays', cover: 'abc.jpg' },
-      }),
-      station,
-      'https://radio.example/'
-    )
-    assert.deepEqual(messages, [
-      { destination: '/topic/fm/ce1/c479/09580/text', body: 'TEXT The Relays – Night Bus' },
-      {
-        destination: '/topic/fm/ce1/c479/09580/image',
-        body: 'SHOW https://radio.example/covers/abc.jpg',
-      },
-    ])
-    assert.equal(routingKeyOf(messages![0].destination), 'fm/ce1/c479/09580/text')
+    const options = parseOptions('# for the ops room\nchannel = ops\n\nquery=a=b c\nsign=sha1\n')
+    assert.deepEqual(options, { channel: 'ops', query: 'a=b c', sign: 'sha1' })
+    assert.equal(formatOptions(options), 'channel=ops\nquery=a=b c\nsign=sha1')
+    assert.deepEqual(parseOptions(formatOptions(options)), options)
+    assert.deepEqual(parseOptions(null), {})
+    assert.deepEqual(httpOptions(options), {
+      sign: 'sha1',
+      args: 'query',
+      passed: { channel: 'ops', query: 'a=b c' },
+    })
+    assert.deepEqual(httpOptions({}), { sign: 'hmac', args: 'query', passed: {} })
   })
 
-  test('a show that starts shows program: episode, with the default slide; other events show nothing', ({
+  test('hostile options are refused with one clear error: odd names, control characters, too long, too many, unknown schemes', ({
     assert,
   }) => {
-    const messages = nowPlayingMessages(
-      event({ payload: { program: 'Morning Talk', episode: 'Monday' } }),
-      station,
-      'https://radio.example'
+    assert.throws(
+      () => parseOptions('channel'),
+      SinkOptionsError,
+      'line 1: "channel" is not key=value'
     )
-    assert.equal(messages![0].body, 'TEXT Morning Talk: Monday')
-    assert.equal(messages![1].body, 'SHOW https://radio.example/logo.png')
-    assert.isNull(nowPlayingMessages(event({ type: 'output_down' }), station, 'x'))
-    assert.isNull(nowPlayingMessages(event(), { ...station, radiovisTopic: null }, 'x'))
+    assert.throws(() => parseOptions('bad key=1'), /option "bad key": a name is/)
+    assert.throws(() => checkOptions([['x\ny', '1']]), /option "x\?y": a name is/)
+    assert.throws(
+      () => checkOptions([['x', 'a\r\nX-Injected: 1']]),
+      /option "x": a value is one line/
+    )
+    assert.throws(() => parseOptions('x=a\u0000b'), /one line/)
+    assert.throws(
+      () => parseOptions(`x=${'v'.repeat(1001)}`),
+      /option "x": 1000 characters at most/
+    )
+    assert.throws(() => parseOptions(`${'k'.repeat(65)}=1`), /a name is/)
+    const many = Array.from({ length: MAX_OPTIONS + 1 }, (_, i) => `k${i}=v`).join('\n')
+    assert.throws(
+      () => parseOptions(many),
+      `at most ${MAX_OPTIONS} options, not ${MAX_OPTIONS + 1}`
+    )
+    assert.throws(() => parseOptions('a=1\na=2'), /"a" is given twice/)
+    assert.throws(() => parseOptions('sign=md5'), /option "sign": hmac or sha1, not "md5"/)
+    assert.throws(() => parseOptions('args=header'), /option "args": query or body/)
+    assert.throws(() => checkOptions([['x', { nested: true }]]), /text, a number or true\/false/)
+    assert.deepEqual(
+      checkOptions([
+        ['n', 5],
+        ['on', true],
+      ]),
+      { n: '5', on: 'true' }
+    )
+  })
+})
+
+test.group('Mail sinks', () => {
+  const batch = [
+    event({ type: 'diffusion_started', level: 'info' }),
+    event({
+      type: 'streamer_crashed',
+      level: 'critical',
+      station: null,
+      at: '2027-01-04T07:00:05.123Z',
+      payload: { code: 137, signal: 'SIGKILL', log: 'x'.repeat(200) },
+    }),
+    event({ type: 'output_down', level: 'error', payload: {} }),
+  ]
+
+  test('the subject gives the count and the worst level; the body one line per event, UTC time first', ({
+    assert,
+  }) => {
+    assert.equal(mailSubject('Antenne', batch), 'Antenne: 3 events, worst critical')
+    assert.equal(mailSubject('Nord', batch.slice(0, 1)), 'Nord: 1 event, worst info')
+    const lines = mailText(batch).trimEnd().split('\n')
+    assert.equal(lines[0], 'Antenne: 3 events, worst critical.')
+    assert.equal(
+      lines[2],
+      '2027-01-04 07:00:00 UTC  nord  info  diffusion_started  program=talk source=dealer'
+    )
+    assert.match(
+      lines[3],
+      /^2027-01-04 07:00:05 UTC {2}- {2}critical {2}streamer_crashed {2}code=137 signal=SIGKILL log=x{79}…$/
+    )
+    assert.equal(lines[4], '2027-01-04 07:00:00 UTC  nord  error  output_down')
+    assert.lengthOf(lines, 5)
+    assert.equal(payloadSummary({ note: 'two\nlines', n: [1, 2] }), 'note=two lines n=[1,2]')
   })
 
-  test('text is one line of at most 128 characters; the default text is the station name', ({
+  test('the URL gives server, account and envelope, options fill what it lacks; from and to are required', ({
     assert,
   }) => {
-    const long = nowPlayingMessages(
-      event({ type: 'sound_on_air', payload: { title: 'x'.repeat(300) + '\nnext line' } }),
-      station,
-      'x'
+    const plain = mailSettings(
+      'smtp://ant%40radio:p%2Fss@mail.example:2525?from=antenne@radio.example&to=a@x,b@x&secure=starttls',
+      {},
+      4000
     )
-    assert.lengthOf(long![0].body, 'TEXT '.length + 128)
-    assert.notInclude(long![0].body, '\n')
-    assert.deepEqual(defaultMessages({ ...station, radiovisImage: null }), [
-      { destination: '/topic/fm/ce1/c479/09580/text', body: 'TEXT Radio Nord' },
-    ])
+    assert.deepEqual(plain.transport.auth, { user: 'ant@radio', pass: 'p/ss' })
+    assert.equal(plain.transport.host, 'mail.example')
+    assert.equal(plain.transport.port, 2525)
+    assert.isFalse(plain.transport.secure)
+    assert.isTrue(plain.transport.requireTLS)
+    assert.equal(plain.transport.connectionTimeout, 4000)
+    assert.deepEqual(
+      [plain.from, plain.to, plain.subject],
+      ['antenne@radio.example', 'a@x,b@x', 'Antenne']
+    )
+    const tls = mailSettings(
+      'smtps://mail.example',
+      { from: 'f@x', to: 't@x', subject: 'Nord' },
+      1000
+    )
+    assert.isTrue(tls.transport.secure)
+    assert.equal(tls.transport.port, 465)
+    assert.isUndefined(tls.transport.auth)
+    assert.equal(tls.subject, 'Nord')
+    assert.throws(() => mailSettings('smtp://mail.example?to=t@x', {}, 1000), /needs from= and to=/)
+    assert.throws(
+      () => mailSettings('smtp://mail.example?to=t@x&from=f@x&secure=maybe', {}, 1000),
+      /secure= is/
+    )
   })
 })
 

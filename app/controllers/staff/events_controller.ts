@@ -5,7 +5,8 @@ import EventSink from '#models/event_sink'
 import EventDelivery from '#models/event_delivery'
 import { eventSinkValidator, sinkCursorValidator } from '#validators/event_sink'
 import { outboxEnd } from '#events/event_deliverer'
-import { EVENT_TYPES, isEventType } from '#events/event_types'
+import { EVENT_LEVELS, EVENT_TYPES, isEventType } from '#events/event_types'
+import { formatOptions } from '#events/sink_options'
 import { validated } from '#controllers/staff/form'
 import { pageNumber } from '#controllers/pagination'
 
@@ -38,7 +39,12 @@ export default class EventsController {
 
   async create({ view, access }: HttpContext) {
     access.authorize(access.isAdmin, 'event sinks')
-    return view.render('pages/staff/events/sink', { sink: null, deliveries: null })
+    return view.render('pages/staff/events/sink', {
+      sink: null,
+      deliveries: null,
+      levels: EVENT_LEVELS,
+      optionLines: '',
+    })
   }
 
   async store(ctx: HttpContext) {
@@ -65,7 +71,13 @@ export default class EventsController {
       .orderBy('id', 'desc')
       .paginate(pageNumber(request), 50)
     deliveries.baseUrl(router.makeUrl('staff.events.sinks.show', { id: sink.id }))
-    return view.render('pages/staff/events/sink', { sink, deliveries, end: await outboxEnd() })
+    return view.render('pages/staff/events/sink', {
+      sink,
+      deliveries,
+      end: await outboxEnd(),
+      levels: EVENT_LEVELS,
+      optionLines: formatOptions(sink.options),
+    })
   }
 
   async update(ctx: HttpContext) {
@@ -112,6 +124,7 @@ export default class EventsController {
       minLevel: input.minLevel,
       only: input.only ?? null,
       except: input.except ?? null,
+      options: input.options ?? {},
       timeoutMs: input.timeoutMs,
       maxAttempts: input.maxAttempts,
       batchSize: input.batchSize,
