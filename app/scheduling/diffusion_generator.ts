@@ -37,6 +37,7 @@ import {
   rerunProblems,
 } from '#scheduling/month_plan'
 import { batches, idsPerQuery, rowsPerInsert } from '#models/batch_size'
+import { emitScheduleChanged, type ChangedDiffusion, type Span } from '#scheduling/schedule_changes'
 
 export type { Conflict, Move, NewDiffusion, NewEpisode } from '#scheduling/month_plan'
 
@@ -54,6 +55,8 @@ export interface GenerationRequest {
 export interface StationPlan extends MonthPlan {
   station: StationRow
   month: Month
+  /** Where each moved diffusion aired before the move (by id). */
+  movedFrom: Map<number, Span>
 }
 
 export interface GenerationResult {
@@ -104,13 +107,41 @@ export class DiffusionGenerator {
     return plans
   }
 
-  /** Writes the plans in one transaction. */
+  /**
+   * Writes the plans in one transaction; then, for each station the run
+   * changed, one schedule_changed event covering what it created and moved.
+   */
   async apply(plans: StationPlan[]): Promise<GenerationResult[]> {
+    const created = new Map<StationPlan, number[]>()
     await db.transaction(async (trx) => {
-      for (const plan of plans) await this.write(plan, trx)
+      for (const plan of plans) created.set(plan, await this.write(plan, trx))
     })
     touchChangeStamp()
+    for (const plan of plans) this.announce(plan, created.get(plan)!)
     return plans.map((plan) => this.summarize(plan))
+  }
+
+  /** The event of one station's run: its new and moved diffusions (none: no event). */
+  private announce(plan: StationPlan, createdIds: number[]) {
+    const diffusions: ChangedDiffusion[] = plan.diffusions.map((d, i) => ({
+      id: createdIds[i],
+      kind: 'created',
+      spans: [{ start: d.start, end: d.end }],
+    }))
+    for (const move of plan.moves) {
+      const before = plan.movedFrom.get(move.id)
+      diffusions.push({
+        id: move.id,
+        kind: 'moved',
+        spans: [{ start: move.start, end: move.end }, ...(before ? [before] : [])],
+      })
+    }
+    emitScheduleChanged({
+      station: plan.station.slug,
+      diffusions,
+      source: 'generation',
+      month: formatMonth(plan.month),
+    })
   }
 
   summarize(plan: StationPlan): GenerationResult {
@@ -163,10 +194,11 @@ export class DiffusionGenerator {
     schedules: ScheduleRow[],
     now: DateTime
   ): Promise<StationPlan> {
+    const existing = await this.existingDiffusions(schedules, readWindow(schedules, month))
     const plan = planMonth({
       month,
       schedules,
-      existing: await this.existingDiffusions(schedules, readWindow(schedules, month)),
+      existing,
       takenSlugs: await this.existingSlugs(schedules, month),
       episodeTitle: antenneConfig.episodeTitle,
       now,
@@ -174,7 +206,11 @@ export class DiffusionGenerator {
     // Only new diffusions can conflict: a re-run reads nothing more.
     const window = conflictWindow(plan)
     if (window) markConflicts(plan, await this.onAir(station, window))
-    return { station, month, ...plan }
+    const moved = new Set(plan.moves.map((m) => m.id))
+    const movedFrom = new Map<number, Span>()
+    for (const e of existing)
+      if (moved.has(e.id)) movedFrom.set(e.id, { start: e.start, end: e.end })
+    return { station, month, ...plan, movedFrom }
   }
 
   /** Diffusions already generated for these schedules with an occurrence date in the window. */
@@ -247,7 +283,8 @@ export class DiffusionGenerator {
     }))
   }
 
-  private async write(plan: StationPlan, trx: TransactionClientContract) {
+  /** Returns the ids of the new diffusions, in the order of plan.diffusions. */
+  private async write(plan: StationPlan, trx: TransactionClientContract): Promise<number[]> {
     const stamp = sqlDateTime(DateTime.now())
     const episodeIds = await insertAll(
       trx,
@@ -294,6 +331,7 @@ export class DiffusionGenerator {
         .where('id', move.id)
         .update({ start: sqlDateTime(move.start), end: sqlDateTime(move.end), updated_at: stamp })
     }
+    return plan.diffusions.map((d) => byRef.get(d.ref)!)
   }
 }
 

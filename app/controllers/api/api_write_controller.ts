@@ -6,6 +6,7 @@ import { episodeValidator } from '#validators/episode'
 import { tracklistValidator } from '#validators/track'
 import { freeSlug } from '#cms/program_editor'
 import { setDiffusionType } from '#cms/diffusion_editor'
+import { editedDiffusion } from '#scheduling/schedule_changes'
 import { trackRows } from '#cms/tracklist_editor'
 import { saveTracklist } from '#library/tracklist_import'
 import { findOfProgramFor, findProgramFor, findTracklistFor } from '#policies/find_for_staff'
@@ -55,7 +56,9 @@ export default class ApiWriteController {
       { withStation: true }
     )
     const { type } = await request.validateUsing(diffusionStateValidator)
-    await setDiffusionType(diffusion, type, diffusion.program.station)
+    await editedDiffusion(diffusion, 'api', () =>
+      setDiffusionType(diffusion, type, diffusion.program.station)
+    )
     return {
       id: diffusion.id,
       type: diffusion.type,

@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import Diffusion from '#models/diffusion'
 import { diffusionMoveValidator, diffusionStateValidator } from '#validators/diffusion'
 import { moveDiffusion, setDiffusionType } from '#cms/diffusion_editor'
+import { editedDiffusion } from '#scheduling/schedule_changes'
 import { addDays } from '#scheduling/recurrence'
 import { weekTimetable } from '#scheduling/timetable'
 import { dateFromPath, today } from '#controllers/dates'
@@ -34,7 +35,7 @@ export default class DiffusionsController {
     return (
       (await attempt(
         ctx,
-        () => setDiffusionType(diffusion, type, station),
+        () => editedDiffusion(diffusion, 'cms', () => setDiffusionType(diffusion, type, station)),
         ctx.i18n.t('staff.saved')
       )) ?? ctx.response.redirect().back()
     )
@@ -47,7 +48,7 @@ export default class DiffusionsController {
     return (
       (await attempt(
         ctx,
-        () => moveDiffusion(diffusion, station, move),
+        () => editedDiffusion(diffusion, 'cms', () => moveDiffusion(diffusion, station, move)),
         ctx.i18n.t('staff.saved')
       )) ?? ctx.response.redirect().back()
     )

@@ -1,0 +1,114 @@
+/*
+| What changed in a station's schedule, as a schedule_changed event
+| (Flussonic's epg_changed): diffusions created, moved, cancelled or
+| confirmed, and the range of air time they touch, so that a programme guide
+| downstream knows what to read again. One event per station per change: a
+| month's generation is one event, not one per diffusion, and nothing that
+| changed nothing is an event.
+*/
+import type { DateTime } from 'luxon'
+import { events } from '#events/event_outbox'
+
+export const CHANGE_KINDS = ['created', 'moved', 'cancelled', 'confirmed'] as const
+export type ChangeKind = (typeof CHANGE_KINDS)[number]
+
+export interface Span {
+  start: DateTime
+  end: DateTime
+}
+
+export interface ChangedDiffusion {
+  id: number
+  kind: ChangeKind
+  /** Where it airs now and, for a move, where it aired before: both are in the range. */
+  spans: Span[]
+}
+
+export interface ScheduleChange {
+  station: string
+  diffusions: ChangedDiffusion[]
+  /** Who changed it: the month's generation, a scheduler in the CMS, a tool through the API. */
+  source: 'generation' | 'cms' | 'api'
+  /** The generated month, YYYY-MM. */
+  month?: string
+}
+
+/** A diffusion as an edit finds it and leaves it. */
+export interface DiffusionState {
+  id: number
+  type: string
+  start: DateTime
+  end: DateTime
+}
+
+/** What a hand edit of one diffusion did, or null when it changed nothing the guide shows. */
+export function diffusionEdit(
+  before: DiffusionState,
+  after: DiffusionState
+): ChangedDiffusion | null {
+  const now = { start: after.start, end: after.end }
+  if (before.type !== after.type) {
+    if (after.type === 'cancel') return { id: after.id, kind: 'cancelled', spans: [now] }
+    if (after.type === 'on_air') return { id: after.id, kind: 'confirmed', spans: [now] }
+  }
+  if (+before.start !== +after.start || +before.end !== +after.end)
+    return {
+      id: after.id,
+      kind: 'moved',
+      spans: [now, { start: before.start, end: before.end }],
+    }
+  return null
+}
+
+/**
+ * The payload of schedule_changed: `from`/`to` (ISO, UTC) bound every span
+ * touched; `what` lists the kinds of change, with a count of each and the
+ * ids of the diffusions. Null when nothing changed.
+ */
+export function scheduleChangedPayload(change: ScheduleChange): Record<string, unknown> | null {
+  const spans = change.diffusions.flatMap((d) => d.spans)
+  if (!spans.length) return null
+  const from = spans.reduce((min, s) => (s.start < min ? s.start : min), spans[0].start)
+  const to = spans.reduce((max, s) => (s.end > max ? s.end : max), spans[0].end)
+  const counts = Object.fromEntries(
+    CHANGE_KINDS.map((kind) => [kind, change.diffusions.filter((d) => d.kind === kind).length])
+  ) as Record<ChangeKind, number>
+  return {
+    from: from.toUTC().toISO(),
+    to: to.toUTC().toISO(),
+    what: CHANGE_KINDS.filter((kind) => counts[kind] > 0),
+    ...counts,
+    diffusion_ids: change.diffusions.map((d) => d.id),
+    source: change.source,
+    ...(change.month ? { month: change.month } : {}),
+  }
+}
+
+/** Emits schedule_changed for the change, unless it changed nothing. */
+export function emitScheduleChanged(change: ScheduleChange) {
+  const payload = scheduleChangedPayload(change)
+  if (payload) events.emit('schedule_changed', change.station, payload)
+  return payload
+}
+
+/** A hand edit (CMS or API): `edit` runs it; an event if it changed the diffusion. */
+export async function editedDiffusion<T>(
+  diffusion: DiffusionState & { program: { station: { slug: string } } },
+  source: 'cms' | 'api',
+  edit: () => Promise<T>
+): Promise<T> {
+  const before: DiffusionState = { ...pick(diffusion) }
+  const result = await edit()
+  const changed = diffusionEdit(before, pick(diffusion))
+  if (changed)
+    emitScheduleChanged({
+      station: diffusion.program.station.slug,
+      diffusions: [changed],
+      source,
+    })
+  return result
+}
+
+function pick(d: DiffusionState): DiffusionState {
+  return { id: d.id, type: d.type, start: d.start, end: d.end }
+}
