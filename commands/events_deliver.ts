@@ -4,7 +4,8 @@ import antenneConfig from '#config/antenne'
 import { EventDeliverer } from '#events/event_deliverer'
 import { events } from '#events/event_outbox'
 import { loadSinksFile } from '#events/sinks_file'
-import { RadioVisPublisher } from '#events/radiovis'
+import { VisProducer } from '#radiovis/vis_producer'
+import { ResourceWatch } from '#events/resource_sampler'
 import { commandFailureLines, terminateCommand } from '#exceptions/command_failure'
 import { InvalidArgumentException } from '#exceptions/domain'
 
@@ -14,7 +15,8 @@ export default class EventsDeliver extends BaseCommand {
     'Deliver events to their sinks (log, webhooks, RabbitMQ) and publish RadioVIS, until stopped'
   static help = [
     'Runs beside the streamer (systemd: node ace streamer:unit --service events). Sinks are made in the',
-    'CMS (/staff/events) or listed in ANTENNE_EVENT_SINKS_FILE; RadioVIS runs when ANTENNE_RADIOVIS_URL is set.',
+    'CMS (/staff/events) or listed in ANTENNE_EVENT_SINKS_FILE. With ANTENNE_RADIOVIS_URL it also produces RadioVIS',
+    'messages for radiovis:serve (one producer at a time, whichever process holds the lease).',
     '{{ binaryName }} events:deliver --once   delivers what is waiting, then exits',
   ]
 
@@ -36,7 +38,7 @@ export default class EventsDeliver extends BaseCommand {
       error: (m: string) => this.logger.error(m),
     }
     const deliverer = new EventDeliverer(logger)
-    let radiovis: RadioVisPublisher | null = null
+    let radiovis: VisProducer | null = null
     try {
       if (!Number.isInteger(this.interval) || this.interval < 50)
         throw new InvalidArgumentException(`invalid --interval "${this.interval}": 50 ms or more`)
@@ -54,15 +56,20 @@ export default class EventsDeliver extends BaseCommand {
         return await terminateCommand(this)
       }
       deliverer.start(this.interval)
+      // Memory, load and disks as events (memory_usage, load_high, disk_low).
+      const resources = new ResourceWatch()
+      resources.start()
+      this.logger.info(`watching memory, load and disks every ${resources.intervalMs / 1000} s`)
       if (antenneConfig.radiovis.url) {
-        radiovis = new RadioVisPublisher({
+        radiovis = new VisProducer({
           ...antenneConfig.radiovis,
-          url: antenneConfig.radiovis.url,
           publicUrl: antenneConfig.publicUrl,
           logger,
         })
-        radiovis.start()
-        this.logger.info(`radiovis: publishing to ${antenneConfig.radiovis.exchange}`)
+        radiovis.start(antenneConfig.radiovis.pollInterval)
+        this.logger.info(
+          `radiovis: producing for ${antenneConfig.radiovis.exchange} when this process holds the lease`
+        )
       }
       const prune = setInterval(
         () =>
@@ -72,15 +79,19 @@ export default class EventsDeliver extends BaseCommand {
         3600_000
       )
       this.logger.info(`delivering events every ${this.interval} ms`)
-      const stop = async (signal: string) => {
-        this.logger.info(`${signal}: stopping`)
+      // bin/console.ts terminates the app on SIGTERM: everything stops in a
+      // terminating hook, which runs before the database connections close.
+      this.app.terminating(async () => {
         clearInterval(prune)
+        await resources.stop()
         await deliverer.stop()
         await radiovis?.stop()
-        await terminateCommand(this)
-      }
-      process.once('SIGTERM', () => void stop('SIGTERM'))
-      process.once('SIGINT', () => void stop('SIGINT'))
+      })
+      process.once('SIGTERM', () => this.logger.info('SIGTERM: stopping'))
+      process.once('SIGINT', () => {
+        this.logger.info('SIGINT: stopping')
+        void terminateCommand(this)
+      })
     } catch (error) {
       this.exitCode = 1
       for (const line of commandFailureLines('events:deliver', error)) this.logger.error(line)

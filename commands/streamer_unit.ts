@@ -7,7 +7,7 @@ import app from '@adonisjs/core/services/app'
 import { commandFailureLines } from '#exceptions/command_failure'
 import { InvalidArgumentException } from '#exceptions/domain'
 
-const SERVICES = ['streamer', 'liquidsoap', 'sounds', 'events', 'listeners', 'web']
+const SERVICES = ['streamer', 'liquidsoap', 'sounds', 'events', 'listeners', 'radiovis', 'web']
 // C0 controls, DEL and C1 controls (U+0085 is a newline to some readers).
 // eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/
@@ -15,7 +15,7 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/
 export default class StreamerUnit extends BaseCommand {
   static commandName = 'streamer:unit'
   static description =
-    'Print the systemd unit of a service of this install: streamer, liquidsoap, sounds, events, listeners or web'
+    'Print the systemd unit of a service of this install: streamer, liquidsoap, sounds, events, listeners, radiovis or web'
   static help = [
     'sudo sh -c "{{ binaryName }} streamer:unit --user antenne > /etc/systemd/system/antenne-streamer.service"',
     'sudo sh -c "{{ binaryName }} streamer:unit --service sounds --user antenne > /etc/systemd/system/antenne-sounds.service"',
@@ -33,7 +33,7 @@ export default class StreamerUnit extends BaseCommand {
 
   @flags.string({
     description:
-      'streamer (default: the on-air monitor), liquidsoap (the playout), sounds (the library watcher), events (sinks and RadioVIS), listeners (statistics) or web',
+      'streamer (default: the on-air monitor), liquidsoap (the playout), sounds (the library watcher), events (sinks), listeners (statistics), radiovis (the STOMP server) or web',
     default: 'streamer',
   })
   declare service: string

@@ -118,14 +118,28 @@ const antenneConfig = {
     env.get('ANTENNE_PUBLIC_URL') ??
     `http://${env.get('HOST', '127.0.0.1')}:${env.get('PORT', 3333)}`,
 
-  /** RadioVIS now playing through RabbitMQ (STOMP plugin or a RadioVIS server in front). */
+  /**
+   * RadioVIS now playing (node ace radiovis:serve): one producer (a lease)
+   * turns events into messages, written to the message log and, with a URL,
+   * published to RabbitMQ, from which any number of STOMP servers serve them.
+   */
   radiovis: {
-    /** amqp://user:password@host:port/vhost; unset: RadioVIS is off. */
+    /** amqp://user:password@host:port/vhost; unset: the servers read the message log in the database. */
     url: env.get('ANTENNE_RADIOVIS_URL') ?? null,
-    /** Exchange the topics are published on: amq.topic is what RabbitMQ's STOMP plugin serves as /topic/. */
+    /** The topic exchange messages go through (routing key: the destination without /topic/). */
     exchange: env.get('ANTENNE_RADIOVIS_EXCHANGE', 'amq.topic'),
     /** A topic silent this long (seconds) gets the station's default text and image again. */
     fallbackAfter: env.get('ANTENNE_RADIOVIS_FALLBACK_SECONDS', 120),
+    /** Where radiovis:serve listens (and doctor looks) by default. */
+    host: env.get('ANTENNE_RADIOVIS_HOST', '127.0.0.1'),
+    port: env.get('ANTENNE_RADIOVIS_PORT', 61613),
+    /** Heart-beats the server offers (ms): it sends one this often, and wants one from clients. */
+    heartbeat: env.get('ANTENNE_RADIOVIS_HEARTBEAT_MS', 10_000),
+    /** How often (ms) the producer reads new events and the servers the message log. */
+    pollInterval: env.get('ANTENNE_RADIOVIS_POLL_MS', 25),
+    /** Messages older than this (seconds) leave the log, checked every `logCleanup` seconds. */
+    logMaxAge: env.get('ANTENNE_RADIOVIS_LOG_MAX_AGE', 86_400),
+    logCleanup: env.get('ANTENNE_RADIOVIS_LOG_CLEANUP', 3600),
   },
 
   /** Old on-air logs (node ace logs:archive) and backups (node ace backup). */
@@ -136,6 +150,25 @@ const antenneConfig = {
   listeners: {
     interval: env.get('ANTENNE_LISTENERS_INTERVAL', 30),
     retentionDays: env.get('ANTENNE_LISTENERS_RETENTION_DAYS', 400),
+  },
+
+  /**
+   * The machine's resources, watched by events:deliver: memory_usage,
+   * load_high and disk_low events, raised past a threshold and cleared only
+   * `clearMargin` back (app/events/resource_watcher.ts).
+   */
+  watch: {
+    /** Seconds between samples. */
+    interval: env.get('ANTENNE_WATCH_INTERVAL', 30),
+    /** Percent of memory used (total - MemAvailable); over `memoryOverloadPercent` also group system_overloaded. */
+    memoryPercent: env.get('ANTENNE_WATCH_MEMORY_PERCENT', 50),
+    memoryOverloadPercent: 80,
+    /** The 5-minute load average per core. */
+    loadPerCore: env.get('ANTENNE_WATCH_LOAD_PER_CORE', 1.5),
+    /** Percent free on the file system of a data folder (programs, stations, database, archives, …). */
+    diskFreePercent: env.get('ANTENNE_WATCH_DISK_FREE_PERCENT', 10),
+    /** Percentage points (memory, disk) or percent of the threshold (load) before an alarm clears. */
+    clearMargin: 5,
   },
 }
 

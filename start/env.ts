@@ -67,6 +67,17 @@ export default await Env.create(new URL('../', import.meta.url), {
   ANTENNE_BACKUPS_DIR: Env.schema.string.optional(),
   ANTENNE_RADIOVIS_EXCHANGE: Env.schema.string.optional(),
   ANTENNE_RADIOVIS_FALLBACK_SECONDS: Env.schema.number.optional(),
+  ANTENNE_RADIOVIS_HOST: Env.schema.string.optional({ format: 'host' }),
+  ANTENNE_RADIOVIS_PORT: Env.schema.number.optional(),
+  ANTENNE_RADIOVIS_HEARTBEAT_MS: Env.schema.number.optional(),
+  ANTENNE_RADIOVIS_POLL_MS: Env.schema.number.optional(),
+  ANTENNE_RADIOVIS_LOG_MAX_AGE: Env.schema.number.optional(),
+  ANTENNE_RADIOVIS_LOG_CLEANUP: Env.schema.number.optional(),
   ANTENNE_LISTENERS_INTERVAL: Env.schema.number.optional(),
   ANTENNE_LISTENERS_RETENTION_DAYS: Env.schema.number.optional(),
+  // The resource watcher of events:deliver (config/antenne.ts `watch`).
+  ANTENNE_WATCH_INTERVAL: Env.schema.number.optional(),
+  ANTENNE_WATCH_MEMORY_PERCENT: Env.schema.number.optional(),
+  ANTENNE_WATCH_LOAD_PER_CORE: Env.schema.number.optional(),
+  ANTENNE_WATCH_DISK_FREE_PERCENT: Env.schema.number.optional(),
 })

@@ -18,6 +18,7 @@ import type { OnAirStatus } from '#streamer/on_air_status'
 import { stationPaths } from '#streamer/station_config'
 import { outboxEnd } from '#events/event_deliverer'
 import { eventColumns, eventSinkColumns, logColumns } from '#models/table_columns'
+import { radiovisChecks } from '#health/radiovis_checks'
 
 export interface HealthCheck {
   name: string
@@ -429,6 +430,7 @@ export async function runHealthChecks(
         : []
     checks.push(...(await stationChecks(settings).catch(unreadable('stations'))))
     checks.push(...(await outboxChecks(settings).catch(unreadable('events'))))
+    checks.push(...(await radiovisChecks(settings.timeout).catch(unreadable('radiovis'))))
   }
   checks.push(await diskCheck('disk: programs', antenneConfig.programsDir, settings))
   checks.push(await diskCheck('disk: stations', antenneConfig.stationsDir, settings))

@@ -5,6 +5,7 @@
 import vine from '@vinejs/vine'
 import { isValidDate, isValidTime, isValidZone } from '#scheduling/recurrence'
 import { MAX_TRACK_TIMESTAMP } from '#library/track_timestamp'
+import { stationTopics } from '#radiovis/topics'
 import { MIN_PASSWORD_LENGTH, passwordProblem, type PasswordProblem } from '#cms/password_policy'
 
 const zoneRule = vine.createRule((value, _, field) => {
@@ -49,7 +50,18 @@ const passwordRule = vine.createRule((value, _, field) => {
   if (problem) field.report(PASSWORD_MESSAGES[problem], problem, field)
 })
 
+const radiovisTopicRule = vine.createRule((value, _, field) => {
+  if (typeof value === 'string' && !stationTopics(value))
+    field.report(
+      'The {{ field }} field must be a RadioVIS topic, such as /topic/fm/ce1/c479/09580',
+      'radiovisTopic',
+      field
+    )
+})
+
 export const zone = () => vine.string().trim().use(zoneRule())
+/** A station's RadioVIS topic base: its /text and /image are what receivers subscribe to. */
+export const radiovisTopic = () => vine.string().trim().maxLength(255).use(radiovisTopicRule())
 export const calendarDate = () => vine.string().trim().use(dateRule())
 export const clockTime = () => vine.string().trim().use(timeRule())
 /** URL-safe lowercase words: a-z, 0-9 and dashes. */

@@ -3,7 +3,7 @@
 | Messages are the field's name and what is expected, shown beside it.
 */
 import vine from '@vinejs/vine'
-import { checkbox, slug, zone } from '#validators/rules'
+import { checkbox, radiovisTopic, slug, zone } from '#validators/rules'
 
 export const stationValidator = vine.compile(
   vine.object({
@@ -14,13 +14,7 @@ export const stationValidator = vine.compile(
     path: vine.string().trim().maxLength(500).nullable().optional(),
     harborPort: vine.number().withoutDecimals().range([1024, 65535]).nullable().optional(),
     harborPassword: vine.string().minLength(16).maxLength(200).nullable().optional(),
-    radiovisTopic: vine
-      .string()
-      .trim()
-      .maxLength(255)
-      .regex(/^\/topic\/[\w./-]+$/)
-      .nullable()
-      .optional(),
+    radiovisTopic: radiovisTopic().nullable().optional(),
     radiovisText: vine.string().trim().maxLength(128).nullable().optional(),
     radiovisImage: vine
       .string()

@@ -222,7 +222,7 @@ export default class DemoSeeder extends BaseSeeder {
       }
     )
     await Station.query().where('slug', 'demo').whereNull('radiovis_topic').update({
-      radiovis_topic: '/topic/antenne/demo',
+      radiovis_topic: '/topic/fm/fe1/f201/09990',
       radiovis_text: 'Antenne Demo — community radio',
     })
     await db

@@ -10,6 +10,7 @@ import { middleware } from '#start/kernel'
 const SessionController = () => import('#controllers/staff/session_controller')
 const DashboardController = () => import('#controllers/staff/dashboard_controller')
 const StationsController = () => import('#controllers/staff/stations_controller')
+const RadiovisController = () => import('#controllers/staff/radiovis_controller')
 const UsersController = () => import('#controllers/staff/users_controller')
 const ProgramsController = () => import('#controllers/staff/programs_controller')
 const SchedulesController = () => import('#controllers/staff/schedules_controller')
@@ -41,6 +42,7 @@ router
         router.post('/stations', [StationsController, 'store']).as('stations.store')
         router.get('/stations/:id', [StationsController, 'show']).as('stations.show')
         router.post('/stations/:id', [StationsController, 'update']).as('stations.update')
+        router.get('/stations/:id/radiovis', [RadiovisController, 'show']).as('stations.radiovis')
         router
           .post('/stations/:id/outputs', [StationsController, 'storeOutput'])
           .as('stations.outputs.store')

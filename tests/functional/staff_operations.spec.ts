@@ -117,6 +117,15 @@ test.group('Staff CMS: stations and outputs', (group) => {
       .header('referer', '/x')
       .redirects(0)
     assert.properties(bad.flashMessages().inputErrorsBag, ['radiovisTopic'])
+    // Slashes alone are not enough: receivers only subscribe to RadioVIS topics.
+    const notVis = await client
+      .post(`/staff/stations/${station.id}`)
+      .form({ ...form, radiovisTopic: '/topic/antenne/demo' })
+      .withCsrfToken()
+      .loginAs(admin)
+      .header('referer', '/x')
+      .redirects(0)
+    assert.properties(notVis.flashMessages().inputErrorsBag, ['radiovisTopic'])
     await client
       .post(`/staff/stations/${station.id}`)
       .form({ ...form, radiovisTopic: '/topic/fm/ce1/c479/09580', radiovisText: 'Radio, 99.9' })
