@@ -6,7 +6,7 @@ import { events } from '#events/event_outbox'
 import { loadSinksFile } from '#events/sinks_file'
 import { VisProducer } from '#radiovis/vis_producer'
 import { ResourceWatch } from '#events/resource_sampler'
-import { commandFailureLines, terminateCommand } from '#exceptions/command_failure'
+import { commandFailureLines, terminateCommand, commandLogger } from '#exceptions/command_failure'
 import { InvalidArgumentException } from '#exceptions/domain'
 
 export default class EventsDeliver extends BaseCommand {
@@ -32,11 +32,7 @@ export default class EventsDeliver extends BaseCommand {
   declare interval: number
 
   async run() {
-    const logger = {
-      info: (m: string) => this.logger.info(m),
-      warn: (m: string) => this.logger.warning(m),
-      error: (m: string) => this.logger.error(m),
-    }
+    const logger = commandLogger(this)
     const deliverer = new EventDeliverer(logger)
     let radiovis: VisProducer | null = null
     try {

@@ -2,7 +2,7 @@ import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import antenneConfig from '#config/antenne'
 import { ListenerCollector } from '#stats/listener_collector'
-import { commandFailureLines, terminateCommand } from '#exceptions/command_failure'
+import { commandFailureLines, terminateCommand, commandLogger } from '#exceptions/command_failure'
 import { InvalidArgumentException } from '#exceptions/domain'
 
 export default class Listeners extends BaseCommand {
@@ -29,11 +29,7 @@ export default class Listeners extends BaseCommand {
   declare prune?: boolean
 
   async run() {
-    const collector = new ListenerCollector({
-      info: (m) => this.logger.info(m),
-      warn: (m) => this.logger.warning(m),
-      error: (m) => this.logger.error(m),
-    })
+    const collector = new ListenerCollector(commandLogger(this))
     try {
       if (!Number.isFinite(this.interval) || this.interval < 1)
         throw new InvalidArgumentException(

@@ -2,7 +2,7 @@ import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import antenneConfig from '#config/antenne'
 import { RadioVisService } from '#radiovis/radiovis_service'
-import { commandFailureLines, terminateCommand } from '#exceptions/command_failure'
+import { commandFailureLines, terminateCommand, commandLogger } from '#exceptions/command_failure'
 import { InvalidArgumentException } from '#exceptions/domain'
 
 export default class RadiovisServe extends BaseCommand {
@@ -24,11 +24,7 @@ export default class RadiovisServe extends BaseCommand {
   declare port: number
 
   async run() {
-    const logger = {
-      info: (m: string) => this.logger.info(m),
-      warn: (m: string) => this.logger.warning(m),
-      error: (m: string) => this.logger.error(m),
-    }
+    const logger = commandLogger(this)
     let service: RadioVisService | null = null
     try {
       if (!Number.isInteger(this.port) || this.port < 0 || this.port > 65535)

@@ -2,7 +2,7 @@ import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import antenneConfig from '#config/antenne'
 import Program from '#models/program'
-import { commandFailureLines, terminateCommand } from '#exceptions/command_failure'
+import { commandFailureLines, terminateCommand, commandLogger } from '#exceptions/command_failure'
 import { InvalidArgumentException } from '#exceptions/domain'
 import { ProgressBar } from '#library/progress_bar'
 import { SoundLibrary, type QualitySummary, type ScanSummary } from '#library/sound_library'
@@ -92,11 +92,7 @@ export default class Sounds extends BaseCommand {
 
   /** The library's logger: ace's, whose warn is called warning. */
   #logger() {
-    return {
-      info: (m: string) => this.logger.info(m),
-      warn: (m: string) => this.logger.warning(m),
-      error: (m: string) => this.logger.error(m),
-    }
+    return commandLogger(this)
   }
 
   private async programIds(): Promise<number[] | undefined> {

@@ -1,6 +1,6 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
-import { commandFailureLines, terminateCommand } from '#exceptions/command_failure'
+import { commandFailureLines, terminateCommand, commandLogger } from '#exceptions/command_failure'
 import { InvalidArgumentException } from '#exceptions/domain'
 import { Streamer } from '#streamer/streamer'
 
@@ -78,11 +78,7 @@ export default class StreamerCommand extends BaseCommand {
           delay: this.delay,
           timeout: this.timeout,
         },
-        {
-          info: (m) => this.logger.info(m),
-          warn: (m) => this.logger.warning(m),
-          error: (m) => this.logger.error(m),
-        }
+        commandLogger(this)
       )
       if (this.config) {
         for (const result of await streamer.configure(stations)) {

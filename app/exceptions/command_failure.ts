@@ -1,5 +1,6 @@
 import { Exception } from '@adonisjs/core/exceptions'
 import type { BaseCommand, Kernel } from '@adonisjs/core/ace'
+import type { Logger } from '#types/logger'
 
 /**
  * The one line a command prints when it fails: the code and message of a
@@ -42,5 +43,14 @@ export function reportAceErrorsWithTheirCode(kernel: Kernel) {
         : undefined
     if (!code?.startsWith('E_') || code === 'E_COMMAND_NOT_FOUND') return render(error, $kernel)
     $kernel.ui.logger.error(`${code}: ${(error as Error).message}`)
+  }
+}
+
+/** The Logger a command's services log through: ace's own logger, its "warning" as warn. */
+export function commandLogger(command: BaseCommand): Logger {
+  return {
+    info: (m) => command.logger.info(m),
+    warn: (m) => command.logger.warning(m),
+    error: (m) => command.logger.error(m),
   }
 }
