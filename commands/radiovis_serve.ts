@@ -25,7 +25,6 @@ export default class RadiovisServe extends BaseCommand {
 
   async run() {
     const logger = commandLogger(this)
-    let service: RadioVisService | null = null
     try {
       if (!Number.isInteger(this.port) || this.port < 0 || this.port > 65535)
         throw new InvalidArgumentException(`invalid --port "${this.port}": 0 to 65535`)
@@ -36,7 +35,7 @@ export default class RadiovisServe extends BaseCommand {
         throw new InvalidArgumentException(
           'ANTENNE_RADIOVIS_FALLBACK_SECONDS must be 1 or more, ANTENNE_RADIOVIS_POLL_MS 10 or more, ANTENNE_RADIOVIS_HEARTBEAT_MS 100 or more'
         )
-      service = new RadioVisService({
+      const service = new RadioVisService({
         ...radiovis,
         host: this.host,
         port: this.port,
@@ -44,13 +43,14 @@ export default class RadiovisServe extends BaseCommand {
         publicUrl: antenneConfig.publicUrl,
         logger,
       })
+      // bin/console.ts terminates the app on SIGTERM: the service stops in a
+      // terminating hook, which runs before the database connections close
+      // (registered before it starts: a SIGTERM may come during start-up).
+      this.app.terminating(() => service.stop())
       const address = await service.start()
       this.logger.info(
         `radiovis: STOMP on ${address.address}:${address.port}, messages from ${radiovis.url ? `RabbitMQ (${radiovis.exchange}) and ` : ''}the database`
       )
-      // bin/console.ts terminates the app on SIGTERM: the service stops in a
-      // terminating hook, which runs before the database connections close.
-      this.app.terminating(() => service!.stop())
       process.once('SIGTERM', () => this.logger.info('SIGTERM: stopping'))
       process.once('SIGINT', () => {
         this.logger.info('SIGINT: stopping')
@@ -61,7 +61,6 @@ export default class RadiovisServe extends BaseCommand {
       const listening = (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
       if (listening) this.logger.error(`E_ADDRESS_IN_USE: ${this.host}:${this.port} is taken`)
       else for (const line of commandFailureLines('radiovis:serve', error)) this.logger.error(line)
-      await service?.stop().catch(() => {})
       await terminateCommand(this)
     }
   }
