@@ -45,7 +45,18 @@ new Ignitor(APP_ROOT, { importer: IMPORTER })
       },
     })
   })
-  .run(() => run())
+  .run(async () => {
+    await run()
+    // Something a test left behind (a client reconnecting forever, a server
+    // not closed) would keep this process, and CI, waiting without a word:
+    // once the run is over, name what is still active and exit failed.
+    setTimeout(() => {
+      console.error(
+        `The test process did not exit 10 s after the run: still active: ${process.getActiveResourcesInfo().join(', ')}`
+      )
+      process.exit(1)
+    }, 10_000).unref()
+  })
   .catch((error) => {
     process.exitCode = 1
     prettyPrintError(error)

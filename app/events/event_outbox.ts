@@ -13,7 +13,12 @@ import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import logger from '@adonisjs/core/services/logger'
 import antenneConfig from '#config/antenne'
 import { sqlDateTime } from '#models/columns'
-import { EVENT_TYPES, type AntenneEvent, type EventType } from '#events/event_types'
+import {
+  EVENT_TYPES,
+  type AntenneEvent,
+  type EventLevel,
+  type EventType,
+} from '#events/event_types'
 import { formatAway } from '#health/database_outage'
 import { DatabaseSpool } from '#spool/database_spool'
 import { orphanSpools, processSpoolPath } from '#spool/orphan_spools'
@@ -87,17 +92,21 @@ export class EventOutbox {
     return this.#spool.path
   }
 
-  /** Records an event; written within a few milliseconds, or spooled. */
+  /**
+   * Records an event; written within a few milliseconds, or spooled. `level`
+   * defaults to the type's own (an alarm's end may be quieter than the alarm).
+   */
   emit(
     type: EventType,
     station: string | null,
     payload: Record<string, unknown> = {},
-    at: DateTime = DateTime.utc()
+    at: DateTime = DateTime.utc(),
+    level: EventLevel = EVENT_TYPES[type]
   ) {
     const event: AntenneEvent = {
       type,
       station,
-      level: EVENT_TYPES[type],
+      level,
       at: at.toUTC().toISO()!,
       payload,
     }

@@ -123,7 +123,9 @@ export class ResourceWatch {
     this.watcher = new ResourceWatcher(options.thresholds ?? thresholds)
     this.intervalMs = Math.max(100, (options.interval ?? interval) * 1000)
     this.#folders = options.folders ?? dataFolders()
-    this.#emit = options.emit ?? ((event) => events.emit(event.type, null, event.payload))
+    this.#emit =
+      options.emit ??
+      ((event) => events.emit(event.type, null, event.payload, undefined, event.level))
   }
 
   start() {

@@ -9,6 +9,7 @@
 | samples stay high. Memory goes one step further, as Flussonic does: over
 | 80 % the alarm is raised again, now in the group system_overloaded.
 */
+import type { EventLevel } from '#events/event_types'
 
 export interface WatchThresholds {
   /** memory_usage when more than this share of memory is used (percent; Flussonic: half). */
@@ -59,6 +60,12 @@ export interface ResourceSample {
 
 export interface WatchEvent {
   type: 'memory_usage' | 'load_high' | 'disk_low'
+  /**
+   * Where it differs from the type's own level: an overload is critical, and
+   * a cleared alarm is news, not a warning (a sink taking warnings and worse
+   * hears the alarm, not its end).
+   */
+  level?: EventLevel
   payload: Record<string, unknown>
 }
 
@@ -127,7 +134,8 @@ export class ResourceWatcher {
     }
     if (after === 'overloaded') payload.groups = [OVERLOADED]
     if (after === 'normal') payload.cleared = true
-    return [{ type: 'memory_usage', payload }]
+    const level = after === 'overloaded' ? 'critical' : after === 'normal' ? 'info' : undefined
+    return [{ type: 'memory_usage', payload, ...(level && { level }) }]
   }
 
   #observeLoad(load: LoadSample): WatchEvent[] {
@@ -145,7 +153,8 @@ export class ResourceWatcher {
       per_core: round2(perCore),
       threshold_per_core: loadPerCore,
     }
-    if (!this.#load) payload.cleared = true
+    if (!this.#load)
+      return [{ type: 'load_high', level: 'info', payload: { ...payload, cleared: true } }]
     return [{ type: 'load_high', payload }]
   }
 
@@ -166,7 +175,7 @@ export class ResourceWatcher {
       free_percent: round(freePercent),
       threshold_percent: diskFreePercent,
     }
-    if (!after) payload.cleared = true
+    if (!after) return [{ type: 'disk_low', level: 'info', payload: { ...payload, cleared: true } }]
     return [{ type: 'disk_low', payload }]
   }
 }

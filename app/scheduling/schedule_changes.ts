@@ -1,7 +1,7 @@
 /*
 | What changed in a station's schedule, as a schedule_changed event
-| (Flussonic's epg_changed): diffusions created, moved, cancelled or
-| confirmed, and the range of air time they touch, so that a programme guide
+| (Flussonic's epg_changed): diffusions created, moved, cancelled,
+| confirmed or removed, and the range of air time they touch, so that a programme guide
 | downstream knows what to read again. One event per station per change: a
 | month's generation is one event, not one per diffusion, and nothing that
 | changed nothing is an event.
@@ -9,7 +9,7 @@
 import type { DateTime } from 'luxon'
 import { events } from '#events/event_outbox'
 
-export const CHANGE_KINDS = ['created', 'moved', 'cancelled', 'confirmed'] as const
+export const CHANGE_KINDS = ['created', 'moved', 'cancelled', 'confirmed', 'removed'] as const
 export type ChangeKind = (typeof CHANGE_KINDS)[number]
 
 export interface Span {
@@ -27,10 +27,14 @@ export interface ChangedDiffusion {
 export interface ScheduleChange {
   station: string
   diffusions: ChangedDiffusion[]
-  /** Who changed it: the month's generation, a scheduler in the CMS, a tool through the API. */
-  source: 'generation' | 'cms' | 'api'
+  /**
+   * Who changed it: the month's generation, a scheduler in the CMS, a tool
+   * through the API, or an edited or deleted schedule (`scheduleId`).
+   */
+  source: 'generation' | 'cms' | 'api' | 'schedule'
   /** The generated month, YYYY-MM. */
   month?: string
+  scheduleId?: number
 }
 
 /** A diffusion as an edit finds it and leaves it. */
@@ -81,6 +85,7 @@ export function scheduleChangedPayload(change: ScheduleChange): Record<string, u
     diffusion_ids: change.diffusions.map((d) => d.id),
     source: change.source,
     ...(change.month ? { month: change.month } : {}),
+    ...(change.scheduleId ? { schedule_id: change.scheduleId } : {}),
   }
 }
 

@@ -2,6 +2,7 @@
 | What an edited or deleted schedule does to the diffusions it generated.
 | Only future diffusions change, and never one edited by hand. (Aircox's
 | schedule signals shifted by today's UTC offset only and broke across DST.)
+| What moved or went is one schedule_changed event, once the edit is committed.
 */
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
@@ -18,13 +19,62 @@ import Schedule from '#models/schedule'
 import {
   diffusionColumns,
   episodeColumns,
+  programColumns,
   scheduleColumns,
   soundColumns,
+  stationColumns,
   trackColumns,
 } from '#models/table_columns'
 import { batches, idsPerQuery } from '#models/batch_size'
+import { emitScheduleChanged, type ChangedDiffusion } from '#scheduling/schedule_changes'
 
 type Client = TransactionClientContract | null | undefined
+
+/** A diffusion deleted, with where it aired. */
+interface DeletedDiffusion {
+  id: number
+  start: DateTime
+  end: DateTime
+}
+
+const removed = (rows: DeletedDiffusion[]): ChangedDiffusion[] =>
+  rows.map((r) => ({ id: r.id, kind: 'removed', spans: [{ start: r.start, end: r.end }] }))
+
+/**
+ * Runs the edit in `client`'s transaction or a new one; its schedule_changed
+ * event goes out only once that transaction is committed (a rolled-back edit
+ * changed nothing).
+ */
+async function editing(
+  schedule: Schedule,
+  client: Client,
+  edit: (trx: TransactionClientContract) => Promise<ChangedDiffusion[]>
+) {
+  const run = async (trx: TransactionClientContract) => {
+    const changed = await edit(trx)
+    if (!changed.length) return null
+    const row = await trx
+      .from(programColumns.table)
+      .join(stationColumns.table, stationColumns.column('id'), programColumns.column('stationId'))
+      .where(programColumns.column('id'), schedule.programId)
+      .select(stationColumns.column('slug'))
+      .first()
+    if (!row) return null
+    const emit = () => {
+      emitScheduleChanged({
+        station: row.slug,
+        diffusions: changed,
+        source: 'schedule',
+        scheduleId: schedule.id,
+      })
+    }
+    if (client) trx.after('commit', emit)
+    return emit
+  }
+  if (client) return void (await run(client))
+  const emit = await db.transaction(run)
+  emit?.()
+}
 
 /** Whether the schedule's rule (through its initial, for a rerun) produces that local date. */
 async function producesDate(schedule: Schedule, date: string, client: Client): Promise<boolean> {
@@ -45,7 +95,7 @@ async function producesDate(schedule: Schedule, date: string, client: Client): P
  * next `diffusions --update` creates the new dates).
  */
 export async function realignFutureDiffusions(schedule: Schedule, client: Client) {
-  const run = async (trx: TransactionClientContract) => {
+  return editing(schedule, client, async (trx) => {
     const d = diffusionColumns
     const now = sqlDateTime(DateTime.now())
     const rows = await trx
@@ -56,6 +106,7 @@ export async function realignFutureDiffusions(schedule: Schedule, client: Client
       .where(d.name('start'), '>', now)
       .whereNotNull(d.name('occurrenceDate'))
     const dropped: number[] = []
+    const changed: ChangedDiffusion[] = []
     for (const row of rows) {
       if (!(await producesDate(schedule, row.occurrence_date, trx))) {
         dropped.push(row.id)
@@ -65,6 +116,14 @@ export async function realignFutureDiffusions(schedule: Schedule, client: Client
       const start = fromSqlDateTime(row.start)!
       const end = fromSqlDateTime(row.end)!
       if (+start !== +occurrence.start || +end !== +occurrence.end) {
+        changed.push({
+          id: row.id,
+          kind: 'moved',
+          spans: [
+            { start: occurrence.start, end: occurrence.end },
+            { start, end },
+          ],
+        })
         await trx
           .from(d.table)
           .where(d.name('id'), row.id)
@@ -77,14 +136,13 @@ export async function realignFutureDiffusions(schedule: Schedule, client: Client
           )
       }
     }
-    await deleteDiffusions(trx, dropped)
-  }
-  return client ? run(client) : db.transaction(run)
+    return [...changed, ...removed(await deleteDiffusions(trx, dropped))]
+  })
 }
 
 /** Removes the schedule's future diffusions (and its reruns'), then their orphan episodes. */
 export async function removeFutureDiffusions(schedule: Schedule, client: Client) {
-  const run = async (trx: TransactionClientContract) => {
+  return editing(schedule, client, async (trx) => {
     const d = diffusionColumns
     const s = scheduleColumns
     const ids = await trx
@@ -96,35 +154,44 @@ export async function removeFutureDiffusions(schedule: Schedule, client: Client)
         })
       })
       .select(d.name('id'))
-    await deleteDiffusions(
-      trx,
-      ids.map((r) => r.id)
+    return removed(
+      await deleteDiffusions(
+        trx,
+        ids.map((r) => r.id)
+      )
     )
-  }
-  return client ? run(client) : db.transaction(run)
+  })
 }
 
 /**
  * Deletes diffusions with their reruns, then the episodes left with no
- * diffusion, no sound and no track.
+ * diffusion, no sound and no track. Returns what it deleted, reruns included.
  */
-export async function deleteDiffusions(trx: TransactionClientContract, ids: number[]) {
-  if (!ids.length) return
+export async function deleteDiffusions(
+  trx: TransactionClientContract,
+  ids: number[]
+): Promise<DeletedDiffusion[]> {
+  if (!ids.length) return []
   const d = diffusionColumns
   const episodeIds = new Set<number>()
+  const deleted: DeletedDiffusion[] = []
   // The select binds each batch twice.
   for (const batch of batches(ids, Math.floor(idsPerQuery(trx.connectionName) / 2))) {
     const rows = await trx
       .from(d.table)
-      .select(d.name('episodeId'))
+      .select(d.list('id', 'episodeId', 'start', 'end'))
       .whereIn(d.name('id'), batch)
       .orWhereIn(d.name('initialId'), batch)
-    rows.forEach((r) => episodeIds.add(r.episode_id))
+    for (const r of rows) {
+      episodeIds.add(r.episode_id)
+      deleted.push({ id: r.id, start: fromSqlDateTime(r.start)!, end: fromSqlDateTime(r.end)! })
+    }
     // Reruns first: they point at the initial diffusions.
     await trx.from(d.table).whereIn(d.name('initialId'), batch).delete()
     await trx.from(d.table).whereIn(d.name('id'), batch).delete()
   }
   await deleteOrphanEpisodes(trx, [...episodeIds])
+  return deleted
 }
 
 export async function deleteOrphanEpisodes(trx: TransactionClientContract, episodeIds: number[]) {

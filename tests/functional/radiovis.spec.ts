@@ -301,6 +301,8 @@ test.group('RadioVIS: radiovis:serve with real clients', (group) => {
       })()
     )
     const b = serve(env)
+    // Aborted at the end: stompit would otherwise reconnect to the stopped servers forever.
+    let connecting: { abort(): void } | undefined
     try {
       await b.ready
       const inbox = new Inbox()
@@ -314,7 +316,7 @@ test.group('RadioVIS: radiovis:serve with real clients', (group) => {
       )
       failover.on('error', () => {})
       let current: StompitClient | null = null
-      failover.connect((error, client, reconnect, server) => {
+      connecting = failover.connect((error, client, reconnect, server) => {
         if (error) return
         current = client
         connected.push(server.serverProperties.connectOptions.port)
@@ -370,6 +372,7 @@ test.group('RadioVIS: radiovis:serve with real clients', (group) => {
       )
       ;(current as StompitClient | null)?.disconnect()
     } finally {
+      connecting?.abort()
       await Promise.all([stop(a.child), stop(b.child)])
     }
   }).timeout(60_000)

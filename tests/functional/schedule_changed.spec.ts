@@ -3,6 +3,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import testUtils from '@adonisjs/core/services/test_utils'
 import Diffusion from '#models/diffusion'
+import Schedule from '#models/schedule'
 import Event from '#models/event'
 import User from '#models/user'
 import { events } from '#events/event_outbox'
@@ -98,6 +99,7 @@ test.group('schedule_changed: the month generation', (group) => {
       moved: 0,
       cancelled: 0,
       confirmed: 0,
+      removed: 0,
       diffusion_ids: await ids(morning.program.id),
       source: 'generation',
       month: '2030-01',
@@ -145,6 +147,7 @@ test.group('schedule_changed: the month generation', (group) => {
         moved: 1,
         cancelled: 0,
         confirmed: 0,
+        removed: 0,
         diffusion_ids: [first.id],
         source: 'generation',
         month: '2030-01',
@@ -217,6 +220,7 @@ test.group('schedule_changed: edits by hand', (group) => {
       moved: what === 'moved' ? 1 : 0,
       cancelled: what === 'cancelled' ? 1 : 0,
       confirmed: what === 'confirmed' ? 1 : 0,
+      removed: 0,
       diffusion_ids: [id],
       source: 'cms',
     })
@@ -265,5 +269,95 @@ test.group('schedule_changed: edits by hand', (group) => {
       diffusion_ids: [b.id],
       source: 'api',
     })
+  })
+})
+
+test.group('schedule_changed: an edited or deleted schedule', () => {
+  // Committed for real, not in the global transaction of the other groups:
+  // the event of an edit made in a transaction waits for its commit.
+  test('moving a schedule moves its future diffusions in one `moved` event; deleting it is one `removed` event; a rolled-back edit is none', async ({
+    assert,
+    cleanup,
+  }) => {
+    const { station, program } = await weeklyStation('10:00')
+    cleanup(async () => {
+      await Schedule.query().where('programId', program.id).delete()
+      await program.delete()
+      await station.delete()
+    })
+    const generated = await diffusions('--update', '--month', '2030-01')
+    assert.equal(generated.exitCode, 0, generated.output)
+    const ids = (await Diffusion.query().where('programId', program.id).orderBy('start')).map(
+      (d) => d.id
+    )
+    assert.lengthOf(ids, 5)
+    const schedule = await Schedule.query().where('programId', program.id).firstOrFail()
+
+    let since = await lastEventId()
+    schedule.time = '11:30'
+    await schedule.save()
+    let got = await changes(since)
+    assert.deepEqual(got, [
+      {
+        station: station.slug,
+        level: 'info',
+        // From where the first one was (10:00) to where the last one ends now (12:30).
+        from: utc('2030-01-02T10:00'),
+        to: utc('2030-01-30T12:30'),
+        what: ['moved'],
+        created: 0,
+        moved: 5,
+        cancelled: 0,
+        confirmed: 0,
+        removed: 0,
+        diffusion_ids: ids,
+        source: 'schedule',
+        schedule_id: schedule.id,
+      },
+    ])
+
+    // An edit rolled back changed nothing: no event.
+    since = await lastEventId()
+    await db
+      .transaction(async (trx) => {
+        const mine = await Schedule.findOrFail(schedule.id, { client: trx })
+        mine.time = '14:00'
+        await mine.save()
+        throw new Error('changed my mind')
+      })
+      .catch(() => {})
+    assert.deepEqual(await changes(since), [])
+    assert.equal((await Schedule.findOrFail(schedule.id)).time, '11:30')
+    const first = async () =>
+      (await Diffusion.query().where('programId', program.id).orderBy('start').firstOrFail()).start
+        .setZone(ZONE)
+        .toFormat('HH:mm')
+    assert.equal(await first(), '11:30')
+
+    // In a transaction that commits, the event comes with the commit.
+    await db.transaction(async (trx) => {
+      const mine = await Schedule.findOrFail(schedule.id, { client: trx })
+      mine.duration = 90
+      await mine.save()
+    })
+    got = await changes(since)
+    assert.lengthOf(got, 1)
+    assert.deepInclude(got[0], { what: ['moved'], moved: 5, to: utc('2030-01-30T13:00') })
+
+    since = await lastEventId()
+    await (await Schedule.findOrFail(schedule.id)).delete()
+    got = await changes(since)
+    assert.lengthOf(got, 1)
+    assert.deepInclude(got[0], {
+      station: station.slug,
+      from: utc('2030-01-02T11:30'),
+      to: utc('2030-01-30T13:00'),
+      what: ['removed'],
+      removed: 5,
+      moved: 0,
+      source: 'schedule',
+    })
+    assert.sameMembers(got[0].diffusion_ids as number[], ids)
+    assert.lengthOf(await Diffusion.query().where('programId', program.id), 0)
   })
 })

@@ -46,7 +46,7 @@ declare module 'stompit' {
         reconnect: () => void,
         server: { serverProperties: { connectOptions: ConnectOptions; remoteAddress: string } }
       ) => void
-    ): void
+    ): { abort(): void }
     on(event: 'error', listener: (error: Error) => void): this
   }
 

@@ -37,6 +37,8 @@ function run(samples: ResourceSample[], thresholds = THRESHOLDS) {
       const tags: string[] = [e.type]
       if (e.payload.cleared) tags.push('cleared')
       if (Array.isArray(e.payload.groups)) tags.push(...e.payload.groups)
+      // A level of its own (the type's otherwise): critical overloads, quiet ends.
+      if (e.level) tags.push(`(${e.level})`)
       return tags.join(' ')
     })
   )
@@ -69,7 +71,7 @@ test.group('Resource watcher: memory', () => {
       ['memory_usage'],
       [],
       [],
-      ['memory_usage cleared'],
+      ['memory_usage cleared (info)'],
       [],
       ['memory_usage'],
     ])
@@ -83,7 +85,7 @@ test.group('Resource watcher: memory', () => {
   test('over 80 % it is raised again in the group system_overloaded, once', ({ assert }) => {
     assert.deepEqual(memory(60, 85, 90, 78, 82), [
       ['memory_usage'],
-      ['memory_usage system_overloaded'],
+      ['memory_usage system_overloaded (critical)'],
       [],
       [],
       [],
@@ -94,10 +96,10 @@ test.group('Resource watcher: memory', () => {
     assert,
   }) => {
     assert.deepEqual(memory(85, 70, 81, 30), [
-      ['memory_usage system_overloaded'],
+      ['memory_usage system_overloaded (critical)'],
       [],
-      ['memory_usage system_overloaded'],
-      ['memory_usage cleared'],
+      ['memory_usage system_overloaded (critical)'],
+      ['memory_usage cleared (info)'],
     ])
   })
 
@@ -110,6 +112,7 @@ test.group('Resource watcher: memory', () => {
     })
     assert.deepEqual(event, {
       type: 'memory_usage',
+      level: 'critical',
       payload: {
         used: 7000,
         total: 8000,
@@ -144,7 +147,7 @@ test.group('Resource watcher: load', () => {
       ['load_high'],
       [],
       [],
-      ['load_high cleared'],
+      ['load_high cleared (info)'],
       [],
       ['load_high'],
     ])
@@ -180,7 +183,7 @@ test.group('Resource watcher: disks', () => {
       [],
       [],
       [],
-      ['disk_low cleared'],
+      ['disk_low cleared (info)'],
       [],
       ['disk_low'],
     ])
@@ -242,7 +245,11 @@ test.group('Resource watcher: together', () => {
         sample(20, { load: busy, disks: [low] }),
         sample(20, { disks: [low] }),
       ]),
-      [['memory_usage', 'load_high', 'disk_low'], ['memory_usage cleared'], ['load_high cleared']]
+      [
+        ['memory_usage', 'load_high', 'disk_low'],
+        ['memory_usage cleared (info)'],
+        ['load_high cleared (info)'],
+      ]
     )
   })
 })

@@ -75,6 +75,7 @@ test.group('schedule_changed: the payload', () => {
       moved: 1,
       cancelled: 0,
       confirmed: 0,
+      removed: 0,
       diffusion_ids: [1, 2],
       source: 'generation',
       month: '2031-03',
