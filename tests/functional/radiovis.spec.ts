@@ -8,7 +8,7 @@
 import { test } from '@japa/runner'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
-import { connect as tcpConnect, type Socket } from 'node:net'
+import { connect as tcpConnect, createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
@@ -173,6 +173,52 @@ async function rawClient(port: number) {
   socket.on('data', (chunk) => (data += chunk.toString()))
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
   return { socket, received: () => data, closed }
+}
+
+/**
+ * The way to RabbitMQ, through a TCP relay of the test's own: cut, every
+ * connection through it is dropped and new ones are refused, as when the
+ * broker dies; the shared broker itself is left running for the other tests.
+ */
+async function brokerLink(target = new URL(AMQP)) {
+  const port = nextPort++
+  const sockets = new Set<Socket>()
+  let server: Server | null = null
+  const listen = () =>
+    new Promise<void>((resolve) => {
+      server = createServer((inbound) => {
+        const outbound = tcpConnect(Number(target.port || 5672), target.hostname)
+        for (const [one, other] of [
+          [inbound, outbound],
+          [outbound, inbound],
+        ]) {
+          sockets.add(one)
+          one.on('error', () => other.destroy())
+          one.on('close', () => {
+            sockets.delete(one)
+            other.destroy()
+          })
+          one.pipe(other)
+        }
+      })
+      server.listen(port, '127.0.0.1', resolve)
+    })
+  await listen()
+  const url = new URL(AMQP)
+  url.port = String(port)
+  return {
+    url: url.href,
+    async cut() {
+      const closing = new Promise((resolve) => server!.close(resolve))
+      for (const socket of sockets) socket.destroy()
+      await closing
+    },
+    restore: listen,
+    close() {
+      for (const socket of sockets) socket.destroy()
+      server?.close()
+    },
+  }
 }
 
 const outbox = new EventOutbox(mkdtempSync(join(tmpdir(), 'antenne-spool-')))
@@ -376,6 +422,102 @@ test.group('RadioVIS: radiovis:serve with real clients', (group) => {
       await Promise.all([stop(a.child), stop(b.child)])
     }
   }).timeout(60_000)
+
+  test('RabbitMQ goes away under two servers: each song still reaches every receiver once, from the message log; back, it is used again', async ({
+    assert,
+  }) => {
+    const link = await brokerLink()
+    const env = { ANTENNE_RADIOVIS_URL: link.url, ANTENNE_RADIOVIS_EXCHANGE: exchange }
+    const a = serve(env)
+    await a.ready
+    const b = serve(env)
+    try {
+      await b.ready
+      await within(
+        8000,
+        'both on the broker',
+        (async () => {
+          while (![a, b].every((s) => s.lines.some((l) => l.includes('receiving from RabbitMQ'))))
+            await new Promise((r) => setTimeout(r, 50))
+        })()
+      )
+      const onA = await stompitReceiver(a.port, [TEXT_TOPIC])
+      const onB = await stompJsReceiver(b.port, [TEXT_TOPIC])
+      const both = [onA, onB]
+      for (const { inbox } of both)
+        await inbox.waitFor((m) => m.length >= 1, 8000, 'the default text')
+      const got = (title: string) =>
+        Promise.all(
+          both.map(({ inbox }) =>
+            inbox.waitFor((m) => m.some((x) => x.body.endsWith(title)), 8000, title)
+          )
+        )
+      await song(station, 'Before')
+      await got('Before')
+
+      // The broker goes: the producer's publish fails, the servers' consumers are cut.
+      await link.cut()
+      await song(station, 'During')
+      await got('During')
+      await within(
+        8000,
+        'the loss is said',
+        (async () => {
+          while (
+            ![a, b].every((s) =>
+              s.lines.some((l) => /RabbitMQ: .*(reconnecting|fall back)/.test(l))
+            )
+          )
+            await new Promise((r) => setTimeout(r, 50))
+        })()
+      )
+
+      // It comes back: the servers reconnect and the producer publishes again.
+      await link.restore()
+      await within(
+        20_000,
+        'the servers back on the broker',
+        (async () => {
+          while (![a, b].every((s) => s.lines.some((l) => l.includes('RabbitMQ answers again'))))
+            await new Promise((r) => setTimeout(r, 50))
+        })()
+      )
+      // A probe of our own on the exchange: the next song goes through RabbitMQ again.
+      const connection = await amqp.connect(AMQP)
+      const channel = await connection.createChannel()
+      const { queue } = await channel.assertQueue('', { exclusive: true })
+      await channel.bindQueue(queue, exchange, '#')
+      await song(station, 'After')
+      await got('After')
+      let routed: string | null = null
+      for (let i = 0; i < 40 && !routed; i++) {
+        const message = await channel.get(queue, { noAck: true })
+        if (message) routed = message.content.toString()
+        else await new Promise((r) => setTimeout(r, 50))
+      }
+      await connection.close()
+      assert.equal(routed, 'TEXT The Relays – After')
+
+      await new Promise((r) => setTimeout(r, 1500))
+      const expected = [
+        'TEXT Radio Test, 95.8 FM',
+        'TEXT The Relays – Before',
+        'TEXT The Relays – During',
+        'TEXT The Relays – After',
+      ]
+      for (const { inbox } of both) assert.deepEqual(inbox.bodies(), expected)
+      const logged = await RadiovisMessage.query().where('topic', TEXT_TOPIC).orderBy('id')
+      assert.deepEqual(
+        logged.map((m) => m.body),
+        expected
+      )
+      onA.client.disconnect()
+      await onB.client.deactivate()
+    } finally {
+      await Promise.all([stop(a.child), stop(b.child)])
+      link.close()
+    }
+  }).timeout(90_000)
 
   test('without a broker: messages from the database, the fallback after silence, SIGTERM within seconds', async ({
     assert,
