@@ -6,7 +6,7 @@
 | month's generation is one event, not one per diffusion, and nothing that
 | changed nothing is an event.
 */
-import type { DateTime } from 'luxon'
+import { DateTime } from 'luxon'
 import { events } from '#events/event_outbox'
 
 export const CHANGE_KINDS = ['created', 'moved', 'cancelled', 'confirmed', 'removed'] as const
@@ -29,9 +29,10 @@ export interface ScheduleChange {
   diffusions: ChangedDiffusion[]
   /**
    * Who changed it: the month's generation, a scheduler in the CMS, a tool
-   * through the API, or an edited or deleted schedule (`scheduleId`).
+   * through the API, an edited or deleted schedule (`scheduleId`), or the
+   * streamer's monitor cancelling a diffusion that could not air.
    */
-  source: 'generation' | 'cms' | 'api' | 'schedule'
+  source: 'generation' | 'cms' | 'api' | 'schedule' | 'monitor'
   /** The generated month, YYYY-MM. */
   month?: string
   scheduleId?: number
@@ -87,6 +88,21 @@ export function scheduleChangedPayload(change: ScheduleChange): Record<string, u
     ...(change.month ? { month: change.month } : {}),
     ...(change.scheduleId ? { schedule_id: change.scheduleId } : {}),
   }
+}
+
+/** The schedule_changed payload of a diffusion_cancelled the monitor emitted (its start and end). */
+export function monitorCancel(cancelled: Record<string, unknown>) {
+  const { diffusion_id: id, start, end } = cancelled
+  if (typeof id !== 'number' || typeof start !== 'string' || typeof end !== 'string') return null
+  const span = {
+    start: DateTime.fromISO(start, { zone: 'utc' }),
+    end: DateTime.fromISO(end, { zone: 'utc' }),
+  }
+  return scheduleChangedPayload({
+    station: '',
+    diffusions: [{ id, kind: 'cancelled', spans: [span] }],
+    source: 'monitor',
+  })
 }
 
 /** Emits schedule_changed for the change, unless it changed nothing. */

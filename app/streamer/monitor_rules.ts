@@ -443,7 +443,12 @@ export class MonitorRules {
       out.events.push({
         type: 'diffusion_cancelled',
         at: now,
-        payload: { ...facts(diffusion), reason: `not on air ${minutes} min after its start` },
+        payload: {
+          ...facts(diffusion),
+          // The end too: the guide's schedule_changed covers the whole slot.
+          end: new Date(diffusion.end).toISOString(),
+          reason: `not on air ${minutes} min after its start`,
+        },
       })
       out.entries.push(
         this.#log({

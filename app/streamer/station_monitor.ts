@@ -19,6 +19,7 @@ import { StationCatalog } from '#streamer/station_catalog'
 import { StationControl } from '#streamer/station_control'
 import { events } from '#events/event_outbox'
 import type { EventType } from '#events/event_types'
+import { monitorCancel } from '#scheduling/schedule_changes'
 import { isStorageError, stationPlaylists, writePlaylists } from '#streamer/station_config'
 import type { LiquidsoapClient } from '#streamer/telnet'
 import type Station from '#models/station'
@@ -130,13 +131,15 @@ export class StationMonitor {
   #apply(outcome: Outcome) {
     for (const note of outcome.notes)
       this.#logger[note.level](`[${this.station.slug}] ${note.message}`)
-    for (const event of outcome.events)
-      this.#emit(
-        event.type,
-        this.station.slug,
-        event.payload,
-        DateTime.fromMillis(event.at, { zone: 'utc' })
-      )
+    for (const event of outcome.events) {
+      const at = DateTime.fromMillis(event.at, { zone: 'utc' })
+      this.#emit(event.type, this.station.slug, event.payload, at)
+      // A diffusion the monitor cancels leaves the programme guide too.
+      if (event.type === 'diffusion_cancelled') {
+        const changed = monitorCancel(event.payload)
+        if (changed) this.#emit('schedule_changed', this.station.slug, changed, at)
+      }
+    }
     return outcome.entries
   }
 

@@ -472,6 +472,22 @@ test.group('Streamer against a real Liquidsoap and Icecast', (group) => {
       cancelled.map((p) => p.diffusion_id),
       [diffusions.late.id]
     )
+    // The guide hears of it: one schedule_changed, over the late diffusion's slot.
+    const guide = rows
+      .filter((r) => r.type === 'schedule_changed')
+      .map((r) => JSON.parse(r.payload))
+      .filter((p) => p.source === 'monitor')
+    assert.deepEqual(
+      guide.map((p) => [p.diffusion_ids, p.what, p.from, p.to]),
+      [
+        [
+          [diffusions.late.id],
+          ['cancelled'],
+          diffusions.late.start.toUTC().toISO(),
+          diffusions.late.end.toUTC().toISO(),
+        ],
+      ]
+    )
     const crash = JSON.parse(rows.find((r) => r.type === 'streamer_crashed')!.payload)
     assert.equal(crash.signal, 'SIGKILL')
     // The long show was resumed, not started again: one start event per diffusion.

@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
-import { diffusionEdit, scheduleChangedPayload } from '#scheduling/schedule_changes'
+import { diffusionEdit, monitorCancel, scheduleChangedPayload } from '#scheduling/schedule_changes'
 
 const at = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Brussels' })
 const state = (type: string, start: string, end: string) => ({
@@ -84,5 +84,33 @@ test.group('schedule_changed: the payload', () => {
 
   test('nothing changed: no payload (and no event)', ({ assert }) => {
     assert.isNull(scheduleChangedPayload({ station: 'radio', source: 'cms', diffusions: [] }))
+  })
+
+  test('a diffusion the monitor cancels is a cancelled change over its slot, of source monitor', ({
+    assert,
+  }) => {
+    assert.deepEqual(
+      monitorCancel({
+        diffusion_id: 9,
+        program: 'Talk',
+        start: '2031-03-03T10:00:00.000Z',
+        end: '2031-03-03T11:00:00.000Z',
+        reason: 'not on air 5 min after its start',
+      }),
+      {
+        from: '2031-03-03T10:00:00.000Z',
+        to: '2031-03-03T11:00:00.000Z',
+        what: ['cancelled'],
+        created: 0,
+        moved: 0,
+        cancelled: 1,
+        confirmed: 0,
+        removed: 0,
+        diffusion_ids: [9],
+        source: 'monitor',
+      }
+    )
+    // A payload without its slot (an older spool) gives no guide event rather than a wrong one.
+    assert.isNull(monitorCancel({ diffusion_id: 9, start: '2031-03-03T10:00:00.000Z' }))
   })
 })
