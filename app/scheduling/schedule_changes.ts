@@ -1,8 +1,8 @@
 /*
 | What changed in a station's schedule, as a schedule_changed event
-| (Flussonic's epg_changed): diffusions created, moved, cancelled,
-| confirmed or removed, and the range of air time they touch, so that a programme guide
-| downstream knows what to read again. One event per station per change: a
+| (Flussonic's epg_changed): diffusions created, moved, cancelled, confirmed
+| or removed, and the range of air time they touch, so that a programme
+| guide downstream knows what to read again. One event per station per change: a
 | month's generation is one event, not one per diffusion, and nothing that
 | changed nothing is an event.
 */
