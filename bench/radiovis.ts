@@ -154,3 +154,4 @@ await app.start(async () => {
   )
   console.log('  goal: p95 under 100 ms, under 10 % of a core')
 })
+await app.terminate()
