@@ -105,6 +105,23 @@ function serve(env: Record<string, string> = {}) {
   return { port, child, lines, ready, exited }
 }
 
+/** Waits until each of the servers has logged a line that matches. */
+async function loggedBy(
+  servers: Array<{ lines: string[] }>,
+  line: RegExp,
+  what: string,
+  ms = 8000
+) {
+  await within(
+    ms,
+    what,
+    (async () => {
+      while (!servers.every((s) => s.lines.some((l) => line.test(l))))
+        await new Promise((r) => setTimeout(r, 50))
+    })()
+  )
+}
+
 async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {
   if (child.exitCode !== null || child.signalCode !== null) return
   const exited = new Promise((resolve) => child.once('exit', resolve))
@@ -338,14 +355,7 @@ test.group('RadioVIS: radiovis:serve with real clients', (group) => {
     const a = serve(env)
     await a.ready
     // a produces (it came first and holds the lease); b only serves.
-    await within(
-      8000,
-      'a holds the lease',
-      (async () => {
-        while (!a.lines.some((l) => l.includes('producing messages')))
-          await new Promise((r) => setTimeout(r, 50))
-      })()
-    )
+    await loggedBy([a], /producing messages/, 'a holds the lease')
     const b = serve(env)
     // Aborted at the end: stompit would otherwise reconnect to the stopped servers forever.
     let connecting: { abort(): void } | undefined
@@ -433,14 +443,7 @@ test.group('RadioVIS: radiovis:serve with real clients', (group) => {
     const b = serve(env)
     try {
       await b.ready
-      await within(
-        8000,
-        'both on the broker',
-        (async () => {
-          while (![a, b].every((s) => s.lines.some((l) => l.includes('receiving from RabbitMQ'))))
-            await new Promise((r) => setTimeout(r, 50))
-        })()
-      )
+      await loggedBy([a, b], /receiving from RabbitMQ/, 'both on the broker')
       const onA = await stompitReceiver(a.port, [TEXT_TOPIC])
       const onB = await stompJsReceiver(b.port, [TEXT_TOPIC])
       const both = [onA, onB]
@@ -459,29 +462,11 @@ test.group('RadioVIS: radiovis:serve with real clients', (group) => {
       await link.cut()
       await song(station, 'During')
       await got('During')
-      await within(
-        8000,
-        'the loss is said',
-        (async () => {
-          while (
-            ![a, b].every((s) =>
-              s.lines.some((l) => /RabbitMQ: .*(reconnecting|fall back)/.test(l))
-            )
-          )
-            await new Promise((r) => setTimeout(r, 50))
-        })()
-      )
+      await loggedBy([a, b], /RabbitMQ: .*(reconnecting|fall back)/, 'the loss is said')
 
       // It comes back: the servers reconnect and the producer publishes again.
       await link.restore()
-      await within(
-        20_000,
-        'the servers back on the broker',
-        (async () => {
-          while (![a, b].every((s) => s.lines.some((l) => l.includes('RabbitMQ answers again'))))
-            await new Promise((r) => setTimeout(r, 50))
-        })()
-      )
+      await loggedBy([a, b], /RabbitMQ answers again/, 'the servers back on the broker', 20_000)
       // A probe of our own on the exchange: the next song goes through RabbitMQ again.
       const connection = await amqp.connect(AMQP)
       const channel = await connection.createChannel()
