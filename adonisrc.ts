@@ -24,6 +24,7 @@ export default defineConfig({
     () => import('@adonisjs/redis/redis_provider'),
     () => import('@adonisjs/i18n/i18n_provider'),
     () => import('@adonisjs/transmit/transmit_provider'),
+    () => import('@adonisjs/cors/cors_provider'),
   ],
 
   /*

@@ -61,6 +61,8 @@ export default await Env.create(new URL('../', import.meta.url), {
   ANTENNE_EVENTS_RETENTION_DAYS: Env.schema.number.optional(),
   ANTENNE_RADIOVIS_URL: Env.schema.string.optional(),
   ANTENNE_PUBLIC_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+  /** Sites allowed to read the public API, feeds and push from a browser: *, a comma list, or none. */
+  ANTENNE_CORS_ORIGINS: Env.schema.string.optional(),
   // Comma list of the reverse proxies' addresses or CIDRs (config/app.ts); none by default.
   ANTENNE_TRUSTED_PROXIES: Env.schema.string.optional(),
   ANTENNE_ARCHIVES_DIR: Env.schema.string.optional(),

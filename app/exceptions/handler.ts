@@ -1,4 +1,5 @@
 import app from '@adonisjs/core/services/app'
+import router from '@adonisjs/core/services/router'
 import { HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 import i18nManager from '@adonisjs/i18n/services/main'
@@ -8,6 +9,18 @@ import i18nManager from '@adonisjs/i18n/services/main'
  * and testing: a missing or misspelt NODE_ENV counts as production.
  */
 const debugging = app.inDev || app.inTest
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
+
+/** The methods some route answers on this path. */
+function allowedMethods(url: string) {
+  return METHODS.filter((method) => router.match(url, method) !== null)
+}
+
+/** The body parser's refusal of a JSON body that is a bare value (422, no code). */
+function isStrictJsonError(e: { status?: number; message?: string }) {
+  return e.status === 422 && e.message === 'Invalid JSON, only supports object and array'
+}
 
 export default class HttpExceptionHandler extends ExceptionHandler {
   protected debug = debugging
@@ -41,16 +54,40 @@ export default class HttpExceptionHandler extends ExceptionHandler {
 
   async handle(error: unknown, ctx: HttpContext) {
     // The JSON API answers errors in JSON, whatever the Accept header.
-    if (ctx.request.url().startsWith('/api/')) {
-      const e = error as { status?: number; code?: string; message?: string; messages?: unknown }
-      const status = e.status ?? 500
-      return ctx.response.status(status).json({
-        error: e.code ?? 'E_INTERNAL',
-        message: status >= 500 && !debugging ? 'internal error' : e.message,
-        ...(e.messages ? { errors: e.messages } : {}),
-      })
-    }
+    if (ctx.request.url().startsWith('/api/')) return this.#api(error, ctx)
     return super.handle(error, ctx)
+  }
+
+  #api(error: unknown, ctx: HttpContext) {
+    const e = error as { status?: number; code?: string; message?: string; messages?: unknown }
+    let status = e.status ?? 500
+    let code = e.code ?? 'E_INTERNAL'
+    let message = status >= 500 && !debugging ? 'internal error' : e.message
+    if (code === 'E_ROUTE_NOT_FOUND') {
+      // The path exists with other methods: 405, and which (RFC 9110 15.5.6).
+      const allowed = allowedMethods(ctx.request.url())
+      if (allowed.length) {
+        ctx.response.header('Allow', allowed.join(', '))
+        status = 405
+        code = 'E_METHOD_NOT_ALLOWED'
+        message = `${ctx.request.method()} is not allowed here; allowed: ${allowed.join(', ')}`
+      }
+    } else if (!e.code && (status === 400 || isStrictJsonError(e))) {
+      // The body parser's own errors: one clear sentence, not its internals.
+      status = 400
+      code = 'E_BAD_REQUEST'
+      message =
+        error instanceof SyntaxError
+          ? 'the request body is not valid JSON'
+          : isStrictJsonError(e)
+            ? 'the request body must be a JSON object or array'
+            : 'the request could not be read'
+    }
+    return ctx.response.status(status).json({
+      error: code,
+      message,
+      ...(e.messages ? { errors: e.messages } : {}),
+    })
   }
 
   async report(error: unknown, ctx: HttpContext) {

@@ -425,6 +425,12 @@ test.group('JSON API', (group) => {
         error: 'E_VALIDATION_ERROR',
       },
       {
+        why: 'a page past any list',
+        url: '/api/v1/programs?page=99999999999999999999',
+        status: 422,
+        error: 'E_VALIDATION_ERROR',
+      },
+      {
         why: 'an unknown endpoint',
         url: '/api/v1/nothing',
         status: 404,

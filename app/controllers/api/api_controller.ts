@@ -1,6 +1,7 @@
 import router from '@adonisjs/core/services/router'
 import type { HttpContext } from '@adonisjs/core/http'
 import vine from '@vinejs/vine'
+import type { SimplePaginatorContract } from '@adonisjs/lucid/types/querybuilder'
 import { DateTime } from 'luxon'
 import Program from '#models/program'
 import Episode from '#models/episode'
@@ -11,11 +12,14 @@ import { OnAirLog, episodeUrl } from '#on_air/on_air_log'
 import { weekTimetable } from '#scheduling/timetable'
 import { today } from '#controllers/dates'
 
+const MAX_PAGE = 100_000
+
 const queryValidator = vine.compile(
   vine.object({
     station: vine.string().trim().maxLength(64).optional(),
     date: vine.date({ formats: ['YYYY-MM-DD'] }).optional(),
-    page: vine.number().withoutDecimals().min(1).optional(),
+    // Bounded: a page past any real list is a client's mistake, not a query to run.
+    page: vine.number().withoutDecimals().min(1).max(MAX_PAGE).optional(),
   })
 )
 
@@ -28,7 +32,12 @@ async function query(ctx: HttpContext) {
   if (!station)
     throw new NotFoundException(input.station ? `no station "${input.station}"` : 'no station yet')
   const date = input.date ? DateTime.fromJSDate(input.date).toISODate()! : null
-  return { station, date, page: input.page ?? 1 }
+  return { station, date, page: input.page ?? 1, stationParam: input.station }
+}
+
+/** Pagination links on the route's own path, keeping `?station=`. */
+function links(paginator: SimplePaginatorContract<unknown>, ctx: HttpContext, station?: string) {
+  paginator.baseUrl(ctx.request.url()).queryString(station ? { station } : {})
 }
 
 const iso = (ms: number | null) =>
@@ -83,12 +92,13 @@ export default class ApiController {
   }
 
   async programs(ctx: HttpContext) {
-    const { station, page } = await query(ctx)
+    const { station, page, stationParam } = await query(ctx)
     const programs = await Program.query()
       .where('station_id', station.id)
       .where('active', true)
       .orderBy('title')
       .paginate(page, 50)
+    links(programs, ctx, stationParam)
     return {
       meta: programs.getMeta(),
       data: programs.all().map((p) => ({
@@ -101,13 +111,14 @@ export default class ApiController {
   }
 
   async episodes(ctx: HttpContext) {
-    const { station, page } = await query(ctx)
+    const { station, page, stationParam } = await query(ctx)
     const program = await Program.findPublicOrFail(station, String(ctx.params.program))
     const episodes = await Episode.query()
       .where('program_id', program.id)
       .preload('diffusions', (d) => d.orderBy('start'))
       .orderBy('id', 'desc')
       .paginate(page, 50)
+    links(episodes, ctx, stationParam)
     return {
       meta: episodes.getMeta(),
       data: episodes.all().map((e) => ({
