@@ -35,19 +35,18 @@ test.group('The web server process and its event streams', (group) => {
   }) => {
     const port = await freePort()
     const channel = NowPlayingBroadcaster.channel(station.slug)
+    const first = await startWebServer(port)
+    servers.push(first)
+    const uid = `listener-${Date.now()}`
+    const stream = await openEventStream(port, uid)
+    await subscribe(port, uid, channel)
+    // Logged once subscribed: a loaded machine may subscribe after the broadcaster's first check.
     await LogFactory.merge({
       stationId: station.id,
       date: DateTime.utc(),
       source: 'rotation',
       comment: 'Before The Restart',
     }).create()
-
-    const first = await startWebServer(port)
-    servers.push(first)
-    const uid = `listener-${Date.now()}`
-    const stream = await openEventStream(port, uid)
-    await subscribe(port, uid, channel)
-    // Subscribed and pushed to: the broadcaster's first check sends every station.
     await within(
       10_000,
       'the first push',
