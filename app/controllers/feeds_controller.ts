@@ -1,12 +1,11 @@
 import router from '@adonisjs/core/services/router'
 import type { HttpContext } from '@adonisjs/core/http'
-import { DateTime } from 'luxon'
-import Diffusion from '#models/diffusion'
 import Program from '#models/program'
 import Sound from '#models/sound'
 import { NotFoundException } from '#exceptions/domain'
 import { audioMimeType } from '#library/sound_file_name'
 import { renderCalendar } from '#feeds/calendar'
+import { timetableEvents } from '#feeds/timetable_calendar'
 import { renderPodcastFeed } from '#feeds/podcast_feed'
 import { episodeUrl } from '#on_air/on_air_log'
 import { publicOrigin } from '#feeds/public_origin'
@@ -48,29 +47,20 @@ export default class FeedsController {
     return response.header('content-type', 'application/rss+xml; charset=utf-8').send(xml)
   }
 
-  /** iCalendar of the timetable (`/timetable.ics`): a week back, four weeks ahead. */
+  /**
+   * iCalendar of the timetable (`/timetable.ics`): a week back, four weeks
+   * ahead. Calendar apps poll it: an unchanged timetable is a 304.
+   */
   async calendar({ request, response, station }: HttpContext) {
     if (!station) throw new NotFoundException('no station yet')
-    const now = DateTime.utc()
     const origin = publicOrigin(antenneConfig.publicUrl, request.hostname(), station.hosts)
-    const diffusions = await Diffusion.query()
-      .withScopes((s) => {
-        s.station(station)
-        s.onAir()
-        s.startingBetween(now.minus({ days: 7 }), now.plus({ days: 28 }))
-      })
-      .preload('episode')
-      .preload('program')
-    const ics = renderCalendar(
-      station.name,
-      diffusions.map((d) => ({
-        uid: `diffusion-${d.id}@${new URL(origin).host}`,
-        start: d.start.toJSDate(),
-        end: d.end.toJSDate(),
-        summary: `${d.program.title}: ${d.episode.title}`,
-        url: origin + episodeUrl(d.program.slug, d.episode.slug),
-      }))
-    )
-    return response.header('content-type', 'text/calendar; charset=utf-8').send(ics)
+    const events = await timetableEvents(station, { origin, publicUrl: antenneConfig.publicUrl })
+    const ics = renderCalendar(station.name, events)
+    response.header('content-type', 'text/calendar; charset=utf-8')
+    response.header('cache-control', 'public, max-age=300')
+    // An ETag only: a deleted diffusion changes the body but no event's date.
+    response.setEtag(ics)
+    if (response.fresh()) return response.notModified()
+    return response.send(ics)
   }
 }

@@ -3,12 +3,21 @@
 | in UTC, so that any calendar shows it in its reader's zone.
 */
 export interface CalendarEvent {
+  /** Stable across fetches, hosts and renames: a calendar keeps events by it. */
   uid: string
   start: Date
   end: Date
   summary: string
   url: string
   description?: string
+  /** A cancelled diffusion stays in the feed, so that calendars strike it out instead of keeping it. */
+  cancelled?: boolean
+  /** How many times its time or status changed (RFC 5545 SEQUENCE). */
+  sequence?: number
+  /** The last change of the event or what it shows (its program's, its episode's). */
+  lastModified: Date
+  /** The UID of the first airing, for a rerun. */
+  rerunOf?: string
 }
 
 /** TEXT values escape backslash, semicolon, comma and newlines (RFC 5545 §3.3.11). */
@@ -42,7 +51,11 @@ const stamp = (date: Date) =>
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}/, '')
 
-export function renderCalendar(name: string, events: CalendarEvent[], now = new Date()) {
+/**
+ * Without a METHOD, DTSTAMP is the event's last revision (RFC 5545 §3.8.7.2),
+ * not the fetch: the same programme renders the same bytes, hence one ETag.
+ */
+export function renderCalendar(name: string, events: CalendarEvent[]) {
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
@@ -54,12 +67,16 @@ export function renderCalendar(name: string, events: CalendarEvent[], now = new 
     lines.push(
       'BEGIN:VEVENT',
       `UID:${event.uid}`,
-      `DTSTAMP:${stamp(now)}`,
+      `DTSTAMP:${stamp(event.lastModified)}`,
+      `LAST-MODIFIED:${stamp(event.lastModified)}`,
+      `SEQUENCE:${event.sequence ?? 0}`,
       `DTSTART:${stamp(event.start)}`,
       `DTEND:${stamp(event.end)}`,
+      `STATUS:${event.cancelled ? 'CANCELLED' : 'CONFIRMED'}`,
       `SUMMARY:${escapeText(event.summary)}`,
       `URL:${event.url}`,
       ...(event.description ? [`DESCRIPTION:${escapeText(event.description)}`] : []),
+      ...(event.rerunOf ? [`RELATED-TO;RELTYPE=SIBLING:${event.rerunOf}`, 'CATEGORIES:RERUN'] : []),
       'END:VEVENT'
     )
   }

@@ -60,6 +60,10 @@ export default class Diffusion extends TimestampedModel {
   @column(booleanColumn)
   declare edited: boolean
 
+  /** Changes of time or type so far: the calendar's SEQUENCE (see diffusionChange). */
+  @column()
+  declare sequence: number
+
   @belongsTo(() => Episode)
   declare episode: BelongsTo<typeof Episode>
 
@@ -82,13 +86,17 @@ export default class Diffusion extends TimestampedModel {
   @beforeCreate()
   static defaults(diffusion: Diffusion) {
     diffusion.edited ??= false
+    diffusion.sequence ??= 0
   }
 
-  /** Any change of timing or type made through the model is a hand edit. */
+  /** Any change of timing or type made through the model is a hand edit, and a new calendar sequence. */
   @beforeUpdate()
   static markEdited(diffusion: Diffusion) {
     const dirty = diffusion.$dirty
-    if ('start' in dirty || 'end' in dirty || 'type' in dirty) diffusion.edited = true
+    if ('start' in dirty || 'end' in dirty || 'type' in dirty) {
+      diffusion.edited = true
+      diffusion.sequence = (diffusion.$original.sequence ?? 0) + 1
+    }
   }
 
   static onAir = scope((query) => {

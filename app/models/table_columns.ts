@@ -5,7 +5,10 @@
 | select and the model cannot drift apart, and a renamed attribute fails at
 | compile time (attributes are typed) instead of at the first query.
 */
+import { DateTime } from 'luxon'
 import type { LucidModel } from '@adonisjs/lucid/types/model'
+import db from '@adonisjs/lucid/services/db'
+import { sqlDateTime } from '#models/columns'
 import Sound from '#models/sound'
 import Track from '#models/track'
 import Program from '#models/program'
@@ -79,3 +82,18 @@ export const eventSinkColumns = tableColumns(EventSink)
 export const userColumns = tableColumns(User)
 export const outputColumns = tableColumns(Output)
 export const streamColumns = tableColumns(Stream)
+
+/**
+ * The row of a raw update of a diffusion's time or type: these values,
+ * `updated_at`, and its calendar sequence one higher, as the model's own
+ * updates do (Diffusion.markEdited), so that calendars see the change.
+ */
+export function diffusionChange(
+  values: Parameters<typeof diffusionColumns.row>[0]
+): Record<string, unknown> {
+  const sequence = diffusionColumns.name('sequence')
+  return {
+    ...diffusionColumns.row({ updatedAt: sqlDateTime(DateTime.now()), ...values }),
+    [sequence]: db.knexRawQuery('?? + 1', [sequence]),
+  }
+}

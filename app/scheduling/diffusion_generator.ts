@@ -37,6 +37,7 @@ import {
   rerunProblems,
 } from '#scheduling/month_plan'
 import { batches, idsPerQuery, rowsPerInsert } from '#models/batch_size'
+import { diffusionChange } from '#models/table_columns'
 import { emitScheduleChanged, type ChangedDiffusion, type Span } from '#scheduling/schedule_changes'
 
 export type { Conflict, Move, NewDiffusion, NewEpisode } from '#scheduling/month_plan'
@@ -329,7 +330,13 @@ export class DiffusionGenerator {
       await trx
         .from('diffusions')
         .where('id', move.id)
-        .update({ start: sqlDateTime(move.start), end: sqlDateTime(move.end), updated_at: stamp })
+        .update(
+          diffusionChange({
+            start: sqlDateTime(move.start),
+            end: sqlDateTime(move.end),
+            updatedAt: stamp,
+          })
+        )
     }
     return plan.diffusions.map((d) => byRef.get(d.ref)!)
   }

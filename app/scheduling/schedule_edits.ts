@@ -17,6 +17,7 @@ import {
 } from '#scheduling/recurrence'
 import Schedule from '#models/schedule'
 import {
+  diffusionChange,
   diffusionColumns,
   episodeColumns,
   programColumns,
@@ -128,7 +129,7 @@ export async function realignFutureDiffusions(schedule: Schedule, client: Client
           .from(d.table)
           .where(d.name('id'), row.id)
           .update(
-            d.row({
+            diffusionChange({
               start: sqlDateTime(occurrence.start),
               end: sqlDateTime(occurrence.end),
               updatedAt: now,

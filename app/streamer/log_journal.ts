@@ -14,7 +14,7 @@ import { DatabaseSpool } from '#spool/database_spool'
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { LogType } from '#models/log'
 import type { Logger } from '#types/logger'
-import { diffusionColumns, logColumns } from '#models/table_columns'
+import { diffusionChange, diffusionColumns, logColumns } from '#models/table_columns'
 
 export interface LogRow {
   stationId: number
@@ -37,7 +37,7 @@ async function applyEntry(trx: TransactionClientContract, entry: JournalEntry) {
       .from(d.table)
       .where(d.name('id'), entry.diffusionId)
       .where(d.name('type'), 'on_air')
-      .update(d.row({ type: 'cancel' }))
+      .update(diffusionChange({ type: 'cancel' }))
     return
   }
   const row = entry.row

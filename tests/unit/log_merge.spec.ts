@@ -85,23 +85,35 @@ test.group('Feeds', () => {
     const folded = foldLine(`SUMMARY:${'é'.repeat(60)}`)
     for (const line of folded.split('\r\n')) assert.isAtMost(Buffer.byteLength(line), 75)
     assert.equal(folded.split('\r\n ').join(''), `SUMMARY:${'é'.repeat(60)}`)
-    const ics = renderCalendar(
-      'Radio',
-      [
-        {
-          uid: 'd-1@x',
-          start: new Date('2030-03-31T08:00:00Z'),
-          end: new Date('2030-03-31T09:00:00Z'),
-          summary: 'Talk: news, weather',
-          url: 'http://x/p/e',
-        },
-      ],
-      new Date('2030-01-01T00:00:00Z')
-    )
+    const ics = renderCalendar('Radio', [
+      {
+        uid: 'd-1@x',
+        start: new Date('2030-03-31T08:00:00Z'),
+        end: new Date('2030-03-31T09:00:00Z'),
+        summary: 'Talk: news, weather',
+        url: 'http://x/p/e',
+        lastModified: new Date('2030-01-01T00:00:00Z'),
+      },
+      {
+        uid: 'd-2@x',
+        start: new Date('2030-04-01T08:00:00Z'),
+        end: new Date('2030-04-01T09:00:00Z'),
+        summary: 'Talk (rerun)',
+        url: 'http://x/p/e',
+        cancelled: true,
+        sequence: 2,
+        lastModified: new Date('2030-01-02T10:00:00Z'),
+        rerunOf: 'd-1@x',
+      },
+    ])
     assert.include(
       ics,
-      'DTSTART:20300331T080000Z\r\nDTEND:20300331T090000Z\r\nSUMMARY:Talk: news\\, weather\r\n'
+      'UID:d-1@x\r\nDTSTAMP:20300101T000000Z\r\nLAST-MODIFIED:20300101T000000Z\r\nSEQUENCE:0\r\n' +
+        'DTSTART:20300331T080000Z\r\nDTEND:20300331T090000Z\r\nSTATUS:CONFIRMED\r\nSUMMARY:Talk: news\\, weather\r\n'
     )
+    assert.include(ics, 'SEQUENCE:2\r\n')
+    assert.include(ics, 'STATUS:CANCELLED\r\n')
+    assert.include(ics, 'RELATED-TO;RELTYPE=SIBLING:d-1@x\r\nCATEGORIES:RERUN\r\n')
     assert.isTrue(ics.startsWith('BEGIN:VCALENDAR\r\n') && ics.endsWith('END:VCALENDAR\r\n'))
   })
 
