@@ -31,6 +31,10 @@ edge.global('longDay', (isoDate: string, locale = 'en') =>
 edge.global('shortDay', (isoDate: string, locale = 'en') =>
   DateTime.fromISO(isoDate).setLocale(locale).toFormat('ccc d')
 )
+/** The day of an instant in a zone, "Tue 8 Dec" (the next diffusions may be days away). */
+edge.global('airDay', (value: DateTime | string | number, zone: string, locale = 'en') =>
+  instant(value).setZone(zone).setLocale(locale).toFormat('ccc d LLL')
+)
 /** The params of a dated route (`route('week.show', dayParams('2026-11-23'))`) from an ISO date. */
 edge.global('dayParams', (isoDate: string) => {
   const [year, month, day] = isoDate.split('-')

@@ -1,6 +1,8 @@
 /*
 | What a listener sees as "now playing": the diffusion on air (if any), the
-| last thing the streamer logged, and the next diffusions.
+| last thing the streamer logged, and the next diffusions. While a host is
+| live (the monitor logged the diffusion's start from the harbor, and no
+| song since), there is no track: the live show is what airs.
 */
 import { DateTime } from 'luxon'
 import Diffusion from '#models/diffusion'
@@ -12,7 +14,9 @@ import { sqlDateTime } from '#models/columns'
 export interface NowPlaying {
   station: string
   diffusion: { title: string; program: string; url: string; start: string; end: string } | null
-  /** The last sound or track logged on air. */
+  /** The diffusion is live from the harbor (a host on air), not played from a file. */
+  live: boolean
+  /** The last sound or track logged on air; none while live. */
   track: { title: string; artist: string | null; since: string; cover: string | null } | null
   next: Array<{ title: string; program: string; url: string; start: string; end: string }>
 }
@@ -57,8 +61,19 @@ export async function nowPlaying(station: Station, now = DateTime.utc()): Promis
     .preload('track')
     .preload('sound')
     .first()
+  const live = current
+    ? await Log.query()
+        .withScopes((s) => {
+          s.station(station)
+          s.start()
+        })
+        .where('source', 'live')
+        .where('diffusion_id', current.id)
+        .if(last, (q) => q.where('date', '>=', sqlDateTime(last!.date)))
+        .first()
+    : null
   let track: NowPlaying['track'] = null
-  if (last) {
+  if (last && !live) {
     const title = last.track?.title ?? last.sound?.title ?? last.sound?.name ?? last.comment ?? ''
     const artist = last.track ? last.track.artist : (last.sound?.artist ?? null)
     track = { title, artist, since: last.date.toISO()!, cover: coverUrl(last.sound?.cover) }
@@ -66,6 +81,7 @@ export async function nowPlaying(station: Station, now = DateTime.utc()): Promis
   return {
     station: station.slug,
     diffusion: current ? airing(current) : null,
+    live: live !== null,
     track,
     next: next.map(airing),
   }

@@ -27,6 +27,10 @@
     const nodes = []
     if (now.diffusion) {
       const p = text('p', '', 'diffusion')
+      if (now.live) {
+        p.appendChild(text('span', box.dataset.liveLabel || 'Live', 'live'))
+        p.appendChild(document.createTextNode(' '))
+      }
       const a = text('a', now.diffusion.title)
       a.href = now.diffusion.url
       p.appendChild(a)
