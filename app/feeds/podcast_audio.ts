@@ -153,6 +153,18 @@ class Transcoder {
     return podcastFile(sound)
   }
 
+  /**
+   * Holds the queue until the returned function is called: what is asked
+   * for meanwhile waits (tests use it to see a feed before its mp3 exists).
+   */
+  hold(): () => void {
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const previous = this.#queue
+    this.#queue = previous.then(() => held)
+    return release
+  }
+
   /** Resolves once every transcode asked for so far is done. */
   async idle() {
     while (this.#pending.size) await Promise.allSettled([...this.#pending.values()])
