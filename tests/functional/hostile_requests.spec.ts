@@ -5,7 +5,7 @@
 */
 import { test } from '@japa/runner'
 import { request as httpRequest } from 'node:http'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DateTime } from 'luxon'
@@ -46,8 +46,11 @@ async function radio(hosts: string | null = null) {
     episodeId: episode.id,
     start: DateTime.utc().plus({ days: 1 }).startOf('hour'),
   }).create()
+  // The feed lists a file that is there, with its length.
+  const path = join(mkdtempSync(join(tmpdir(), 'antenne-hostile-')), 'x.mp3')
+  writeFileSync(path, Buffer.alloc(1234))
   const sound = await SoundFactory.apply('public')
-    .merge({ episodeId: episode.id, name: 'x', size: 1234, duration: 60 })
+    .merge({ episodeId: episode.id, name: 'x', path, size: 1234, duration: 60 })
     .create()
   return { station, show, sound }
 }

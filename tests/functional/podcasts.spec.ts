@@ -98,7 +98,9 @@ print(json.dumps({
   const out = await new Promise<string>((resolve, reject) => {
     let text = ''
     child.stdout!.on('data', (chunk) => (text += chunk))
-    child.once('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`python3 ${code}`))))
+    child.once('close', (code) =>
+      code === 0 ? resolve(text) : reject(new Error(`python3 ${code}`))
+    )
   })
   return JSON.parse(out)
 }
@@ -134,7 +136,8 @@ test.group('Podcast feeds as podcast apps read them', (group) => {
       'title': feed.feed.title === 'Les Matins – Radio Podcast',
       'description': feed.feed.subtitle === 'Le matin, en direct.',
       'language (the station’s)': feed.feed.language === 'fr-BE',
-      'itunes:image, a .jpg': feed.feed.image?.href === `${origin}/images/${station.logo}-podcast.jpg`,
+      'itunes:image, a .jpg':
+        feed.feed.image?.href === `${origin}/images/${station.logo}-podcast.jpg`,
       'itunes:category with its subcategory':
         xml.includes('<itunes:category text="News">') &&
         feed.feed.tags?.some((t: { term: string }) => t.term === 'Daily News'),
@@ -150,7 +153,9 @@ test.group('Podcast feeds as podcast apps read them', (group) => {
       'link': feed.feed.link === `${origin}/programs/${program.slug}`,
     }
     assert.deepEqual(
-      Object.entries(checklist).filter(([, ok]) => !ok).map(([tag]) => tag),
+      Object.entries(checklist)
+        .filter(([, ok]) => !ok)
+        .map(([tag]) => tag),
       [],
       JSON.stringify(feed.feed, null, 1)
     )
