@@ -243,11 +243,11 @@ test.group('Public site', (group) => {
       'Tomorrow, live'
     )
     // The feed lists a file that is there, with its length.
-    const path = join(mkdtempSync(join(tmpdir(), 'antenne-site-')), 'tomorrow.mp3')
-    writeFileSync(path, Buffer.alloc(1234))
+    const file = join(mkdtempSync(join(tmpdir(), 'antenne-site-')), 'tomorrow.mp3')
+    writeFileSync(file, Buffer.alloc(1234))
     const sound = await SoundFactory.merge({
       episodeId: episode.id,
-      path,
+      path: file,
       size: 1234,
       duration: 60,
     })
