@@ -29,6 +29,26 @@ const antenneConfig = {
     maxDurationSeconds: env.get('ANTENNE_UPLOAD_MAX_SECONDS', 6 * 3600),
   },
 
+  /**
+   * Images uploaded in the CMS (covers, logos), resized once and named by
+   * their content hash; private files (0600) served by /images/:name.
+   */
+  images: {
+    dir: folder(env.get('ANTENNE_IMAGES_DIR', 'tmp/images')),
+    /** Largest upload, in bytes. */
+    maxBytes: 20 * 1024 ** 2,
+    /** Largest picture, in pixels (width × height), checked from its header before it is decoded. */
+    maxPixels: 50_000_000,
+  },
+
+  /** Podcasts: sounds not in mp3 or m4a are transcoded once into an mp3 kept here. */
+  podcasts: {
+    cacheDir: folder(env.get('ANTENNE_PODCAST_CACHE_DIR', 'tmp/podcast-cache')),
+    /** The ffmpeg binary, and the bit rate (kbit/s) of the mp3 it writes. */
+    ffmpeg: env.get('ANTENNE_FFMPEG_BIN', 'ffmpeg'),
+    bitrate: 128,
+  },
+
   /** Default title of generated episodes (Aircox's AIRCOX_EPISODE_TITLE). */
   episodeTitle: '{program} – {date}',
 

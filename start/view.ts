@@ -2,6 +2,7 @@
 | Helpers of the Edge views: times and days in the station's zone and the
 | reader's language (luxon does the DST arithmetic).
 */
+import { imageUrl } from '#images/image_urls'
 import edge from 'edge.js'
 import { DateTime } from 'luxon'
 
@@ -40,3 +41,6 @@ edge.global('dayParams', (isoDate: string) => {
   const [year, month, day] = isoDate.split('-')
   return { year, month, day }
 })
+
+/** An uploaded image's rendition, by its hash (`imageUrl(program.image, 'page')`); null without one. */
+edge.global('imageUrl', imageUrl)

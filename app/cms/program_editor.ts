@@ -50,6 +50,8 @@ export async function saveProgram(program: Program, input: ProgramInput) {
       description: input.description ?? null,
       active: input.active ?? false,
       acceptAnyQuality: input.acceptAnyQuality ?? false,
+      podcastCategory: input.podcastCategory ?? null,
+      podcastExplicit: input.podcastExplicit ?? false,
     })
     await program.save()
     const stream = await Stream.query({ client: trx }).where('program_id', program.id).first()

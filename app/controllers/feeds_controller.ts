@@ -1,49 +1,19 @@
-import router from '@adonisjs/core/services/router'
 import type { HttpContext } from '@adonisjs/core/http'
 import Program from '#models/program'
-import Sound from '#models/sound'
 import { NotFoundException } from '#exceptions/domain'
-import { audioMimeType } from '#library/sound_file_name'
 import { renderCalendar } from '#feeds/calendar'
 import { timetableEvents } from '#feeds/timetable_calendar'
-import { renderPodcastFeed } from '#feeds/podcast_feed'
-import { episodeUrl } from '#on_air/on_air_log'
+import { programPodcast } from '#feeds/program_podcast'
 import { publicOrigin } from '#feeds/public_origin'
 import antenneConfig from '#config/antenne'
 
 export default class FeedsController {
-  /** RSS podcast feed of a program (`/programs/SLUG/podcast.rss`). */
-  async podcast({ params, request, response, station, i18n }: HttpContext) {
+  /** RSS podcast feed of a program (`/programs/SLUG/podcast.rss`), in the station's language. */
+  async podcast({ params, request, response, station }: HttpContext) {
     if (!station) throw new NotFoundException('no station yet')
     const program = await Program.findPublicOrFail(station, String(params.program))
     const origin = publicOrigin(antenneConfig.publicUrl, request.hostname(), station.hosts)
-    const sounds = await Sound.query()
-      .where('program_id', program.id)
-      .withScopes((s) => s.servable())
-      .whereNotNull('episode_id')
-      .preload('episode')
-      .orderBy('id', 'desc')
-      .limit(100)
-    const xml = renderPodcastFeed(
-      {
-        title: `${program.title} – ${station.name}`,
-        link: router.makeUrl('programs.show', { program: program.slug }, { prefixUrl: origin }),
-        description: program.description ?? program.title,
-        language: i18n.locale,
-      },
-      sounds.map((sound) => ({
-        guid: `sound-${sound.id}@${new URL(origin).host}`,
-        title: sound.episode.title,
-        link: origin + episodeUrl(program.slug, sound.episode.slug),
-        date: (sound.mtime ?? sound.createdAt).toJSDate(),
-        enclosure: {
-          url: router.makeUrl('podcasts.show', { id: sound.id }, { prefixUrl: origin }),
-          length: Number(sound.size ?? 0),
-          type: audioMimeType(sound.path),
-        },
-        duration: sound.duration,
-      }))
-    )
+    const xml = await programPodcast(station, program, origin)
     return response.header('content-type', 'application/rss+xml; charset=utf-8').send(xml)
   }
 

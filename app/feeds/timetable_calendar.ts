@@ -36,8 +36,10 @@ export async function timetableEvents(
     .whereIn('type', ['on_air', 'cancel'])
     .preload('episode')
     .preload('program')
-  // The feed's words are in one language for every subscriber: the site's default.
-  const i18n = i18nManager.locale(i18nManager.defaultLocale)
+  // The feed's words are in one language for every subscriber: the station's.
+  const i18n = i18nManager.locale(
+    i18nManager.getSupportedLocaleFor(station.language || '') ?? i18nManager.defaultLocale
+  )
   return diffusions.map((d) => {
     const title = `${d.program.title}: ${d.episode.title}`
     return {

@@ -23,6 +23,10 @@ export default class Episode extends TimestampedModel {
   @column()
   declare content: string | null
 
+  /** Content hash of its uploaded cover (app/images/image_store.ts); none: the program's. */
+  @column()
+  declare image: string | null
+
   @belongsTo(() => Program)
   declare program: BelongsTo<typeof Program>
 

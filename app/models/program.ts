@@ -46,6 +46,18 @@ export default class Program extends TimestampedModel {
   @column(booleanColumn)
   declare acceptAnyQuality: boolean
 
+  /** Content hash of its uploaded cover (app/images/image_store.ts), none: no cover. */
+  @column()
+  declare image: string | null
+
+  /** Apple Podcasts category, `Category` or `Category/Subcategory`; none: the default (app/feeds/podcast_categories.ts). */
+  @column()
+  declare podcastCategory: string | null
+
+  /** Its podcast says `itunes:explicit` true. */
+  @column(booleanColumn)
+  declare podcastExplicit: boolean
+
   @belongsTo(() => Station)
   declare station: BelongsTo<typeof Station>
 

@@ -55,6 +55,21 @@ export default class Station extends TimestampedModel {
   @column()
   declare radiovisImage: string | null
 
+  /** Content hash of its uploaded logo (app/images/image_store.ts). */
+  @column()
+  declare logo: string | null
+
+  /** Its programs' language (BCP 47, e.g. `fr` or `fr-BE`), for feeds; none: the site's default locale. */
+  @column()
+  declare language: string | null
+
+  /** Who its podcasts are by (`itunes:author`; none: the station's name), and their owner's address (`itunes:owner`). */
+  @column()
+  declare podcastAuthor: string | null
+
+  @column()
+  declare podcastEmail: string | null
+
   @hasMany(() => Output)
   declare outputs: HasMany<typeof Output>
 

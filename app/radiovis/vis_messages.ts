@@ -5,7 +5,9 @@
 | - a song is one TEXT: a rotation song is logged as a sound and as its
 |   track, and a sound of a diffusion is the diffusion already shown;
 | - a TEXT always comes with its SHOW, whose image falls back from the
-|   cover to the program's image, the station's, then Antenne's own;
+|   cover uploaded for the episode or its program to the sound's embedded
+|   cover, the program's newest one, the station's RadioVIS image, its
+|   logo, then Antenne's own;
 | - nothing is sent when the slide has not changed.
 */
 import type { AntenneEvent } from '#events/event_types'
@@ -26,6 +28,8 @@ export interface Slide {
 
 /** What the database adds to an event, looked up by the producer. */
 export interface EventFacts {
+  /** The image uploaded for the episode on air, else for its program (their slide size), as a URL. */
+  artwork: string | null
   /** The cover of the sound on air, as a URL. */
   cover: string | null
   /** The image of the program, for shows: the newest cover of its sounds. */
@@ -38,6 +42,8 @@ export interface StationDefaults {
   radiovisText: string | null
   /** The station's own image, if set. */
   radiovisImage: string | null
+  /** The station's uploaded logo (its slide size), if any. */
+  logo: string | null
   /** The station's home page. */
   home: string
   /** Antenne's default slide, when the station has none. */
@@ -92,7 +98,13 @@ export function slideOf(
   if (text === null) return null
   return {
     text,
-    image: facts.cover ?? facts.programImage ?? station.radiovisImage ?? station.defaultImage,
+    image:
+      facts.artwork ??
+      facts.cover ??
+      facts.programImage ??
+      station.radiovisImage ??
+      station.logo ??
+      station.defaultImage,
     link: facts.link ?? station.home,
   }
 }
@@ -100,7 +112,7 @@ export function slideOf(
 export function defaultSlide(station: StationDefaults): Slide {
   return {
     text: clipText(station.radiovisText || station.name),
-    image: station.radiovisImage ?? station.defaultImage,
+    image: station.radiovisImage ?? station.logo ?? station.defaultImage,
     link: station.home,
   }
 }

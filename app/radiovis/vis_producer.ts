@@ -21,6 +21,7 @@ import { eventColumns } from '#models/table_columns'
 import { NamedLease } from '#leases/named_lease'
 import { AmqpPublisher } from '#events/sink_transports'
 import { coverUrl, episodeUrl } from '#on_air/on_air_log'
+import { artworkOf, imageUrl } from '#images/image_urls'
 import { publicOrigin, stationHostNames } from '#feeds/public_origin'
 import { outboxEnd } from '#events/event_deliverer'
 import { stationTopics } from '#radiovis/topics'
@@ -91,6 +92,8 @@ export async function latestMessages(): Promise<RadiovisMessage[]> {
     .whereIn('id', db.from('radiovis_messages').max('id').groupBy('topic'))
     .orderBy('id', 'asc')
 }
+
+const absolute = (origin: string, path: string | null) => (path ? origin + path : null)
 
 export class VisProducer {
   readonly lease = new NamedLease('radiovis', `${hostname()}:${process.pid}`)
@@ -181,6 +184,7 @@ export class VisProducer {
           name: station.name,
           radiovisText: station.radiovisText,
           radiovisImage: station.radiovisImage,
+          logo: absolute(origin, imageUrl(station.logo, 'slide')),
           home: `${origin}/`,
           defaultImage: `${origin}/radiovis.png`,
         },
@@ -330,7 +334,7 @@ export class VisProducer {
   async #facts(event: AntenneEvent, station: StationDefaults): Promise<EventFacts> {
     const origin = station.home.replace(/\/$/, '')
     const p = event.payload
-    const facts: EventFacts = { cover: null, programImage: null, link: null }
+    const facts: EventFacts = { artwork: null, cover: null, programImage: null, link: null }
     const page = (program: string, episode: string) => origin + episodeUrl(program, episode)
     if (typeof p.sound_id === 'number') {
       const sound = await Sound.query()
@@ -340,6 +344,10 @@ export class VisProducer {
       if (sound?.cover) facts.cover = origin + coverUrl(sound.cover)
       // A rotation song is no program's: its slide falls back to the station's.
       if (sound?.episode) {
+        facts.artwork = absolute(
+          origin,
+          imageUrl(artworkOf({ episode: sound.episode, program: sound.episode.program }), 'slide')
+        )
         facts.link = page(sound.episode.program.slug, sound.episode.slug)
         facts.programImage = await this.#programImage(sound.programId, origin)
       }
@@ -349,6 +357,13 @@ export class VisProducer {
         .preload('episode', (q) => q.preload('program'))
         .first()
       if (diffusion) {
+        facts.artwork = absolute(
+          origin,
+          imageUrl(
+            artworkOf({ episode: diffusion.episode, program: diffusion.episode.program }),
+            'slide'
+          )
+        )
         facts.link = page(diffusion.episode.program.slug, diffusion.episode.slug)
         facts.programImage = await this.#programImage(diffusion.programId, origin)
       }

@@ -4,6 +4,7 @@
 */
 import vine from '@vinejs/vine'
 import { checkbox, clockTime, slug } from '#validators/rules'
+import { PODCAST_CATEGORY_VALUES } from '#feeds/podcast_categories'
 
 export const programValidator = vine.compile(
   vine.object({
@@ -13,6 +14,9 @@ export const programValidator = vine.compile(
     description: vine.string().trim().maxLength(20000).nullable().optional(),
     active: checkbox(),
     acceptAnyQuality: checkbox(),
+    // What podcast directories file it under (Apple's list), and whether it is explicit.
+    podcastCategory: vine.enum(PODCAST_CATEGORY_VALUES).nullable().optional(),
+    podcastExplicit: checkbox(),
     // A streamed program plays in rotation, within a window, at least `delay` seconds apart.
     streamed: checkbox(),
     streamBegin: clockTime().nullable().optional(),

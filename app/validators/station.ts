@@ -23,6 +23,16 @@ export const stationValidator = vine.compile(
       .url({ require_protocol: true })
       .nullable()
       .optional(),
+    // BCP 47: a language and an optional region or script (fr, fr-BE, zh-Hant).
+    language: vine
+      .string()
+      .trim()
+      .maxLength(35)
+      .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/)
+      .nullable()
+      .optional(),
+    podcastAuthor: vine.string().trim().maxLength(200).nullable().optional(),
+    podcastEmail: vine.string().trim().maxLength(254).email().nullable().optional(),
     isDefault: checkbox(),
     active: checkbox(),
   })

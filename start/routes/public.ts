@@ -27,4 +27,5 @@ router
   .get('/programs/:program/:episode', [ProgramsController, 'episode'])
   .as('programs.episodes.show')
 router.get('/covers/:name', [MediaController, 'cover']).as('covers.show')
+router.get('/images/:name', [MediaController, 'image']).as('images.show')
 router.get('/podcasts/:id', [MediaController, 'podcast']).as('podcasts.show')

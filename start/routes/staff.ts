@@ -15,6 +15,7 @@ const UsersController = () => import('#controllers/staff/users_controller')
 const ProgramsController = () => import('#controllers/staff/programs_controller')
 const SchedulesController = () => import('#controllers/staff/schedules_controller')
 const EpisodesController = () => import('#controllers/staff/episodes_controller')
+const ImagesController = () => import('#controllers/staff/images_controller')
 const SoundsController = () => import('#controllers/staff/sounds_controller')
 const TracksController = () => import('#controllers/staff/tracks_controller')
 const DiffusionsController = () => import('#controllers/staff/diffusions_controller')
@@ -97,6 +98,16 @@ router
             router.post('/:kind/:id/tracks.csv', [TracksController, 'csv']).as('tracks.csv')
           })
           .where('kind', /^(episodes|sounds)$/)
+
+        // A program's or an episode's cover, a station's logo.
+        router
+          .group(() => {
+            router.post('/:kind/:id/image', [ImagesController, 'store']).as('images.store')
+            router
+              .post('/:kind/:id/image/delete', [ImagesController, 'destroy'])
+              .as('images.destroy')
+          })
+          .where('kind', /^(programs|episodes|stations)$/)
 
         router.get('/calendar', [DiffusionsController, 'calendar']).as('calendar.current')
         router

@@ -73,7 +73,7 @@ test.group('Timetable calendar', (group) => {
     client,
     assert,
   }) => {
-    const { initial, rerun } = await timetable()
+    const { station, initial, rerun } = await timetable()
     const host = new URL(antenneConfig.publicUrl).hostname
     const plain = await client.get('/timetable.ics')
     plain.assertStatus(200)
@@ -103,6 +103,11 @@ test.group('Timetable calendar', (group) => {
     assert.equal(second.relatedTo, first.uid)
     // Fetched again later: the same bytes.
     assert.equal((await client.get('/timetable.ics')).text(), plain.text())
+    // In the station's language, whoever fetches it.
+    station.language = 'fr'
+    await station.save()
+    const french = await client.get('/timetable.ics').header('accept-language', 'en')
+    assert.include(french.text(), 'SUMMARY:Marée Basse: Le port (rediffusion)')
   })
 
   test('an unchanged calendar is a 304 by its ETag; a cancel keeps the event, CANCELLED, one sequence higher', async ({

@@ -5,7 +5,7 @@
 */
 import { test } from '@japa/runner'
 import { request as httpRequest } from 'node:http'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DateTime } from 'luxon'
@@ -14,6 +14,7 @@ import Station from '#models/station'
 import { ProgramFactory, StationFactory } from '#database/factories/programme_factories'
 import { DiffusionFactory, EpisodeFactory } from '#database/factories/episode_factories'
 import { SoundFactory } from '#database/factories/sound_factories'
+import { LogFactory } from '#database/factories/log_factory'
 import { NowPlayingBroadcaster } from '#on_air/now_playing_broadcaster'
 import {
   freePort,
@@ -46,8 +47,11 @@ async function radio(hosts: string | null = null) {
     episodeId: episode.id,
     start: DateTime.utc().plus({ days: 1 }).startOf('hour'),
   }).create()
+  // The feed lists a file that is there, with its length.
+  const path = join(mkdtempSync(join(tmpdir(), 'antenne-hostile-')), 'x.mp3')
+  writeFileSync(path, Buffer.alloc(1234))
   const sound = await SoundFactory.apply('public')
-    .merge({ episodeId: episode.id, name: 'x', size: 1234, duration: 60 })
+    .merge({ episodeId: episode.id, name: 'x', path, size: 1234, duration: 60 })
     .create()
   return { station, show, sound }
 }
@@ -313,6 +317,8 @@ test.group('In production (findings 10, 11, 18)', (group) => {
     const uid = `listener-${Date.now()}`
     const stream = await openEventStream(port, uid)
     await subscribe(port, uid, NowPlayingBroadcaster.channel(station.slug))
+    // Something airs once subscribed: a loaded machine may subscribe after the broadcaster's first check.
+    await LogFactory.merge({ stationId: station.id, source: 'rotation', comment: 'Pushed' }).create()
     const pushed = await within(
       10_000,
       'a push after the hostile subscribe',

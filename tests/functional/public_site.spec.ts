@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import testUtils from '@adonisjs/core/services/test_utils'
@@ -239,7 +242,15 @@ test.group('Public site', (group) => {
       60,
       'Tomorrow, live'
     )
-    const sound = await SoundFactory.merge({ episodeId: episode.id, size: 1234, duration: 60 })
+    // The feed lists a file that is there, with its length.
+    const file = join(mkdtempSync(join(tmpdir(), 'antenne-site-')), 'tomorrow.mp3')
+    writeFileSync(file, Buffer.alloc(1234))
+    const sound = await SoundFactory.merge({
+      episodeId: episode.id,
+      path: file,
+      size: 1234,
+      duration: 60,
+    })
       .apply('public')
       .create()
     const rss = await client.get(`/programs/${show.slug}/podcast.rss`)

@@ -120,7 +120,18 @@ test.group('Feeds', () => {
   test('RSS escapes titles and carries each enclosure', async ({ assert }) => {
     const { renderPodcastFeed } = await import('#feeds/podcast_feed')
     const xml = renderPodcastFeed(
-      { title: 'Talk & <News>', link: 'http://x/p', description: 'd', language: 'fr' },
+      {
+        title: 'Talk & <News>',
+        link: 'http://x/p',
+        self: 'http://x/p/podcast.rss',
+        description: 'd',
+        language: 'fr',
+        image: null,
+        author: 'Radio',
+        owner: { name: 'Radio', email: null },
+        category: { category: 'Music', subcategory: null },
+        explicit: false,
+      },
       [
         {
           guid: 'sound-1@x',
@@ -129,6 +140,8 @@ test.group('Feeds', () => {
           date: new Date('2030-01-02T08:00:00Z'),
           enclosure: { url: 'http://x/podcasts/1', length: 1234, type: 'audio/mpeg' },
           duration: 3725,
+          description: null,
+          image: null,
         },
       ]
     )

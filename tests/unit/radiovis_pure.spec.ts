@@ -20,10 +20,11 @@ const station: StationDefaults = {
   name: 'Radio Test',
   radiovisText: 'Radio Test, 95.8 FM',
   radiovisImage: null,
+  logo: null,
   home: 'https://radio.example/',
   defaultImage: 'https://radio.example/radiovis.png',
 }
-const noFacts = { cover: null, programImage: null, link: null }
+const noFacts = { artwork: null, cover: null, programImage: null, link: null }
 const topics = { text: '/topic/fm/ce1/c479/09580/text', image: '/topic/fm/ce1/c479/09580/image' }
 
 function event(
@@ -145,16 +146,22 @@ test.group('RadioVIS messages', () => {
     assert.equal(clipText(' a\n\u0007b  c '), 'a b c')
   })
 
-  test("the slide's image falls back from the cover to the program, the station, then Antenne", ({
+  test("the slide's image falls back from the uploaded cover to the sound's, the program's, the station's, its logo, then Antenne's", ({
     assert,
   }) => {
     const song = event('track_on_air', { title: 'Night Bus' })
+    const artwork = `https://radio.example/images/${'a'.repeat(64)}-slide.jpg`
     const cover = 'https://radio.example/covers/ab.jpg'
     const program = 'https://radio.example/covers/prog.jpg'
-    const own = { ...station, radiovisImage: 'https://radio.example/own.png' }
+    const logo = `https://radio.example/images/${'b'.repeat(64)}-slide.jpg`
+    const own = { ...station, radiovisImage: 'https://radio.example/own.png', logo }
+    const all = { ...noFacts, artwork, cover, programImage: program }
+    assert.equal(slideOf(song, all, own)!.image, artwork)
     assert.equal(slideOf(song, { ...noFacts, cover, programImage: program }, own)!.image, cover)
     assert.equal(slideOf(song, { ...noFacts, programImage: program }, own)!.image, program)
     assert.equal(slideOf(song, noFacts, own)!.image, own.radiovisImage)
+    assert.equal(slideOf(song, noFacts, { ...station, logo })!.image, logo)
+    assert.equal(defaultSlide({ ...station, logo }).image, logo)
     assert.equal(slideOf(song, noFacts, station)!.image, station.defaultImage)
     // The link: the episode's page, else the station's.
     assert.equal(

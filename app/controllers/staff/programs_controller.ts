@@ -11,6 +11,12 @@ import { previewSchedule } from '#scheduling/schedule_preview'
 import { attempt, validated } from '#controllers/staff/form'
 import { pageNumber } from '#controllers/pagination'
 import { findProgramFor } from '#policies/find_for_staff'
+import { DEFAULT_PODCAST_CATEGORY, PODCAST_CATEGORY_VALUES } from '#feeds/podcast_categories'
+
+const PODCAST_CHOICES = {
+  categories: PODCAST_CATEGORY_VALUES,
+  defaultCategory: DEFAULT_PODCAST_CATEGORY,
+}
 
 export default class ProgramsController {
   /** The programs this user hosts or manages, by station and title. */
@@ -32,6 +38,7 @@ export default class ProgramsController {
     return view.render('pages/staff/programs/form', {
       program: null,
       stations: await this.#stations(access),
+      ...PODCAST_CHOICES,
     })
   }
 
@@ -77,6 +84,7 @@ export default class ProgramsController {
       frequencies: FREQUENCIES,
       stations: await this.#stations(access, program.station),
       canManage: access.managesProgram(program),
+      ...PODCAST_CHOICES,
     })
   }
 

@@ -105,6 +105,9 @@ export default class StationsController {
         radiovisTopic: input.radiovisTopic ?? null,
         radiovisText: input.radiovisText ?? null,
         radiovisImage: input.radiovisImage ?? null,
+        language: input.language ?? null,
+        podcastAuthor: input.podcastAuthor ?? null,
+        podcastEmail: input.podcastEmail ?? null,
         isDefault: input.isDefault ?? false,
         active: input.active ?? false,
       })

@@ -1,0 +1,61 @@
+/*
+| A cover or a logo set in the CMS: the staged upload is checked and stored
+| (app/images/image_store.ts) before the record takes its hash, so a refused
+| picture leaves the record as it was. Files of an image no record uses any
+| more are removed; the same picture on two records is one set of files.
+*/
+import { rm } from 'node:fs/promises'
+import db from '@adonisjs/lucid/services/db'
+import Program from '#models/program'
+import Episode from '#models/episode'
+import Station from '#models/station'
+import { InvalidRecordException } from '#exceptions/domain'
+import { RENDITION_NAMES, type PictureProblem } from '#images/image_renditions'
+import { ImageRefusedException, renditionPath, storeImage } from '#images/image_store'
+
+export type ImageOwner = Program | Episode | Station
+
+const column = (owner: ImageOwner) => (owner instanceof Station ? 'logo' : 'image')
+
+/** Whether any program, episode or station still shows this image. */
+async function inUse(hash: string) {
+  for (const [table, name] of [
+    ['programs', 'image'],
+    ['episodes', 'image'],
+    ['stations', 'logo'],
+  ])
+    if (await db.from(table).where(name, hash).first()) return true
+  return false
+}
+
+/**
+ * Sets (or, with null, removes) the record's image from the picture staged
+ * at `source`. A refused picture is an InvalidRecordException worded by
+ * `explain` (the CMS's language).
+ */
+export async function setImage(
+  owner: ImageOwner,
+  source: string | null,
+  explain: (problem: PictureProblem) => string = (problem) => problem
+) {
+  let hash: string | null = null
+  if (source) {
+    try {
+      hash = await storeImage(source)
+    } catch (error) {
+      if (error instanceof ImageRefusedException)
+        throw new InvalidRecordException(explain(error.problem))
+      throw error
+    }
+  }
+  const key = column(owner)
+  const previous = owner instanceof Station ? owner.logo : owner.image
+  if (owner instanceof Station) owner.logo = hash
+  else owner.image = hash
+  await owner.save()
+  if (previous && previous !== hash && !(await inUse(previous)))
+    await Promise.all(
+      RENDITION_NAMES.map((rendition) => rm(renditionPath(previous, rendition), { force: true }))
+    )
+  return { column: key, hash }
+}

@@ -1,0 +1,239 @@
+import { test } from '@japa/runner'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { deflateSync } from 'node:zlib'
+import testUtils from '@adonisjs/core/services/test_utils'
+import sharp from 'sharp'
+import antenneConfig from '#config/antenne'
+import Program from '#models/program'
+import Episode from '#models/episode'
+import Station from '#models/station'
+import { ProgramFactory, StationFactory } from '#database/factories/programme_factories'
+import { EpisodeFactory } from '#database/factories/episode_factories'
+import { UserFactory } from '#database/factories/user_factory'
+
+let serial = 0
+let scratch: string
+
+const picture = async (
+  name: string,
+  width: number,
+  height: number,
+  format: 'png' | 'jpeg' | 'gif' = 'png'
+) => {
+  const path = join(scratch, name)
+  await sharp({ create: { width, height, channels: 3, background: '#c03020' } })
+    .toFormat(format)
+    .toFile(path)
+  return path
+}
+
+/** A PNG whose header announces 30 000 × 30 000 pixels (900 megapixels) over a few bytes of data. */
+async function decompressionBomb(path: string) {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data])
+    const length = Buffer.alloc(4)
+    length.writeUInt32BE(data.length)
+    const crc = Buffer.alloc(4)
+    crc.writeUInt32BE(crc32(body))
+    return Buffer.concat([length, body, crc])
+  }
+  const header = Buffer.alloc(13)
+  header.writeUInt32BE(30_000, 0)
+  header.writeUInt32BE(30_000, 4)
+  header.set([8, 2, 0, 0, 0], 8)
+  await writeFile(
+    path,
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', header),
+      chunk('IDAT', deflateSync(Buffer.alloc(64 * 1024))),
+      chunk('IEND', Buffer.alloc(0)),
+    ])
+  )
+  return path
+}
+
+function crc32(data: Buffer) {
+  let crc = ~0
+  for (const byte of data) {
+    crc ^= byte
+    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1))
+  }
+  return ~crc >>> 0
+}
+
+const storedFiles = () =>
+  existsSync(antenneConfig.images.dir) ? readdirSync(antenneConfig.images.dir).sort() : []
+
+async function setUp() {
+  const station = await StationFactory.merge({ isDefault: true, name: 'Radio Image' }).create()
+  const program = await ProgramFactory.merge({
+    stationId: station.id,
+    title: 'Cover Story',
+    slug: `cover-story-${++serial}`,
+  }).create()
+  const episode = await EpisodeFactory.merge({ programId: program.id, title: 'First' }).create()
+  const admin = await UserFactory.apply('admin').create()
+  const host = await UserFactory.create()
+  await host.related('programs').attach([program.id])
+  return { station, program, episode, admin, host }
+}
+
+test.group('Images uploaded in the CMS', (group) => {
+  group.setup(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'antenne-images-'))
+    return () => rm(scratch, { recursive: true, force: true })
+  })
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test("a program's cover is stored once in its three sizes, private, and shown on the site, in the API and served for a year", async ({
+    client,
+    assert,
+  }) => {
+    const { program, admin } = await setUp()
+    const upload = () =>
+      client
+        .post(`/staff/programs/${program.id}/image`)
+        .file('image', join(scratch, 'wide.png'))
+        .withCsrfToken()
+        .loginAs(admin)
+        .header('referer', '/staff')
+        .redirects(0)
+    await picture('wide.png', 2000, 1500)
+    const response = await upload()
+    response.assertStatus(302)
+    assert.equal(response.flashMessages().notice, 'Image saved.')
+    await program.refresh()
+    assert.match(program.image ?? '', /^[0-9a-f]{64}$/)
+    const hash = program.image!
+
+    const sizes: Record<string, [number, number]> = {
+      podcast: [1400, 1400],
+      page: [480, 480],
+      slide: [320, 240],
+    }
+    for (const [rendition, [width, height]] of Object.entries(sizes)) {
+      const path = join(antenneConfig.images.dir, `${hash}-${rendition}.jpg`)
+      const meta = await sharp(await readFile(path)).metadata()
+      assert.deepInclude(meta, { format: 'jpeg', width, height, space: 'srgb' })
+      assert.equal(statSync(path).mode & 0o777, 0o600, rendition)
+    }
+    assert.equal(statSync(antenneConfig.images.dir).mode & 0o777, 0o700)
+
+    // The same picture again is the same files.
+    const before = storedFiles()
+    ;(await upload()).assertStatus(302)
+    assert.deepEqual(storedFiles(), before)
+
+    const served = await client.get(`/images/${hash}-page.jpg`)
+    served.assertStatus(200)
+    assert.equal(served.header('content-type'), 'image/jpeg')
+    assert.equal(served.header('cache-control'), 'public, max-age=31536000, immutable')
+    ;(await client.get(`/images/${hash}-huge.jpg`)).assertStatus(404)
+    ;(await client.get(`/images/${'0'.repeat(64)}-page.jpg`)).assertStatus(404)
+
+    const page = await client.get(`/programs/${program.slug}`)
+    assert.include(page.text(), `src="/images/${hash}-page.jpg"`)
+    const api = await client.get('/api/v1/programs')
+    const listed = api.body().data.find((p: { slug: string }) => p.slug === program.slug)
+    assert.deepEqual(listed.image, {
+      url: `/images/${hash}-podcast.jpg`,
+      thumbnail: `/images/${hash}-page.jpg`,
+    })
+  })
+
+  test('a renamed non-image, a truncated JPEG, a GIF, a small picture and a decompression bomb are each refused with one message, and nothing changes', async ({
+    client,
+    assert,
+  }) => {
+    const { program, admin } = await setUp()
+    await picture('good.png', 1500, 1500)
+    const post = (path: string) =>
+      client
+        .post(`/staff/programs/${program.id}/image`)
+        .file('image', path)
+        .withCsrfToken()
+        .loginAs(admin)
+        .header('referer', '/staff')
+        .redirects(0)
+    ;(await post(join(scratch, 'good.png'))).assertStatus(302)
+    await program.refresh()
+    const kept = program.image
+    const files = storedFiles()
+
+    const text = join(scratch, 'notes.png')
+    await writeFile(text, 'these are not pixels\n'.repeat(1000))
+    const whole = await readFile(await picture('whole.jpg', 1600, 1600, 'jpeg'))
+    const truncated = join(scratch, 'truncated.jpg')
+    await writeFile(truncated, whole.subarray(0, Math.floor(whole.length / 2)))
+    const cases: Array<[string, RegExp]> = [
+      [text, /not a JPEG, PNG or WebP picture/],
+      [truncated, /not a JPEG, PNG or WebP picture/],
+      [await picture('small.png', 1000, 1400), /at least 1400 × 1400/],
+      [await decompressionBomb(join(scratch, 'bomb.png')), /more than 50 million pixels/],
+    ]
+    for (const [path, message] of cases) {
+      const response = await post(path)
+      response.assertStatus(302)
+      assert.match(String(response.flashMessages().problem), message, path)
+      assert.isUndefined(response.flashMessages().notice)
+    }
+    // A GIF is told by its magic bytes, whatever its name: the file rule refuses it.
+    const gif = join(scratch, 'animated.jpg')
+    await writeFile(gif, await readFile(await picture('animated.gif', 1500, 1500, 'gif')))
+    const refused = await post(gif)
+    refused.assertStatus(302)
+    assert.match(JSON.stringify(refused.flashMessages()), /This kind of file is not accepted/)
+
+    await program.refresh()
+    assert.equal(program.image, kept)
+    assert.deepEqual(storedFiles(), files)
+    assert.deepEqual(readdirSync(antenneConfig.uploads.stagingDir), [])
+  })
+
+  test("a host sets an episode's cover but not the program's; the admin sets the station's logo; removing one removes its files", async ({
+    client,
+    assert,
+  }) => {
+    const { station, program, episode, admin, host } = await setUp()
+    const file = await picture('square.png', 1400, 1400)
+    const post = (url: string, user: typeof admin) =>
+      client
+        .post(url)
+        .file('image', file)
+        .withCsrfToken()
+        .loginAs(user)
+        .header('referer', '/staff')
+        .redirects(0)
+    ;(await post(`/staff/episodes/${episode.id}/image`, host)).assertStatus(302)
+    ;(await post(`/staff/programs/${program.id}/image`, host)).assertStatus(403)
+    ;(await post(`/staff/stations/${station.id}/image`, host)).assertStatus(403)
+    ;(await post(`/staff/stations/${station.id}/image`, admin)).assertStatus(302)
+    const hash = (await Episode.findOrFail(episode.id)).image!
+    assert.equal((await Station.findOrFail(station.id)).logo, hash)
+    assert.isNull((await Program.findOrFail(program.id)).image)
+
+    const episodePage = await client.get(`/programs/${program.slug}/${episode.slug}`)
+    assert.include(episodePage.text(), `src="/images/${hash}-page.jpg"`)
+
+    // Still the logo's: the files stay until no record shows them.
+    await client
+      .post(`/staff/episodes/${episode.id}/image/delete`)
+      .withCsrfToken()
+      .loginAs(host)
+      .header('referer', '/staff')
+      .redirects(0)
+    assert.isNull((await Episode.findOrFail(episode.id)).image)
+    assert.include(storedFiles(), `${hash}-podcast.jpg`)
+    await client
+      .post(`/staff/stations/${station.id}/image/delete`)
+      .withCsrfToken()
+      .loginAs(admin)
+      .header('referer', '/staff')
+      .redirects(0)
+    assert.notInclude(storedFiles(), `${hash}-podcast.jpg`)
+  })
+})
