@@ -318,7 +318,11 @@ test.group('In production (findings 10, 11, 18)', (group) => {
     const stream = await openEventStream(port, uid)
     await subscribe(port, uid, NowPlayingBroadcaster.channel(station.slug))
     // Something airs once subscribed: a loaded machine may subscribe after the broadcaster's first check.
-    await LogFactory.merge({ stationId: station.id, source: 'rotation', comment: 'Pushed' }).create()
+    await LogFactory.merge({
+      stationId: station.id,
+      source: 'rotation',
+      comment: 'Pushed',
+    }).create()
     const pushed = await within(
       10_000,
       'a push after the hostile subscribe',
