@@ -70,6 +70,19 @@ const idParameter = (what: string) => ({
   schema: { type: 'integer', minimum: 1 },
 })
 
+/** `PUT /episodes/{id}/tracks` and `PUT /sounds/{id}/tracks`: one controller action. */
+const tracklist = (owner: 'episode' | 'sound', description: string) => ({
+  put: write({
+    operationId: owner === 'episode' ? 'replaceEpisodeTracks' : 'replaceSoundTracks',
+    summary: `Replace a ${owner}'s tracklist`,
+    description,
+    tags: ['writes'],
+    parameters: [idParameter(owner)],
+    body: 'Tracklist',
+    ok: { '200': answer('Saved.', ref('SavedTracklist')) },
+  }),
+})
+
 export function openApiDocument() {
   return {
     openapi: '3.1.0',
@@ -173,28 +186,11 @@ export function openApiDocument() {
           ok: { '200': answer('Changed.', ref('DiffusionState')) },
         }),
       },
-      '/episodes/{id}/tracks': {
-        put: write({
-          operationId: 'replaceEpisodeTracks',
-          summary: "Replace an episode's tracklist",
-          description: 'For the hosts of its program.',
-          tags: ['writes'],
-          parameters: [idParameter('episode')],
-          body: 'Tracklist',
-          ok: { '200': answer('Saved.', ref('SavedTracklist')) },
-        }),
-      },
-      '/sounds/{id}/tracks': {
-        put: write({
-          operationId: 'replaceSoundTracks',
-          summary: "Replace a sound's tracklist",
-          description: 'For the hosts of its program; timestamps place tracks inside a mix.',
-          tags: ['writes'],
-          parameters: [idParameter('sound')],
-          body: 'Tracklist',
-          ok: { '200': answer('Saved.', ref('SavedTracklist')) },
-        }),
-      },
+      '/episodes/{id}/tracks': tracklist('episode', 'For the hosts of its program.'),
+      '/sounds/{id}/tracks': tracklist(
+        'sound',
+        'For the hosts of its program; timestamps place tracks inside a mix.'
+      ),
       '/openapi.json': {
         get: {
           operationId: 'openApiDocument',
