@@ -92,7 +92,7 @@ export function openApiDocument() {
       version: '1',
       summary: 'What a radio station airs: now playing, its log, its week, its programs.',
       description:
-        'Reads are open, need no session and may come from any site (CORS). Writes take a personal token made in the CMS (Staff → Tokens), sent as `Authorization: Bearer ant_...`, with the roles of the CMS. Errors are JSON: `{"error": "E_CODE", "message": "..."}`, with `errors` for refused fields (422). A method a path does not take is a 405 `E_METHOD_NOT_ALLOWED` with an `Allow` header.\n\nNow playing is also pushed as server-sent events: open `/__transmit/events?uid=<your id>`, then `POST /__transmit/subscribe` `{"uid", "channel": "now_playing/<station>"}`; each frame carries an `id:`, and a reconnection with `Last-Event-ID` is sent the latest state if it missed one.',
+        'Reads are open, need no session and may come from any site (CORS). Writes take a personal token made in the CMS (Staff → Tokens), sent as `Authorization: Bearer ant_...`, with the roles of the CMS. Errors are JSON: `{"error": "E_CODE", "message": "..."}`, with `errors` for refused fields (422). A method a path does not take is a 405 `E_METHOD_NOT_ALLOWED` with an `Allow` header.\n\nNow playing is also pushed as server-sent events: open `/__transmit/events?uid=<your id>`, then `POST /__transmit/subscribe` `{"uid", "channel": "now_playing/<station>"}`; each frame carries an `id:`; on subscribing, a stream is sent the latest state unless its `Last-Event-ID` says it has it.',
       license: { name: 'GPL-3.0-or-later', identifier: 'GPL-3.0-or-later' },
     },
     servers: [{ url: '/api/v1', description: 'This site' }],

@@ -9,7 +9,7 @@ import eventLedger from '#services/event_ledger'
  */
 export default class EventStreamController {
   handle(ctx: HttpContext) {
-    // Transmit has written the headers by now: Adonis leaves the response to the stream.
-    return ctx.response.stream(eventLedger.open(ctx, String(ctx.request.input('uid'))))
+    // The headers are sent and the frames piped by now: Adonis leaves a sent response alone.
+    eventLedger.open(ctx, String(ctx.request.input('uid')))
   }
 }

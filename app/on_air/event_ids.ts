@@ -13,14 +13,15 @@ export function nextEventId(last: number, now: number) {
 }
 
 /**
- * Whether a stream reopened with `Last-Event-ID: lastEventId` is sent the
- * channel's latest broadcast, `latestId`, when it subscribes: when it had
- * one and it is not that one (it missed it, or it comes from another
- * process). A first connection (no header) reads the API instead.
+ * Whether a stream is sent the channel's latest broadcast, `latestId`, when
+ * it subscribes: unless it says it has it (`Last-Event-ID: lastEventId`).
+ * A stream back after missing it, or from another process, catches up; a
+ * new one (no header) is told the state at once, so that a subscription
+ * that lands just after a push does not wait for the next change.
  */
 export function shouldReplay(lastEventId: string | undefined, latestId: number | undefined) {
-  if (lastEventId === undefined || latestId === undefined) return false
-  return lastEventId.trim() !== String(latestId)
+  if (latestId === undefined) return false
+  return lastEventId?.trim() !== String(latestId)
 }
 
 /**

@@ -4,8 +4,8 @@
 | subscriptions and writes its frames as ever; what it writes to a listener
 | goes through an EventIdWriter first, which puts the broadcast's `id:`
 | line before its data line, and the ledger remembers each channel's
-| latest broadcast so that a stream reopened with `Last-Event-ID` is sent
-| the state it missed as soon as it subscribes again.
+| latest broadcast: a stream that subscribes is sent it at once, unless its
+| `Last-Event-ID` says it has it (see shouldReplay).
 |
 | Broadcast through `EventLedger.broadcast`: a frame sent by calling
 | Transmit directly carries no id.
@@ -125,7 +125,7 @@ export class EventLedger {
     return listener?.stream === stream ? listener.writer : undefined
   }
 
-  /** A stream that came back (`Last-Event-ID`) and missed the latest state is sent it once. */
+  /** A subscriber is sent the latest state, once, unless it had it (`Last-Event-ID`). */
   #replay(uid: string, channel: string) {
     const listener = this.#listeners.get(uid)
     const latest = this.#latest.get(channel)

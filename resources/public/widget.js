@@ -10,11 +10,12 @@
 // ever parsed); style it with the classes antenne-now, antenne-now-diffusion,
 // antenne-now-program and antenne-now-track.
 //
-// When the stream drops, the browser reconnects by itself and sends the id
-// of the last event it had (Last-Event-ID): on subscribing again, the widget
-// is sent the state it missed. Should the browser give up (an answer that is
-// not an event stream, such as a proxy's 502 while Antenne restarts), a new
-// stream is opened 1, 2, 4 … 60 s later and now playing read again.
+// On subscribing, the widget is sent the state as it is now. When the
+// stream drops, the browser reconnects by itself with the id of the last
+// event it had (Last-Event-ID), and the widget subscribes again: it is sent
+// the state only if it missed a change. Should the browser give up (an
+// answer that is not an event stream, such as a proxy's 502 while Antenne
+// restarts), a new stream is opened 1, 2, 4 … 60 s later.
 ;(function () {
   const script =
     document.currentScript ||
@@ -71,7 +72,6 @@
   function listen() {
     const id = uid()
     const source = new EventSource(antenne + '/__transmit/events?uid=' + encodeURIComponent(id))
-    let fresh = true
     // Also on each reconnection by the browser: the server forgot the subscription.
     source.addEventListener('open', function () {
       fetch(antenne + '/__transmit/subscribe', {
@@ -83,14 +83,11 @@
           if (!response.ok) throw new Error('HTTP ' + response.status)
           box.dataset.state = 'live'
           failures = 0
-          // A new stream has no Last-Event-ID: what changed before it opened is read.
-          if (fresh) return readNow()
         })
         .catch(function () {
           source.close()
           retry()
         })
-      fresh = false
     })
     source.addEventListener('message', function (event) {
       const message = JSON.parse(event.data)
@@ -108,7 +105,7 @@
     setTimeout(listen, Math.min(60000, 1000 * Math.pow(2, failures++)))
   }
 
-  // Shown at once, even where the push cannot come through; read again once subscribed.
+  // Shown at once, even where the push cannot come through.
   readNow().catch(function () {
     box.dataset.state = 'offline'
   })

@@ -1,8 +1,8 @@
 /*
 | Now playing's server-sent events carry ids (app/on_air/event_ledger.ts):
-| one per broadcast, the same for every listener, increasing; and a stream
-| that comes back with `Last-Event-ID` is sent the state it missed when it
-| subscribes again, and nothing when it missed nothing. Through the real web
+| one per broadcast, the same for every listener, increasing; a stream that
+| subscribes is sent the latest state, unless its `Last-Event-ID` says it
+| has it. Through the real web
 | server and a plain HTTP client of the stream (the browser's EventSource is
 | in tests/browser/cross_origin.spec.ts).
 */
@@ -41,7 +41,7 @@ test.group('Event ids of the now-playing push', (group) => {
     }
   })
 
-  test('each push has an id, the same for every listener and larger than the last; a stream back with an older id is sent the latest state, one back with the latest is not', async ({
+  test('each push has an id, the same for every listener and larger than the last; a new stream or one back with an older id is sent the latest state on subscribing, one back with the latest is not', async ({
     assert,
   }) => {
     const channel = NowPlayingBroadcaster.channel(station.slug)
@@ -84,6 +84,9 @@ test.group('Event ids of the now-playing push', (group) => {
     // Back after missing "Two": sent it on subscribing, with its id, though nothing new was logged.
     const late = await listen(`late-${Date.now()}`, { 'Last-Event-ID': one! })
     assert.equal(await pushed(late, 'Two'), two)
+    // A new stream (no Last-Event-ID) is told the state at once too.
+    const fresh = await listen(`fresh-${Date.now()}`)
+    assert.equal(await pushed(fresh, 'Two'), two)
     // Back with an id of an earlier server process (smaller than any of this one): the same.
     const older = await listen(`older-${Date.now()}`, { 'Last-Event-ID': '17' })
     assert.equal(await pushed(older, 'Two'), two)

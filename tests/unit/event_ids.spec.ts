@@ -12,16 +12,17 @@ test.group('Event ids', () => {
     assert.equal(nextEventId(5, 10.7), 10)
   })
 
-  test('a stream back with another id than the latest is sent it; a first one, or an up-to-date one, is not', ({
+  test('a subscriber is sent the latest state unless its Last-Event-ID says it has it', ({
     assert,
   }) => {
     assert.isTrue(shouldReplay('100', 200))
     assert.isTrue(shouldReplay('300', 200), 'an id of another process')
     assert.isTrue(shouldReplay('garbage', 200))
+    assert.isTrue(shouldReplay(undefined, 200), 'a new stream is told the state at once')
     assert.isFalse(shouldReplay('200', 200))
     assert.isFalse(shouldReplay(' 200 ', 200))
-    assert.isFalse(shouldReplay(undefined, 200), 'a first connection reads the API')
     assert.isFalse(shouldReplay('100', undefined), 'nothing broadcast yet')
+    assert.isFalse(shouldReplay(undefined, undefined))
   })
 
   test("the id goes before the data line of the frame expected, in order; Transmit's other chunks pass", ({
