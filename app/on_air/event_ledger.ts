@@ -115,11 +115,6 @@ export class EventLedger {
     return id
   }
 
-  /** The id of the latest broadcast on `channel`, if any. */
-  latestId(channel: string) {
-    return this.#latest.get(channel)?.id
-  }
-
   #writerOf(stream: TransmitStream) {
     const listener = this.#listeners.get(stream.getUid())
     return listener?.stream === stream ? listener.writer : undefined
