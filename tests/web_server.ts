@@ -83,6 +83,8 @@ export interface EventStream {
   response: IncomingMessage
   /** The `data:` payloads received, parsed. */
   messages: Array<{ channel: string; payload: any }>
+  /** The `id:` of each of `messages` (null for a frame without one). */
+  ids: Array<string | null>
   /** Resolves with "end" when the server ended the stream, "aborted" when the connection was cut. */
   closed: Promise<'end' | 'aborted'>
   /** Resolves with the first message (received or to come) that `match` accepts. */
@@ -92,20 +94,25 @@ export interface EventStream {
   close(): void
 }
 
-/** Opens /__transmit/events?uid=… the way an EventSource would, without the reconnection. */
-export function openEventStream(port: number, uid: string): Promise<EventStream> {
+/** Opens /__transmit/events?uid=… the way an EventSource would, without the reconnection (`headers`: `Last-Event-ID` for one). */
+export function openEventStream(
+  port: number,
+  uid: string,
+  headers: Record<string, string> = {}
+): Promise<EventStream> {
   return new Promise((resolve, reject) => {
     const request = get(
       {
         host: '127.0.0.1',
         port,
         path: `/__transmit/events?uid=${encodeURIComponent(uid)}`,
-        headers: { accept: 'text/event-stream' },
+        headers: { accept: 'text/event-stream', ...headers },
       },
       (response) => {
         if (response.statusCode !== 200)
           return reject(new Error(`event stream: HTTP ${response.statusCode}`))
         const messages: EventStream['messages'] = []
+        const ids: EventStream['ids'] = []
         const waiting: Array<{
           match: (m: EventStream['messages'][number]) => boolean
           resolve: (m: EventStream['messages'][number]) => void
@@ -126,6 +133,8 @@ export function openEventStream(port: number, uid: string): Promise<EventStream>
             if (!data) continue
             const message = JSON.parse(data)
             messages.push(message)
+            const id = block.split('\n').find((line) => line.startsWith('id: '))
+            ids.push(id ? id.slice(4) : null)
             for (const waiter of [...waiting]) {
               if (!waiter.match(message)) continue
               waiting.splice(waiting.indexOf(waiter), 1)
@@ -142,6 +151,7 @@ export function openEventStream(port: number, uid: string): Promise<EventStream>
         resolve({
           response,
           messages,
+          ids,
           closed,
           next: (match) => {
             const known = messages.find(match)

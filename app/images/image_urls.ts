@@ -14,6 +14,11 @@ export function imageUrl(hash: string | null | undefined, rendition: Rendition):
   return router.makeUrl('images.show', { name: renditionFile(hash, rendition) })
 }
 
+/** An uploaded image's links for the API: `url` 1400 px square (podcasts), `thumbnail` 480 px; null without one. */
+export function imageLinks(hash: string | null | undefined) {
+  return hash ? { url: imageUrl(hash, 'podcast')!, thumbnail: imageUrl(hash, 'page')! } : null
+}
+
 /** The image that stands for an episode: its own, its program's, or the station's logo. */
 export function artworkOf(of: {
   episode?: { image: string | null } | null

@@ -10,9 +10,12 @@ import Log from '#models/log'
 import type Station from '#models/station'
 import { coverUrl, episodeUrl } from '#on_air/on_air_log'
 import { sqlDateTime } from '#models/columns'
+import { imageLinks } from '#images/image_urls'
 
 export interface NowPlaying {
   station: string
+  /** The station's logo, if one was uploaded. */
+  logo: { url: string; thumbnail: string } | null
   diffusion: { title: string; program: string; url: string; start: string; end: string } | null
   /** The diffusion is live from the harbor (a host on air), not played from a file. */
   live: boolean
@@ -80,6 +83,7 @@ export async function nowPlaying(station: Station, now = DateTime.utc()): Promis
   }
   return {
     station: station.slug,
+    logo: imageLinks(station.logo),
     diffusion: current ? airing(current) : null,
     live: live !== null,
     track,

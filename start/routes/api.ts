@@ -7,6 +7,7 @@ import { middleware } from '#start/kernel'
 
 const ApiController = () => import('#controllers/api/api_controller')
 const ApiWriteController = () => import('#controllers/api/api_write_controller')
+const ApiDocsController = () => import('#controllers/api/api_docs_controller')
 
 router
   .group(() => {
@@ -17,6 +18,9 @@ router
     router
       .get('/programs/:program/episodes', [ApiController, 'episodes'])
       .as('programs.episodes.index')
+    // Described in app/api/openapi.ts: a route added here and not there fails tests/functional/openapi.spec.ts.
+    router.get('/openapi.json', [ApiDocsController, 'document']).as('openapi')
+    router.get('/docs', [ApiDocsController, 'page']).as('docs')
   })
   .prefix('/api/v1')
   .as('api')

@@ -11,7 +11,7 @@ import { nowPlaying } from '#on_air/now_playing'
 import { OnAirLog, episodeUrl } from '#on_air/on_air_log'
 import { weekTimetable } from '#scheduling/timetable'
 import { today } from '#controllers/dates'
-import { imageUrl } from '#images/image_urls'
+import { imageLinks } from '#images/image_urls'
 
 const MAX_PAGE = 100_000
 
@@ -44,15 +44,11 @@ function links(paginator: SimplePaginatorContract<unknown>, ctx: HttpContext, st
 const iso = (ms: number | null) =>
   ms === null ? null : DateTime.fromMillis(ms, { zone: 'utc' }).toISO()
 
-/** An uploaded image's links: `url` 1400 px square (podcasts), `thumbnail` 480 px; null without one. */
-const images = (hash: string | null) =>
-  hash ? { url: imageUrl(hash, 'podcast'), thumbnail: imageUrl(hash, 'page') } : null
-
 /** The public, read-only JSON API (/api/v1). */
 export default class ApiController {
   async now(ctx: HttpContext) {
     const { station } = await query(ctx)
-    return { ...(await nowPlaying(station)), logo: images(station.logo) }
+    return nowPlaying(station)
   }
 
   /** Aircox's /api/logs: the last 30 minutes, or one day with ?date=; items type, start, end, title, artist, info, url, cover. */
@@ -111,7 +107,7 @@ export default class ApiController {
         title: p.title,
         description: p.description,
         url: router.makeUrl('programs.show', { program: p.slug }),
-        image: images(p.image),
+        image: imageLinks(p.image),
       })),
     }
   }
@@ -132,7 +128,7 @@ export default class ApiController {
         title: e.title,
         url: episodeUrl(program.slug, e.slug),
         // Its own cover, else its program's.
-        image: images(e.image ?? program.image),
+        image: imageLinks(e.image ?? program.image),
         diffusions: e.diffusions.map((d) => ({
           start: d.start.toISO(),
           end: d.end.toISO(),
