@@ -20,13 +20,21 @@ export interface CalendarEvent {
   rerunOf?: string
 }
 
-/** TEXT values escape backslash, semicolon, comma and newlines (RFC 5545 §3.3.11). */
+// eslint-disable-next-line no-control-regex -- matching them is the point
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/g
+
+/**
+ * TEXT values escape backslash, semicolon, comma and line breaks (RFC 5545
+ * §3.3.11); other control characters are not allowed in TEXT and are dropped,
+ * so that a lone CR in a title cannot start a line of its own in any reader.
+ */
 export function escapeText(text: string) {
   return text
     .replace(/\\/g, '\\\\')
     .replace(/;/g, '\\;')
     .replace(/,/g, '\\,')
-    .replace(/\r?\n/g, '\\n')
+    .replace(/\r\n|\r|\n/g, '\\n')
+    .replace(CONTROL, '')
 }
 
 /** Lines longer than 75 octets are folded: CRLF then one space (§3.1). */

@@ -6,7 +6,8 @@ import { isSessionless } from '#feeds/public_reads'
 
 /**
  * Shield (whose CSRF secret lives in the session) wherever there is a
- * session. Public reads have none and change nothing; they still say nosniff.
+ * session. Public reads have none and change nothing; they still say nosniff,
+ * and vary by Origin.
  * A middleware of its own so that its errors (a bad CSRF token) are rendered
  * before the session commits, and their flash messages kept.
  */
@@ -14,6 +15,8 @@ export default class PublicReadsShieldMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
     if (isSessionless(ctx.request.url(), ctx.request.method())) {
       ctx.response.header('X-Content-Type-Options', 'nosniff')
+      // Their CORS headers depend on the Origin: a shared cache must not hand one site's answer to another.
+      ctx.response.append('Vary', 'Origin')
       return next()
     }
     const shield = await app.container.make(ShieldMiddleware)

@@ -61,6 +61,8 @@ test.group('Public reads: CORS', (group) => {
       assert.equal(response.header('access-control-allow-origin'), '*', url)
       assert.isUndefined(response.header('set-cookie'), url)
       assert.equal(response.header('x-content-type-options'), 'nosniff', url)
+      // Cached by a CDN, the answer to one origin is never given to another.
+      assert.match(response.header('vary') ?? '', /\bOrigin\b/i, url)
     }
     // A 404 of a public read is JSON or a page, still without a session.
     const missing = await client.get('/podcasts/999999').header('Origin', PARTNER)

@@ -82,6 +82,11 @@ test.group('Feeds', () => {
   }) => {
     const { escapeText, foldLine, renderCalendar } = await import('#feeds/calendar')
     assert.equal(escapeText('a;b,c\\d\ne'), 'a\\;b\\,c\\\\d\\ne')
+    // A lone CR or another control character cannot start a line of its own.
+    assert.equal(
+      escapeText('a\rEND:VEVENT\r\nUID:x\u0001\u000b\u007f\tz'),
+      'a\\nEND:VEVENT\\nUID:x\tz'
+    )
     const folded = foldLine(`SUMMARY:${'é'.repeat(60)}`)
     for (const line of folded.split('\r\n')) assert.isAtMost(Buffer.byteLength(line), 75)
     assert.equal(folded.split('\r\n ').join(''), `SUMMARY:${'é'.repeat(60)}`)
