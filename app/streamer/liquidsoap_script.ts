@@ -51,6 +51,8 @@ const RESERVED_IDS = new Set([
   'current',
   'finite',
   'selected_id',
+  'titles',
+  'titles_clean',
 ])
 
 /** The Liquidsoap id (and telnet namespace) of a program's playlist. */

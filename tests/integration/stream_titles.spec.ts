@@ -1,0 +1,312 @@
+import { test } from '@japa/runner'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import http from 'node:http'
+import { mkdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { DateTime } from 'luxon'
+import app from '@adonisjs/core/services/app'
+import db from '@adonisjs/lucid/services/db'
+import type Station from '#models/station'
+import {
+  ProgramFactory,
+  StationFactory,
+  StreamFactory,
+} from '#database/factories/programme_factories'
+import { DiffusionFactory, EpisodeFactory } from '#database/factories/episode_factories'
+import { OutputFactory } from '#database/factories/output_factory'
+import { SoundFactory, TrackFactory } from '#database/factories/sound_factories'
+import { makeMusic } from '#demo/demo_audio'
+import { Streamer } from '#streamer/streamer'
+import { StationMonitor } from '#streamer/station_monitor'
+import { LiquidsoapClient } from '#streamer/telnet'
+import { LogJournal } from '#streamer/log_journal'
+import { stationPaths, writeStationConfig } from '#streamer/station_config'
+
+const run = promisify(execFile)
+const ICECAST_PORT = 8015
+const HARBOR_PORT = 8016
+const MP3 = '/titles.mp3'
+
+const said: string[] = []
+const logger = {
+  info: (m: string) => said.push(`info ${m}`),
+  warn: (m: string) => said.push(`warn ${m}`),
+  error: (m: string) => said.push(`error ${m}`),
+}
+
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  ms = 60_000
+): Promise<T> {
+  const until = Date.now() + ms
+  for (;;) {
+    const value = await probe()
+    if (value) return value
+    if (Date.now() > until)
+      throw new Error(
+        `timed out waiting for ${what}; the monitor said:\n${said.slice(-15).join('\n')}`
+      )
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+/**
+ * A player's view of an MP3 mount: it asks for ICY metadata and keeps each
+ * StreamTitle as the bytes came, decoded as UTF-8 (what players do).
+ */
+class IcyTitles {
+  titles: string[] = []
+  #request: http.ClientRequest | null = null
+
+  start(path: string) {
+    this.#request = http.get(
+      { host: '127.0.0.1', port: ICECAST_PORT, path, headers: { 'Icy-MetaData': '1' } },
+      (response) => {
+        const every = Number(response.headers['icy-metaint'])
+        let audioLeft = every
+        let pending = Buffer.alloc(0)
+        response.on('data', (chunk: Buffer) => {
+          pending = Buffer.concat([pending, chunk])
+          for (;;) {
+            if (audioLeft > 0) {
+              const skip = Math.min(audioLeft, pending.length)
+              pending = pending.subarray(skip)
+              audioLeft -= skip
+              if (audioLeft > 0) return
+            }
+            if (pending.length < 1) return
+            const length = pending[0] * 16
+            if (pending.length < 1 + length) return
+            const block = pending.subarray(1, 1 + length).toString('utf8')
+            pending = pending.subarray(1 + length)
+            audioLeft = every
+            const title = /StreamTitle='(.*?)';/s.exec(block)?.[1]
+            if (title !== undefined && title !== this.titles.at(-1)) this.titles.push(title)
+          }
+        })
+      }
+    )
+    this.#request.on('error', () => {})
+  }
+
+  stop() {
+    this.#request?.destroy()
+  }
+}
+
+/** The title ffprobe reads on the mount now (its StreamTitle tag). */
+async function ffprobeTitle(path: string): Promise<string> {
+  const { stdout } = await run(
+    'ffprobe',
+    [
+      '-v',
+      'error',
+      '-icy',
+      '1',
+      '-show_entries',
+      'format_tags=StreamTitle',
+      '-of',
+      'default=nw=1:nk=1',
+      `http://127.0.0.1:${ICECAST_PORT}${path}`,
+    ],
+    { timeout: 15_000 }
+  )
+  return stdout.trim()
+}
+
+test.group('Stream titles on a real Icecast: what players show follows the on-air log', (group) => {
+  const dir = app.makePath('tmp/test/titles')
+  const icy = new IcyTitles()
+  let station: Station
+  let streamer: Streamer
+  let monitor: StationMonitor
+  let studio: ChildProcess | null = null
+  let stopTicking = async () => {}
+  let liveStart: DateTime
+
+  group.setup(async () => {
+    await rm(dir, { recursive: true, force: true })
+    await mkdir(join(dir, 'audio'), { recursive: true })
+    // Started before the outputs exist: their mounts have no block of their own in its config.
+    await run('bash', [app.makePath('bin/icecast'), String(ICECAST_PORT), 'titlespw'])
+    const audio = (name: string) => join(dir, 'audio', name)
+    await Promise.all([
+      makeMusic(audio('r1.mp3'), 5, 1, { title: 'Rotation été', artist: 'Test' }),
+      makeMusic(audio('r2.mp3'), 5, 2, { title: 'Rotation hiver', artist: 'Test' }),
+      makeMusic(audio('mix.mp3'), 12, 3, { title: 'mix-final-v2', artist: 'DAW export' }),
+      makeMusic(audio('studio.mp3'), 40, 4, { title: 'studio', artist: 'Test' }),
+    ])
+    station = await StationFactory.merge({
+      name: 'Titres',
+      slug: `titles-${Date.now()}`,
+      path: join(dir, 'station'),
+      harborPort: HARBOR_PORT,
+      harborPassword: 'studio-password-long-enough',
+    }).create()
+    await OutputFactory.merge({
+      stationId: station.id,
+      port: ICECAST_PORT,
+      mount: MP3,
+      password: 'titlespw',
+    }).create()
+    const rotation = await ProgramFactory.merge({
+      stationId: station.id,
+      title: 'Rotation',
+      slug: 'rotation',
+    }).create()
+    await StreamFactory.merge({ programId: rotation.id }).create()
+    for (const name of ['r1.mp3', 'r2.mp3'])
+      await SoundFactory.apply('public')
+        .merge({
+          programId: rotation.id,
+          name,
+          path: audio(name),
+          duration: 5,
+          isGoodQuality: true,
+        })
+        .create()
+
+    const show = await ProgramFactory.merge({
+      stationId: station.id,
+      title: 'Marée Basse',
+      slug: 'maree-basse',
+    }).create()
+    const mixStart = DateTime.utc().plus({ seconds: 16 }).startOf('second')
+    const mixEpisode = await EpisodeFactory.merge({
+      programId: show.id,
+      title: "Mix d'été",
+    }).create()
+    const mix = await SoundFactory.merge({
+      episodeId: mixEpisode.id,
+      programId: show.id,
+      name: 'mix.mp3',
+      path: audio('mix.mp3'),
+      duration: 12,
+    }).create()
+    for (const [position, timestamp, title, artist] of [
+      [0, 3, 'Première Vague', 'Éole'],
+      [1, 7, 'Deuxième ♪', null],
+    ] as const)
+      await TrackFactory.merge({ soundId: mix.id, position, timestamp, title, artist }).create()
+    await DiffusionFactory.merge({
+      episodeId: mixEpisode.id,
+      start: mixStart,
+      end: mixStart.plus({ seconds: 12 }),
+    }).create()
+    liveStart = mixStart.plus({ seconds: 14 })
+    const liveEpisode = await EpisodeFactory.merge({
+      programId: show.id,
+      title: 'En direct',
+    }).create()
+    await DiffusionFactory.merge({
+      episodeId: liveEpisode.id,
+      start: liveStart,
+      end: liveStart.plus({ minutes: 10 }),
+    }).create()
+
+    await writeStationConfig(station)
+    streamer = new Streamer(
+      { config: true, run: true, monitor: false, delay: 200, timeout: 20 },
+      logger
+    )
+    try {
+      await streamer.start([station])
+    } catch (error) {
+      await streamer.stop()
+      await run('bash', [app.makePath('bin/icecast'), 'stop', String(ICECAST_PORT)])
+      throw error
+    }
+    const paths = stationPaths(station)
+    monitor = new StationMonitor(
+      station,
+      new LiquidsoapClient({ path: paths.socket }),
+      new LogJournal(paths.journal, logger),
+      logger,
+      { cancelTimeout: 20 }
+    )
+    let stopped = false
+    const loop = (async () => {
+      while (!stopped) {
+        await monitor.tick().catch((error) => logger.error(`tick failed: ${error.message}`))
+        await new Promise((r) => setTimeout(r, 200))
+      }
+    })()
+    stopTicking = async () => {
+      stopped = true
+      await loop
+    }
+    await waitFor('the mount on air', async () =>
+      (
+        await fetch(`http://127.0.0.1:${ICECAST_PORT}/status-json.xsl`).then((r) => r.text())
+      ).includes(MP3)
+    )
+    icy.start(MP3)
+
+    return async () => {
+      icy.stop()
+      studio?.kill('SIGTERM')
+      await stopTicking()
+      await monitor.client.close()
+      await streamer.stop()
+      await station.delete()
+      await run('bash', [app.makePath('bin/icecast'), 'stop', String(ICECAST_PORT)])
+    }
+  })
+
+  test("UTF-8 titles: the diffusion's, not the file's tags, then its mix's tracks at their time, as logged", async ({
+    assert,
+  }) => {
+    await waitFor('the second track of the mix on the stream', () =>
+      icy.titles.includes('Deuxième ♪')
+    )
+    const fromMix = icy.titles.slice(icy.titles.indexOf("Marée Basse: Mix d'été"))
+    assert.deepEqual(
+      fromMix.slice(0, 3),
+      ["Marée Basse: Mix d'été", 'Éole - Première Vague', 'Deuxième ♪'],
+      icy.titles.join(' | ')
+    )
+    // The on-air log has the same tracks, in the same order.
+    const logged = await db
+      .from('logs')
+      .where('station_id', station.id)
+      .whereNotNull('track_id')
+      .orderBy('date')
+    assert.deepEqual(
+      logged.map((l) => l.comment),
+      ['Éole – Première Vague', 'Deuxième ♪']
+    )
+  })
+
+  test("during a live show, players show the diffusion's title (read by ffprobe)", async ({
+    assert,
+  }) => {
+    await waitFor('the live show', () => Date.now() >= liveStart.toMillis() - 2000, 60_000)
+    // A real source client, which sends no title of its own.
+    studio = spawn(
+      'ffmpeg',
+      [
+        '-v',
+        'error',
+        '-re',
+        '-i',
+        join(dir, 'audio', 'studio.mp3'),
+        '-c:a',
+        'copy',
+        '-content_type',
+        'audio/mpeg',
+        '-f',
+        'mp3',
+        `icecast://source:studio-password-long-enough@127.0.0.1:${HARBOR_PORT}/live`,
+      ],
+      { stdio: 'ignore' }
+    )
+    await waitFor('the live input on air', () => monitor.lastStatus?.active === 'live', 30_000)
+    await waitFor('the live title on the stream', () =>
+      icy.titles.includes('Marée Basse: En direct')
+    )
+    assert.equal(await ffprobeTitle(MP3), 'Marée Basse: En direct')
+    assert.notInclude(icy.titles, 'Unknown')
+  })
+})
