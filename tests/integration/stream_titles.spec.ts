@@ -27,8 +27,13 @@ const run = promisify(execFile)
 const ICECAST_PORT = 8015
 const HARBOR_PORT = 8016
 const MP3 = '/titles.mp3'
+const OPUS = '/titles.opus'
+const OGG = '/titles.ogg'
+/** Seconds each Ogg mount is decoded for: the mix's start, two titles and its end fall inside. */
+const DECODED = 20
 
 const said: string[] = []
+const icyTitles: string[] = []
 const logger = {
   info: (m: string) => said.push(`info ${m}`),
   warn: (m: string) => said.push(`warn ${m}`),
@@ -57,7 +62,7 @@ async function waitFor<T>(
  * StreamTitle as the bytes came, decoded as UTF-8 (what players do).
  */
 class IcyTitles {
-  titles: string[] = []
+  titles: string[] = icyTitles
   #request: http.ClientRequest | null = null
 
   start(path: string) {
@@ -116,6 +121,39 @@ async function ffprobeTitle(path: string): Promise<string> {
   return stdout.trim()
 }
 
+/** ffmpeg decoding a mount for `seconds` into a WAV file; resolves with its exit code and errors. */
+function decode(path: string, seconds: number, out: string) {
+  return new Promise<{ code: number | null; errors: string }>((resolve) => {
+    const child = spawn(
+      'ffmpeg',
+      ['-v', 'error', '-nostdin', '-y', '-i', `http://127.0.0.1:${ICECAST_PORT}${path}`].concat([
+        '-t',
+        String(seconds),
+        '-f',
+        'wav',
+        out,
+      ]),
+      { stdio: ['ignore', 'ignore', 'pipe'] }
+    )
+    let errors = ''
+    child.stderr.on('data', (chunk) => (errors += chunk))
+    child.on('close', (code) => resolve({ code, errors }))
+  })
+}
+
+async function lengthOf(file: string): Promise<number> {
+  const { stdout } = await run('ffprobe', [
+    '-v',
+    'error',
+    '-show_entries',
+    'format=duration',
+    '-of',
+    'default=nw=1:nk=1',
+    file,
+  ])
+  return Number(stdout.trim())
+}
+
 test.group('Stream titles on a real Icecast: what players show follows the on-air log', (group) => {
   const dir = app.makePath('tmp/test/titles')
   const icy = new IcyTitles()
@@ -125,6 +163,7 @@ test.group('Stream titles on a real Icecast: what players show follows the on-ai
   let studio: ChildProcess | null = null
   let stopTicking = async () => {}
   let liveStart: DateTime
+  const decoded: Record<string, ReturnType<typeof decode>> = {}
 
   group.setup(async () => {
     await rm(dir, { recursive: true, force: true })
@@ -151,6 +190,18 @@ test.group('Stream titles on a real Icecast: what players show follows the on-ai
       mount: MP3,
       password: 'titlespw',
     }).create()
+    for (const [mount, format] of [
+      [OPUS, 'opus'],
+      [OGG, 'ogg'],
+    ] as const)
+      await OutputFactory.merge({
+        stationId: station.id,
+        port: ICECAST_PORT,
+        mount,
+        format,
+        bitrate: 64,
+        password: 'titlespw',
+      }).create()
     const rotation = await ProgramFactory.merge({
       stationId: station.id,
       title: 'Rotation',
@@ -237,12 +288,15 @@ test.group('Stream titles on a real Icecast: what players show follows the on-ai
       stopped = true
       await loop
     }
-    await waitFor('the mount on air', async () =>
-      (
-        await fetch(`http://127.0.0.1:${ICECAST_PORT}/status-json.xsl`).then((r) => r.text())
-      ).includes(MP3)
-    )
+    await waitFor('the mounts on air', async () => {
+      const mounts = await fetch(`http://127.0.0.1:${ICECAST_PORT}/status-json.xsl`).then((r) =>
+        r.text()
+      )
+      return [MP3, OPUS, OGG].every((mount) => mounts.includes(`${mount}"`))
+    })
     icy.start(MP3)
+    for (const mount of [OPUS, OGG])
+      decoded[mount] = decode(mount, DECODED, join(dir, `${mount.slice(1)}.wav`))
 
     return async () => {
       icy.stop()
@@ -277,6 +331,24 @@ test.group('Stream titles on a real Icecast: what players show follows the on-ai
       logged.map((l) => l.comment),
       ['Éole – Première Vague', 'Deuxième ♪']
     )
+  })
+
+  test('the Opus mount is one stream through track changes and new titles: ffmpeg decodes it whole, as the Vorbis one', async ({
+    assert,
+  }) => {
+    for (const mount of [OPUS, OGG]) {
+      const { code, errors } = await decoded[mount]
+      assert.equal(code, 0, `${mount}: ${errors}`)
+      const length = await lengthOf(join(dir, `${mount.slice(1)}.wav`))
+      // ffmpeg stopped at the first new Ogg stream before: a few seconds, and an error.
+      assert.isAtLeast(length, DECODED - 0.5, `${mount} decoded for ${length} s`)
+    }
+    // Those seconds held the mix's start, its two tracks and its end.
+    assert.includeMembers(icy.titles, [
+      "Marée Basse: Mix d'été",
+      'Éole - Première Vague',
+      'Deuxième ♪',
+    ])
   })
 
   test("during a live show, players show the diffusion's title (read by ffprobe)", async ({

@@ -94,7 +94,7 @@ test.group('Liquidsoap script pieces', () => {
     )
     assert.equal(
       encoderFor({ type: 'file', format: 'opus', bitrate: 64 }),
-      '%ogg(%opus(bitrate=64, samplerate=48000))'
+      '%ffmpeg(format="ogg", %audio(codec="libopus", b="64k", ar=48000, ac=2))'
     )
   })
 
