@@ -1,6 +1,9 @@
 import type { NextFn } from '@adonisjs/core/types/http'
 import type { HttpContext } from '@adonisjs/core/http'
 import Station from '#models/station'
+import { stationSources } from '#on_air/listen'
+import { publicOrigin } from '#feeds/public_origin'
+import antenneConfig from '#config/antenne'
 
 /**
  * The station a public request is about (Aircox's AircoxMiddleware): the
@@ -20,7 +23,19 @@ export default class StationMiddleware {
       stations.find((station) => station.isDefault) ??
       stations[0] ??
       null
-    if ('view' in ctx) ctx.view.share({ station: ctx.station })
+    const station = ctx.station
+    if ('view' in ctx)
+      ctx.view.share({
+        station,
+        // Asked by the layout's player only, so that other responses make no query.
+        listenSources: () =>
+          station
+            ? stationSources(
+                station,
+                publicOrigin(antenneConfig.publicUrl, ctx.request.hostname(), station.hosts)
+              )
+            : Promise.resolve([]),
+      })
     return next()
   }
 }
