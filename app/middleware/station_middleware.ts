@@ -1,7 +1,7 @@
 import type { NextFn } from '@adonisjs/core/types/http'
 import type { HttpContext } from '@adonisjs/core/http'
 import Station from '#models/station'
-import { stationSources } from '#on_air/listen'
+import { allowStreams, stationSources } from '#on_air/listen'
 import { publicOrigin } from '#feeds/public_origin'
 import antenneConfig from '#config/antenne'
 
@@ -28,13 +28,21 @@ export default class StationMiddleware {
       ctx.view.share({
         station,
         // Asked by the layout's player only, so that other responses make no query.
-        listenSources: () =>
-          station
-            ? stationSources(
-                station,
-                publicOrigin(antenneConfig.publicUrl, ctx.request.hostname(), station.hosts)
-              )
-            : Promise.resolve([]),
+        listenSources: async () => {
+          if (!station) return []
+          const origin = publicOrigin(
+            antenneConfig.publicUrl,
+            ctx.request.hostname(),
+            station.hosts
+          )
+          const sources = await stationSources(station, origin)
+          // The page may play them: its policy lets media load from those origins.
+          const node = ctx.response.response
+          const policy = node.getHeader('content-security-policy')
+          if (typeof policy === 'string')
+            node.setHeader('content-security-policy', allowStreams(policy, sources))
+          return sources
+        },
       })
     return next()
   }

@@ -104,6 +104,23 @@ export function plsPlaylist(stationName: string, sources: StreamSource[]): strin
   return lines.join('\r\n') + '\r\n'
 }
 
+/**
+ * A Content-Security-Policy that also lets media load from these streams'
+ * origins: the site allows media from itself only (config/shield.ts), and
+ * Icecast is elsewhere (another port or host). Only the origins of this
+ * page's own sources, never a wildcard. Origins come from URL parsing, so
+ * they hold no space or quote that could add a directive.
+ */
+export function allowStreams(policy: string, sources: StreamSource[]): string {
+  const origins = [...new Set(sources.map((source) => new URL(source.url).origin))]
+  if (!origins.length || !policy) return policy
+  const directives = policy.split(';').map((d) => d.trim())
+  const index = directives.findIndex((d) => /^media-src(\s|$)/i.test(d))
+  if (index === -1) return policy
+  directives[index] = [directives[index], ...origins].join(' ')
+  return directives.join('; ')
+}
+
 /** The station's active Icecast outputs that listeners can reach. */
 export async function stationSources(station: Station, origin: string): Promise<StreamSource[]> {
   const outputs = await Output.query()

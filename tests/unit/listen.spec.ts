@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import {
+  allowStreams,
   listenUrl,
   m3uPlaylist,
   plsPlaylist,
@@ -58,6 +59,25 @@ test.group('Listening: stream sources and playlists', () => {
         ['/a.mp3', 'audio/mpeg'],
       ]
     )
+  })
+
+  test("a page's policy lets media load from its streams' origins, and only those", ({
+    assert,
+  }) => {
+    const sources = streamSources(
+      [
+        output({}),
+        output({ mount: '/r.ogg', format: 'ogg' }),
+        output({ listenUrl: 'https://stream.example/r.opus', format: 'opus' }),
+      ],
+      ORIGIN
+    )
+    assert.equal(
+      allowStreams("default-src 'self'; media-src 'self'; img-src 'self'", sources),
+      "default-src 'self'; media-src 'self' https://stream.example http://127.0.0.1:8000; img-src 'self'"
+    )
+    assert.equal(allowStreams("default-src 'self'", sources), "default-src 'self'")
+    assert.equal(allowStreams("media-src 'self'", []), "media-src 'self'")
   })
 
   test('M3U and PLS list MP3 first, one entry a line, whatever the station is called', ({
