@@ -6,10 +6,8 @@
 | player follows what is on air.
 */
 import { test } from '@japa/runner'
-import { execFile } from 'node:child_process'
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import type { Browser } from 'playwright-core'
 import app from '@adonisjs/core/services/app'
 import type Station from '#models/station'
@@ -21,16 +19,16 @@ import {
 import { OutputFactory } from '#database/factories/output_factory'
 import { SoundFactory, TrackFactory } from '#database/factories/sound_factories'
 import { makeMusic } from '#demo/demo_audio'
-import { Streamer } from '#streamer/streamer'
-import { StationMonitor } from '#streamer/station_monitor'
-import { LiquidsoapClient } from '#streamer/telnet'
-import { LogJournal } from '#streamer/log_journal'
-import { stationPaths, writeStationConfig } from '#streamer/station_config'
+import {
+  mountsOnAir,
+  startIcecast,
+  startOnAir,
+  waitFor,
+  type OnAirStack,
+} from '#tests/on_air_stack'
 import { launchChromium } from '#tests/browser/chromium'
 import { freePort, startWebServer, type WebServer } from '#tests/web_server'
-import { within } from '#tests/helpers'
 
-const run = promisify(execFile)
 const ICECAST_PORT = 8018
 /** Seconds of each rotation song: two changes fit in a short listen. */
 const SONG = 4
@@ -41,16 +39,14 @@ test.group('The player in Chromium, on a real stream', (group) => {
   let browser: Browser
   let web: WebServer
   let station: Station
-  let streamer: Streamer
-  let monitor: StationMonitor
-  let stopTicking = async () => {}
+  let stack: OnAirStack
   /** The request ids seen on air, in order: each new one is a track change. */
   const onAir: string[] = []
 
   group.setup(async () => {
     await rm(dir, { recursive: true, force: true })
     await mkdir(dir, { recursive: true })
-    await run('bash', [app.makePath('bin/icecast'), String(ICECAST_PORT), 'playerpw'])
+    await startIcecast(ICECAST_PORT, 'playerpw')
     station = await StationFactory.merge({
       name: 'Lecteur',
       slug: `player-${process.pid}`,
@@ -99,50 +95,18 @@ test.group('The player in Chromium, on a real stream', (group) => {
         artist: 'Éole',
       }).create()
     }
-    await writeStationConfig(station)
-    streamer = new Streamer(
-      { config: true, run: true, monitor: false, delay: 200, timeout: 20 },
-      quiet
-    )
-    try {
-      await streamer.start([station])
-    } catch (error) {
-      await streamer.stop()
-      await run('bash', [app.makePath('bin/icecast'), 'stop', String(ICECAST_PORT)])
-      throw error
-    }
-    const paths = stationPaths(station)
-    monitor = new StationMonitor(
-      station,
-      new LiquidsoapClient({ path: paths.socket }),
-      new LogJournal(paths.journal, quiet),
-      quiet,
-      { cancelTimeout: 20 }
-    )
-    let stopped = false
-    const loop = (async () => {
-      while (!stopped) {
-        await monitor.tick().catch(() => {})
-        const rid = monitor.lastStatus?.rid
-        if (rid && rid !== onAir.at(-1)) onAir.push(rid)
-        await new Promise((r) => setTimeout(r, 200))
-      }
-    })()
-    stopTicking = async () => {
-      stopped = true
-      await loop
-    }
+    stack = await startOnAir(station, ICECAST_PORT, quiet, (monitor) => {
+      const rid = monitor.lastStatus?.rid
+      if (rid && rid !== onAir.at(-1)) onAir.push(rid)
+    })
     web = await startWebServer(await freePort())
     browser = await launchChromium(['--autoplay-policy=no-user-gesture-required'])
 
     return async () => {
       await browser.close()
       await web.stop()
-      await stopTicking()
-      await monitor.client.close()
-      await streamer.stop()
+      await stack.stop()
       await station.delete()
-      await run('bash', [app.makePath('bin/icecast'), 'stop', String(ICECAST_PORT)])
     }
   })
 
@@ -170,18 +134,10 @@ test.group('The player in Chromium, on a real stream', (group) => {
         '',
         source.type
       )
-    await within(
-      30_000,
+    await waitFor(
       'the three mounts on air',
-      (async () => {
-        for (;;) {
-          const mounts = await fetch(`http://127.0.0.1:${ICECAST_PORT}/status-json.xsl`).then((r) =>
-            r.text()
-          )
-          if (['.mp3"', '.ogg"', '.opus"'].every((end) => mounts.includes(`/player${end}`))) return
-          await new Promise((r) => setTimeout(r, 200))
-        }
-      })()
+      () => mountsOnAir(ICECAST_PORT, ['/player.mp3', '/player.ogg', '/player.opus']),
+      30_000
     )
 
     // The player as rendered plays the first source it can (Opus); the other two play beside it.

@@ -17,11 +17,15 @@ import { DiffusionFactory, EpisodeFactory } from '#database/factories/episode_fa
 import { OutputFactory } from '#database/factories/output_factory'
 import { SoundFactory, TrackFactory } from '#database/factories/sound_factories'
 import { makeMusic } from '#demo/demo_audio'
-import { Streamer } from '#streamer/streamer'
-import { StationMonitor } from '#streamer/station_monitor'
-import { LiquidsoapClient } from '#streamer/telnet'
-import { LogJournal } from '#streamer/log_journal'
-import { stationPaths, writeStationConfig } from '#streamer/station_config'
+import type { StationMonitor } from '#streamer/station_monitor'
+import { duration } from '#streamer/fallback_source'
+import {
+  mountsOnAir,
+  startIcecast,
+  startOnAir,
+  waitFor,
+  type OnAirStack,
+} from '#tests/on_air_stack'
 
 const run = promisify(execFile)
 const ICECAST_PORT = 8015
@@ -40,22 +44,19 @@ const logger = {
   error: (m: string) => said.push(`error ${m}`),
 }
 
-async function waitFor<T>(
+/** Waits, and a timeout tells what the monitor said and what players saw. */
+const until = <T>(
   what: string,
   probe: () => Promise<T | null | undefined | false> | T | null | undefined | false,
   ms = 60_000
-): Promise<T> {
-  const until = Date.now() + ms
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() > until)
-      throw new Error(
-        `timed out waiting for ${what}; the monitor said:\n${said.slice(-15).join('\n')}`
-      )
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
+) =>
+  waitFor(
+    what,
+    probe,
+    ms,
+    () =>
+      `; the monitor said:\n${said.slice(-15).join('\n')}\nplayers saw: ${icyTitles.join(' | ')}`
+  )
 
 /**
  * A player's view of an MP3 mount: it asks for ICY metadata and keeps each
@@ -141,27 +142,13 @@ function decode(path: string, seconds: number, out: string) {
   })
 }
 
-async function lengthOf(file: string): Promise<number> {
-  const { stdout } = await run('ffprobe', [
-    '-v',
-    'error',
-    '-show_entries',
-    'format=duration',
-    '-of',
-    'default=nw=1:nk=1',
-    file,
-  ])
-  return Number(stdout.trim())
-}
-
 test.group('Stream titles on a real Icecast: what players show follows the on-air log', (group) => {
   const dir = app.makePath('tmp/test/titles')
   const icy = new IcyTitles()
   let station: Station
-  let streamer: Streamer
+  let stack: OnAirStack
   let monitor: StationMonitor
   let studio: ChildProcess | null = null
-  let stopTicking = async () => {}
   let liveStart: DateTime
   const decoded: Record<string, ReturnType<typeof decode>> = {}
 
@@ -169,7 +156,7 @@ test.group('Stream titles on a real Icecast: what players show follows the on-ai
     await rm(dir, { recursive: true, force: true })
     await mkdir(join(dir, 'audio'), { recursive: true })
     // Started before the outputs exist: their mounts have no block of their own in its config.
-    await run('bash', [app.makePath('bin/icecast'), String(ICECAST_PORT), 'titlespw'])
+    await startIcecast(ICECAST_PORT, 'titlespw')
     const audio = (name: string) => join(dir, 'audio', name)
     await Promise.all([
       makeMusic(audio('r1.mp3'), 5, 1, { title: 'Rotation été', artist: 'Test' }),
@@ -257,43 +244,9 @@ test.group('Stream titles on a real Icecast: what players show follows the on-ai
       end: liveStart.plus({ minutes: 10 }),
     }).create()
 
-    await writeStationConfig(station)
-    streamer = new Streamer(
-      { config: true, run: true, monitor: false, delay: 200, timeout: 20 },
-      logger
-    )
-    try {
-      await streamer.start([station])
-    } catch (error) {
-      await streamer.stop()
-      await run('bash', [app.makePath('bin/icecast'), 'stop', String(ICECAST_PORT)])
-      throw error
-    }
-    const paths = stationPaths(station)
-    monitor = new StationMonitor(
-      station,
-      new LiquidsoapClient({ path: paths.socket }),
-      new LogJournal(paths.journal, logger),
-      logger,
-      { cancelTimeout: 20 }
-    )
-    let stopped = false
-    const loop = (async () => {
-      while (!stopped) {
-        await monitor.tick().catch((error) => logger.error(`tick failed: ${error.message}`))
-        await new Promise((r) => setTimeout(r, 200))
-      }
-    })()
-    stopTicking = async () => {
-      stopped = true
-      await loop
-    }
-    await waitFor('the mounts on air', async () => {
-      const mounts = await fetch(`http://127.0.0.1:${ICECAST_PORT}/status-json.xsl`).then((r) =>
-        r.text()
-      )
-      return [MP3, OPUS, OGG].every((mount) => mounts.includes(`${mount}"`))
-    })
+    stack = await startOnAir(station, ICECAST_PORT, logger)
+    monitor = stack.monitor
+    await until('the mounts on air', () => mountsOnAir(ICECAST_PORT, [MP3, OPUS, OGG]))
     icy.start(MP3)
     for (const mount of [OPUS, OGG])
       decoded[mount] = decode(mount, DECODED, join(dir, `${mount.slice(1)}.wav`))
@@ -301,18 +254,15 @@ test.group('Stream titles on a real Icecast: what players show follows the on-ai
     return async () => {
       icy.stop()
       studio?.kill('SIGTERM')
-      await stopTicking()
-      await monitor.client.close()
-      await streamer.stop()
+      await stack.stop()
       await station.delete()
-      await run('bash', [app.makePath('bin/icecast'), 'stop', String(ICECAST_PORT)])
     }
   })
 
   test("UTF-8 titles: the diffusion's, not the file's tags, then its mix's tracks at their time, as logged", async ({
     assert,
   }) => {
-    await waitFor('the second track of the mix on the stream', () =>
+    await until('the second track of the mix on the stream', () =>
       icy.titles.includes('Deuxième ♪')
     )
     const fromMix = icy.titles.slice(icy.titles.indexOf("Marée Basse: Mix d'été"))
@@ -339,7 +289,7 @@ test.group('Stream titles on a real Icecast: what players show follows the on-ai
     for (const mount of [OPUS, OGG]) {
       const { code, errors } = await decoded[mount]
       assert.equal(code, 0, `${mount}: ${errors}`)
-      const length = await lengthOf(join(dir, `${mount.slice(1)}.wav`))
+      const length = await duration(join(dir, `${mount.slice(1)}.wav`))
       // ffmpeg stopped at the first new Ogg stream before: a few seconds, and an error.
       assert.isAtLeast(length, DECODED - 0.5, `${mount} decoded for ${length} s`)
     }
@@ -354,7 +304,7 @@ test.group('Stream titles on a real Icecast: what players show follows the on-ai
   test("during a live show, players show the diffusion's title (read by ffprobe)", async ({
     assert,
   }) => {
-    await waitFor('the live show', () => Date.now() >= liveStart.toMillis() - 2000, 60_000)
+    await until('the live show', () => Date.now() >= liveStart.toMillis() - 2000, 60_000)
     // A real source client, which sends no title of its own.
     studio = spawn(
       'ffmpeg',
@@ -374,10 +324,8 @@ test.group('Stream titles on a real Icecast: what players show follows the on-ai
       ],
       { stdio: 'ignore' }
     )
-    await waitFor('the live input on air', () => monitor.lastStatus?.active === 'live', 30_000)
-    await waitFor('the live title on the stream', () =>
-      icy.titles.includes('Marée Basse: En direct')
-    )
+    await until('the live input on air', () => monitor.lastStatus?.active === 'live', 30_000)
+    await until('the live title on the stream', () => icy.titles.includes('Marée Basse: En direct'))
     assert.equal(await ffprobeTitle(MP3), 'Marée Basse: En direct')
     assert.notInclude(icy.titles, 'Unknown')
   })
