@@ -100,7 +100,7 @@ test.group('Listening from the site', (group) => {
       assert.include(html, 'href="/listen.pls"')
       assert.equal(html.split('/now_playing.js').length, 2, `${url}: the script once`)
       assert.match(
-        response.header('content-security-policy'),
+        response.header('content-security-policy') ?? '',
         new RegExp(`media-src 'self' ${origin()} http://127\\.0\\.0\\.1:8000;`),
         url
       )
