@@ -28,8 +28,9 @@ export default class StationMiddleware {
       ctx.view.share({
         station,
         // Asked by the layout's player only, so that other responses make no query.
+        // Not on the CMS's pages (its error pages use the public layout): staff pages are not for listening.
         listenSources: async () => {
-          if (!station) return []
+          if (!station || /^\/staff(\/|$)/.test(ctx.request.url())) return []
           const origin = publicOrigin(
             antenneConfig.publicUrl,
             ctx.request.hostname(),
