@@ -71,7 +71,7 @@ export function mountSections(mounts: IcecastMount[]): string {
  * UTF-8, but a mount Icecast has no block for (an output added after the
  * config was written, before `bin/icecast reload`) takes the default mount's.
  */
-export const DEFAULT_MOUNT = [
+const DEFAULT_MOUNT = [
   '  <!-- Any other mount: titles in UTF-8, as Liquidsoap sends them -->',
   '  <mount type="default">',
   '    <charset>UTF-8</charset>',
