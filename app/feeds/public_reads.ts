@@ -1,7 +1,7 @@
 /*
 | What is public and read-only: the JSON API's reads, the now-playing push
 | (its SSE stream and the subscribe calls), the calendar, podcast feeds,
-| episodes' audio, covers and uploaded images. Those requests
+| episodes' audio, covers, uploaded images and the stream playlists. Those requests
 | - may come from another site's page (CORS), so that a now-playing widget,
 |   a player or a programme guide on a partner's site works; never the CMS
 |   nor the API's writes, and never with cookies (credentials stay off);
@@ -16,6 +16,8 @@ function isPublicPath(path: string) {
   return (
     path.startsWith('/api/v1/') ||
     path === '/timetable.ics' ||
+    path === '/listen.m3u' ||
+    path === '/listen.pls' ||
     /^\/programs\/[^/]+\/podcast\.rss$/.test(path) ||
     path.startsWith('/podcasts/') ||
     path.startsWith('/covers/') ||

@@ -1,6 +1,9 @@
 import type { NextFn } from '@adonisjs/core/types/http'
 import type { HttpContext } from '@adonisjs/core/http'
 import Station from '#models/station'
+import { allowStreams, stationSources } from '#on_air/listen'
+import { publicOrigin } from '#feeds/public_origin'
+import antenneConfig from '#config/antenne'
 
 /**
  * The station a public request is about (Aircox's AircoxMiddleware): the
@@ -20,7 +23,28 @@ export default class StationMiddleware {
       stations.find((station) => station.isDefault) ??
       stations[0] ??
       null
-    if ('view' in ctx) ctx.view.share({ station: ctx.station })
+    const station = ctx.station
+    if ('view' in ctx)
+      ctx.view.share({
+        station,
+        // Asked by the layout's player only, so that other responses make no query.
+        // Not on the CMS's pages (its error pages use the public layout): staff pages are not for listening.
+        listenSources: async () => {
+          if (!station || /^\/staff(\/|$)/.test(ctx.request.url())) return []
+          const origin = publicOrigin(
+            antenneConfig.publicUrl,
+            ctx.request.hostname(),
+            station.hosts
+          )
+          const sources = await stationSources(station, origin)
+          // The page may play them: its policy lets media load from those origins.
+          const node = ctx.response.response
+          const policy = node.getHeader('content-security-policy')
+          if (typeof policy === 'string')
+            node.setHeader('content-security-policy', allowStreams(policy, sources))
+          return sources
+        },
+      })
     return next()
   }
 }

@@ -60,6 +60,10 @@ export default class Output extends TimestampedModel {
   @column({ serializeAs: null })
   declare adminPassword: string | null
 
+  /** Where listeners reach the mount, when not at host:port (see app/on_air/listen.ts). */
+  @column()
+  declare listenUrl: string | null
+
   @column()
   declare format: OutputFormat
 

@@ -96,7 +96,7 @@ export async function fallbackAudio(
 }
 
 /** Seconds of audio in a file (ffprobe). */
-async function duration(path: string): Promise<number> {
+export async function duration(path: string): Promise<number> {
   const { stdout } = await run('ffprobe', [
     '-v',
     'error',

@@ -64,6 +64,20 @@ export function mountSections(mounts: IcecastMount[]): string {
     .join('\n')
 }
 
+/**
+ * Icecast 2.4 sends a mount's ICY titles (mp3) in its `<charset>`, ISO-8859-1
+ * unless told: Liquidsoap's UTF-8 (`charset=UTF-8` in its metadata update) is
+ * converted to Latin-1, and players show `Mar�e Basse`. Each mount above says
+ * UTF-8, but a mount Icecast has no block for (an output added after the
+ * config was written, before `bin/icecast reload`) takes the default mount's.
+ */
+const DEFAULT_MOUNT = [
+  '  <!-- Any other mount: titles in UTF-8, as Liquidsoap sends them -->',
+  '  <mount type="default">',
+  '    <charset>UTF-8</charset>',
+  '  </mount>',
+].join('\n')
+
 export interface IcecastServer {
   port: number
   bindAddress: string
@@ -98,6 +112,7 @@ export function fullConfig(server: IcecastServer, mounts: IcecastMount[]): strin
   </authentication>
   <listen-socket><port>${server.port}</port><bind-address>${xml(server.bindAddress)}</bind-address></listen-socket>
   <fileserve>1</fileserve>
+${DEFAULT_MOUNT}
 ${mountSections(mounts)}
   <paths>
     <basedir>/usr/share/icecast2</basedir>

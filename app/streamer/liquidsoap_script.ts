@@ -51,6 +51,8 @@ const RESERVED_IDS = new Set([
   'current',
   'finite',
   'selected_id',
+  'titles',
+  'titles_clean',
 ])
 
 /** The Liquidsoap id (and telnet namespace) of a program's playlist. */
@@ -79,7 +81,20 @@ export interface OutputSettings {
   bitrate: number
 }
 
-/** The encoder of an output format: MP3 (lame), Vorbis CBR, Opus. */
+/**
+ * The encoder of an output format: MP3 (lame), Vorbis CBR, Opus.
+ *
+ * Opus goes through the FFmpeg encoder, not `%ogg(%opus)`: Liquidsoap 2.1's
+ * own Ogg muxer ends the logical stream and starts a new one (a chained Ogg)
+ * at each metadata, to write the new comments, and Chromium and ffmpeg 5.1
+ * end an Opus stream there (`ended` after the first song). FFmpeg's keeps one
+ * logical stream for as long as the output runs; titles are then not in the
+ * Opus audio, and players take them from the site (now playing, the API):
+ * Icecast 2.4 refuses URL title updates on Ogg mounts. Vorbis players follow
+ * chained streams (Chromium and ffmpeg do), so Vorbis keeps its comments.
+ * (drop_metadata on the Opus output alone would not do: in 2.1 it empties the
+ * metadata the other outputs share, and MP3 listeners saw "Unknown".)
+ */
 export function encoderFor(output: OutputSettings): string {
   const bitrate = Math.round(output.bitrate)
   switch (output.format) {
@@ -88,7 +103,7 @@ export function encoderFor(output: OutputSettings): string {
     case 'ogg':
       return `%ogg(%vorbis.cbr(bitrate=${bitrate}))`
     case 'opus':
-      return `%ogg(%opus(bitrate=${bitrate}, samplerate=48000))`
+      return `%ffmpeg(format="ogg", %audio(codec="libopus", b="${bitrate}k", ar=48000, ac=2))`
   }
 }
 
@@ -157,6 +172,8 @@ export interface ScriptOutput {
   id: string
   type: 'icecast' | 'file'
   encoder: string
+  /** What Icecast is told it receives (the FFmpeg encoder does not say). */
+  contentType?: string
   host?: string
   port?: number
   password?: string

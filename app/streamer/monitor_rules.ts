@@ -52,6 +52,8 @@ export type MonitorCommand =
       diffusionId: number
       sounds: CatalogSound[]
       gate: number
+      /** What players show while it plays (a mix's tracks follow, as `title` commands). */
+      title: string
       first: Record<string, string | number>
       /** For a resume: which of the diffusion's sounds, and how far into it (s). */
       resumeAt?: { index: number; offset: number }
@@ -62,6 +64,8 @@ export type MonitorCommand =
   | { kind: 'drop_logged_tracks'; since: number }
   /** Rewrite the playlists from the database (dead air may be a damaged one). */
   | { kind: 'repair_playlists' }
+  /** Put a title on the stream: what players show (ICY, Vorbis comments). */
+  | { kind: 'title'; title: string; artist: string | null }
 
 export interface MonitorEvent {
   type: EventType
@@ -104,6 +108,14 @@ export function facts(diffusion: CatalogDiffusion) {
   }
 }
 
+/**
+ * What players show during a diffusion: `Program: Episode` (Aircox showed
+ * the file's tags, and a live show had none). One line: it goes out as ICY.
+ */
+export function streamTitle(diffusion: Pick<CatalogDiffusion, 'program' | 'title'>): string {
+  return `${diffusion.program}: ${diffusion.title}`.replace(/[\r\n\t]+/g, ' ').trim()
+}
+
 export class MonitorRules {
   readonly settings: RuleSettings
   /** The Liquidsoap process last seen (its start time), and the airings it had. */
@@ -120,6 +132,8 @@ export class MonitorRules {
   outputs: Record<string, boolean> = {}
   deadAirSince = 0
   reportedLate = new Set<number>()
+  /** The live diffusion whose title is on the stream, while the live input is on air. */
+  liveTitled: number | null = null
   /** Diffusions queued in this tick: never cancelled in the tick that queued them. */
   #queuedNow = new Set<number>()
   #status: OnAirStatus | null = null
@@ -138,6 +152,7 @@ export class MonitorRules {
     this.#traceSound(status, catalog, out)
     this.#traceTracks(now, out)
     this.#traceStart(status, catalog, now, out)
+    this.#titleLive(status, catalog, now, out)
     this.#cueNext(status, catalog, now, out)
     return out
   }
@@ -148,6 +163,7 @@ export class MonitorRules {
     this.instance = status.started
     this.seen.clear()
     this.cued.clear()
+    this.liveTitled = null
     // A new process connects its outputs in its first second: that is no output going down.
     this.outputs = {}
     const resume = this.#resumeDiffusion(status, catalog, now)
@@ -176,6 +192,7 @@ export class MonitorRules {
       diffusionId: diffusion.id,
       sounds: diffusion.archives.slice(point.index),
       gate: now,
+      title: streamTitle(diffusion),
       first: { liq_cue_in: point.offset.toFixed(3), antenne_resume: 1 },
       resumeAt: point,
     }
@@ -255,8 +272,10 @@ export class MonitorRules {
     const airing = this.airing
     if (airing?.awaitingLogs) return
     const source = this.#status?.source || null
+    let reached: CatalogTrack | null = null
     while (airing?.pending.length && airing.pending[0].at <= now) {
       const { track, at } = airing.pending.shift()!
+      reached = track
       out.entries.push(
         this.#log({
           type: 'on_air',
@@ -279,6 +298,8 @@ export class MonitorRules {
         },
       })
     }
+    // Tracks passed together (a tick late, a restart) put only the one on air on the stream.
+    if (reached) out.commands.push({ kind: 'title', title: reached.title, artist: reached.artist })
   }
 
   /** `start` when the script reports a diffusion's first frame, or the live input for a live show. */
@@ -321,6 +342,23 @@ export class MonitorRules {
     }
   }
 
+  /**
+   * The live show's title on the stream while the live input is on air: a
+   * source client often sends none (players said "Unknown"), or its own
+   * software's name. Once per connection, so that a title the studio sends
+   * afterwards stays.
+   */
+  #titleLive(status: OnAirStatus, catalog: CatalogView, now: number, out: Outcome) {
+    if (status.active !== 'live') {
+      this.liveTitled = null
+      return
+    }
+    const show = catalog.running(now).find((d) => d.archives.length === 0)
+    if (!show || this.liveTitled === show.id) return
+    this.liveTitled = show.id
+    out.commands.push({ kind: 'title', title: streamTitle(show), artist: null })
+  }
+
   #started(diffusion: CatalogDiffusion, source: string, out: Outcome) {
     const delay = diffusion.startedAt! - diffusion.start
     const payload = { ...facts(diffusion), source, delay_ms: delay }
@@ -360,6 +398,7 @@ export class MonitorRules {
         diffusionId: next.id,
         sounds: next.archives,
         gate: Math.max(next.start, now),
+        title: streamTitle(next),
         first: {},
       })
   }

@@ -14,6 +14,7 @@ import Output, { isRecordingName } from '#models/output'
 import Program from '#models/program'
 import Sound from '#models/sound'
 import Station from '#models/station'
+import { contentType } from '#streamer/icecast_config'
 import {
   encoderFor,
   playlistId,
@@ -166,6 +167,7 @@ function outputSettings(station: Station, output: Output): ScriptOutput {
     id,
     type: 'icecast',
     encoder,
+    contentType: contentType(output.format),
     host: output.host,
     port: output.port,
     mount: output.mount,

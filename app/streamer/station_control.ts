@@ -76,6 +76,12 @@ export class StationControl {
     await this.client.command(`${id}.reload`)
   }
 
+  /** `station.title`: players show this title (and artist) from now on. */
+  async setTitle(title: string, artist: string | null): Promise<void> {
+    const words = [title, ...(artist ? [artist] : [])].map((w) => encodeURIComponent(w))
+    await this.client.command('station.title', words.join(' '))
+  }
+
   /** `main.skip`: what is on air is skipped. */
   async skip(): Promise<void> {
     await this.client.command('main.skip')

@@ -158,6 +158,12 @@ export class StationMonitor {
       case 'drop_logged_tracks':
         this.rules.dropLoggedTracks(await this.catalog.loggedTracksSince(command.since))
         return []
+      case 'title':
+        // What players show is no reason to stop a tick: the on-air log is what counts.
+        await this.control.setTitle(command.title, command.artist).catch((error) => {
+          this.#logger.warn(`[${this.station.slug}] cannot set the stream title (${error.message})`)
+        })
+        return []
       case 'repair_playlists':
         void this.syncPlaylists().catch((error) => {
           this.#logger.warn(
@@ -180,6 +186,9 @@ export class StationMonitor {
       const gain = soundGain(sound, antenneConfig.streamer.loudnessTarget)
       const uri = requestUri(sound.path, {
         antenne_diffusion: command.diffusionId,
+        // The diffusion's title, not the file's tags; the empty artist is dropped by the script.
+        title: command.title,
+        artist: '',
         liq_amplify: gain === null ? null : `${gain} dB`,
         ...(index === 0 ? command.first : {}),
       })

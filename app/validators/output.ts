@@ -32,6 +32,14 @@ export const outputValidator = vine.compile(
     password: vine.string().maxLength(200).nullable().optional(),
     adminUser: vine.string().trim().maxLength(100).nullable().optional(),
     adminPassword: vine.string().maxLength(255).nullable().optional(),
+    // An absolute http(s) address, or a path on the site (a proxy in front of Icecast).
+    listenUrl: vine
+      .string()
+      .trim()
+      .maxLength(500)
+      .regex(/^(https?:\/\/[^\s"'<>]+|\/[^\s"'<>]*)$/)
+      .nullable()
+      .optional(),
     format: vine.enum(OUTPUT_FORMATS),
     bitrate: vine.number().withoutDecimals().range([16, 512]),
     active: checkbox(),

@@ -1,5 +1,6 @@
-// Live "now playing" for the home page: Transmit's server-sent events on
-// now_playing/<station>. Without JavaScript the page shows the same, as of its load.
+// Live "now playing" for every box marked data-now-playing (the home page's,
+// the player's line on every page): Transmit's server-sent events on
+// now_playing/<station>. Without JavaScript the home page shows the same, as of its load.
 //
 // A web server that restarts has forgotten every subscription (Transmit keeps
 // them in memory, per connection uid). So each connection gets its own uid and
@@ -9,7 +10,8 @@
 // stream (a proxy's 502 during the restart): the page opens a new one itself,
 // 0.5, 1, 2 … 15 s later, and counts again from 0.5 s once subscribed.
 ;(function () {
-  const box = document.getElementById('now-playing')
+  const boxes = Array.prototype.slice.call(document.querySelectorAll('[data-now-playing]'))
+  const box = boxes[0]
   if (!box || !window.EventSource) return
   const channel = 'now_playing/' + box.dataset.station
   let source = null
@@ -19,6 +21,10 @@
   const text = (tag, value, cls) => { const el = document.createElement(tag); el.textContent = value; if (cls) el.className = cls; return el }
 
   function render(now) {
+    boxes.forEach(function (each) { fill(each, now) })
+  }
+
+  function fill(target, now) {
     const track = text('p', '', 'track')
     if (now.track) {
       track.appendChild(text('strong', now.track.title))
@@ -28,7 +34,7 @@
     if (now.diffusion) {
       const p = text('p', '', 'diffusion')
       if (now.live) {
-        p.appendChild(text('span', box.dataset.liveLabel || 'Live', 'live'))
+        p.appendChild(text('span', target.dataset.liveLabel || 'Live', 'live'))
         p.appendChild(document.createTextNode(' '))
       }
       const a = text('a', now.diffusion.title)
@@ -38,7 +44,7 @@
       nodes.push(p)
     }
     if (now.track) nodes.push(track)
-    if (nodes.length) box.replaceChildren.apply(box, nodes)
+    if (nodes.length) target.replaceChildren.apply(target, nodes)
   }
 
   function checked(response) {

@@ -11,6 +11,7 @@ const LogsController = () => import('#controllers/logs_controller')
 const ProgramsController = () => import('#controllers/programs_controller')
 const MediaController = () => import('#controllers/media_controller')
 const FeedsController = () => import('#controllers/feeds_controller')
+const ListenController = () => import('#controllers/listen_controller')
 
 router.get('/health', [HealthController]).as('health')
 
@@ -29,3 +30,5 @@ router
 router.get('/covers/:name', [MediaController, 'cover']).as('covers.show')
 router.get('/images/:name', [MediaController, 'image']).as('images.show')
 router.get('/podcasts/:id', [MediaController, 'podcast']).as('podcasts.show')
+router.get('/listen.m3u', [ListenController, 'm3u']).as('listen.m3u')
+router.get('/listen.pls', [ListenController, 'pls']).as('listen.pls')

@@ -11,10 +11,12 @@ import app from '@adonisjs/core/services/app'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
-export function launchChromium(): Promise<Browser> {
+/** `extraArgs`: more flags, e.g. `--autoplay-policy=no-user-gesture-required` for a player. */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
+      ...extraArgs,
       '--headless',
       '--no-sandbox',
       '--disable-gpu',

@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import {
   MonitorRules,
   CUE_RETRY_MS,
+  streamTitle,
   type CatalogView,
   type MonitorCommand,
   type Outcome,
@@ -519,5 +520,64 @@ test.group('Monitor rules: sounds, tracks and transitions', () => {
       up.events.map((e) => e.type),
       ['live_disconnected', 'output_up']
     )
+  })
+})
+
+test.group('Monitor rules: what players show', () => {
+  const titles = (outcome: Outcome) =>
+    outcome.commands.flatMap((c) => (c.kind === 'title' ? [[c.title, c.artist]] : []))
+
+  test("a diffusion's stream title is its program and episode, on one line", ({ assert }) => {
+    assert.equal(
+      streamTitle({ program: 'Marée Basse', title: 'Épisode 3' }),
+      'Marée Basse: Épisode 3'
+    )
+    assert.equal(streamTitle({ program: 'A\r\nB', title: "l'été\t" }), "A B: l'été")
+  })
+
+  test('a queued diffusion carries its title to Liquidsoap (the dealer plays it under that title)', ({
+    assert,
+  }) => {
+    const show = diffusion(1, s(5), 30, [sound(5, '/show.mp3', 30)])
+    const cue = queue(tick(rules(), catalog([show]), status(s(0)), s(0)).observed)!
+    assert.equal(cue.title, 'Show: Episode 1')
+  })
+
+  test("a mix's tracks go on the stream at the time they are logged; tracks passed together put only the last", ({
+    assert,
+  }) => {
+    const monitor = rules()
+    const mix = sound(8, '/mix.mp3', 300, [
+      { id: 81, timestamp: 0, title: 'One', artist: 'X' },
+      { id: 82, timestamp: 90, title: 'Two', artist: null },
+      { id: 83, timestamp: 100, title: 'Three', artist: 'Z' },
+    ])
+    const view = catalog([], [mix])
+    const playing = status(s(0), { rid: '5', filename: '/mix.mp3', firstOnAir: s(0) })
+    assert.deepEqual(titles(tick(monitor, view, playing, s(0)).observed), [['One', 'X']])
+    assert.deepEqual(titles(tick(monitor, view, { ...playing, now: s(50) }, s(50)).observed), [])
+    assert.deepEqual(titles(tick(monitor, view, { ...playing, now: s(101) }, s(101)).observed), [
+      ['Three', 'Z'],
+    ])
+  })
+
+  test("the live show's title goes on the stream once per connection of the live input", ({
+    assert,
+  }) => {
+    const monitor = rules()
+    const view = catalog([diffusion(2, s(-10), 3600, [])])
+    const live = status(s(0), { active: 'live', live: true })
+    assert.deepEqual(titles(tick(monitor, view, live, s(0)).observed), [['Show: Episode 2', null]])
+    assert.deepEqual(titles(tick(monitor, view, { ...live, now: s(1) }, s(1)).observed), [])
+    tick(monitor, view, status(s(2)), s(2))
+    assert.deepEqual(titles(tick(monitor, view, { ...live, now: s(3) }, s(3)).observed), [
+      ['Show: Episode 2', null],
+    ])
+  })
+
+  test('live input outside any live show leaves the title to the studio', ({ assert }) => {
+    const view = catalog([diffusion(2, s(-10), 3600, [sound(5, '/show.mp3', 3600)])])
+    const outcome = tick(rules(), view, status(s(0), { active: 'live', live: true }), s(0))
+    assert.deepEqual(titles(outcome.observed), [])
   })
 })

@@ -12,6 +12,7 @@ import {
 import { airingKey, parseStatus, resumePoint } from '#streamer/on_air_status'
 import { afterExit, restartDelay } from '#streamer/restart_policy'
 import { tcpListenInodes, unixSocketInodes } from '#streamer/zombies'
+import { fullConfig } from '#streamer/icecast_config'
 
 test.group('Telnet framing (Liquidsoap 2.1.3 transcripts)', () => {
   test('a reply split across segments is one body, cut at the terminator', ({ assert }) => {
@@ -93,8 +94,35 @@ test.group('Liquidsoap script pieces', () => {
     )
     assert.equal(
       encoderFor({ type: 'file', format: 'opus', bitrate: 64 }),
-      '%ogg(%opus(bitrate=64, samplerate=48000))'
+      '%ffmpeg(format="ogg", %audio(codec="libopus", b="64k", ar=48000, ac=2))'
     )
+  })
+
+  test("Icecast's config says UTF-8 for every mount, its fallback, and any mount it has no block for", ({
+    assert,
+  }) => {
+    const xml = fullConfig(
+      {
+        port: 8000,
+        bindAddress: '127.0.0.1',
+        hostname: '127.0.0.1',
+        sourcePassword: 'pw',
+        adminPassword: 'pw',
+        dir: '/srv/icecast',
+        asRoot: false,
+      },
+      [{ mount: '/radio.mp3', password: 'pw', format: 'mp3', bitrate: 128, station: 'Radio' }]
+    )
+    const blocks = [...xml.matchAll(/<mount type="(\w+)">([\s\S]*?)<\/mount>/g)]
+    assert.deepEqual(
+      blocks.map((b) => [b[1], /<mount-name>(.*)<\/mount-name>/.exec(b[2])?.[1] ?? null]),
+      [
+        ['default', null],
+        ['normal', '/radio.mp3'],
+        ['normal', '/radio-fallback.mp3'],
+      ]
+    )
+    assert.isTrue(blocks.every((b) => b[2].includes('<charset>UTF-8</charset>')))
   })
 
   test('the gain reaches the target loudness, keeps the true peak under -1 dBTP, and is capped', ({

@@ -60,6 +60,7 @@ export default class StationsController {
       ...input,
       adminUser: input.adminUser ?? null,
       adminPassword: input.adminPassword ?? null,
+      listenUrl: input.listenUrl ?? null,
       stationId: station.id,
       active: input.active ?? false,
     })
@@ -77,6 +78,7 @@ export default class StationsController {
         password: input.password ?? output.password,
         adminUser: input.adminUser ?? null,
         adminPassword: input.adminPassword ?? output.adminPassword,
+        listenUrl: input.listenUrl ?? null,
         active: input.active ?? false,
       })
       .save()
