@@ -13,6 +13,7 @@ import Station from '#models/station'
 import { ProgramFactory, StationFactory } from '#database/factories/programme_factories'
 import { EpisodeFactory } from '#database/factories/episode_factories'
 import { UserFactory } from '#database/factories/user_factory'
+import { imageQueueEvents } from '#images/image_queue'
 
 let serial = 0
 let scratch: string
@@ -63,6 +64,17 @@ function crc32(data: Buffer) {
     for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1))
   }
   return ~crc >>> 0
+}
+
+/** 7000 × 7000, 16-bit RGBA, interlaced: about 600 KB on disk, 392 MB decoded. */
+async function heavyPng(path: string) {
+  await sharp({
+    create: { width: 7000, height: 7000, channels: 4, background: { r: 1, g: 0, b: 0, alpha: 1 } },
+  })
+    .toColourspace('rgb16')
+    .png({ progressive: true, compressionLevel: 9 })
+    .toFile(path)
+  return path
 }
 
 const storedFiles = () =>
@@ -174,6 +186,8 @@ test.group('Images uploaded in the CMS', (group) => {
       [truncated, /not a JPEG, PNG or WebP picture/],
       [await picture('small.png', 1000, 1400), /at least 1400 × 1400/],
       [await decompressionBomb(join(scratch, 'bomb.png')), /more than 50 million pixels/],
+      // 49 MP but 16-bit RGBA and interlaced: 392 MB once decoded, which once took 10 s and 1.3 GB.
+      [await heavyPng(join(scratch, 'heavy.png')), /more than 200 MB once decoded/],
     ]
     for (const [path, message] of cases) {
       const response = await post(path)
@@ -235,5 +249,55 @@ test.group('Images uploaded in the CMS', (group) => {
       .header('referer', '/staff')
       .redirects(0)
     assert.notInclude(storedFiles(), `${hash}-podcast.jpg`)
+  })
+
+  test("a 48 MP phone photo is kept; two uploads at once are rendered one after the other", async ({
+    client,
+    assert,
+  }) => {
+    const { program, episode, admin } = await setUp()
+    const phone = join(scratch, 'phone.jpg')
+    await sharp({ create: { width: 8000, height: 6000, channels: 3, background: '#336699' } })
+      .jpeg({ quality: 90 })
+      .toFile(phone)
+    const other = await picture('other.png', 1600, 1600)
+    const post = (kind: string, id: number, path: string) =>
+      client
+        .post(`/staff/${kind}/${id}/image`)
+        .file('image', path)
+        .withCsrfToken()
+        .loginAs(admin)
+        .header('referer', '/staff')
+        .redirects(0)
+
+    const seen: string[] = []
+    const onStart = (label: string) => seen.push(`start ${label}`)
+    const onEnd = (label: string) => seen.push(`end ${label}`)
+    imageQueueEvents.on('start', onStart).on('end', onEnd)
+    try {
+      const [a, b] = await Promise.all([
+        post('programs', program.id, phone),
+        post('episodes', episode.id, other),
+      ])
+      assert.equal(a.flashMessages().notice, 'Image saved.')
+      assert.equal(b.flashMessages().notice, 'Image saved.')
+    } finally {
+      imageQueueEvents.off('start', onStart).off('end', onEnd)
+    }
+    // Never two at once: every job ends before the next starts.
+    assert.lengthOf(seen, 4)
+    for (let i = 0; i < seen.length; i += 2) {
+      assert.match(seen[i], /^start /)
+      assert.equal(seen[i + 1], seen[i].replace('start', 'end'))
+    }
+    assert.sameMembers(
+      seen.filter((s) => s.startsWith('start')),
+      [`start set image of Program ${program.id}`, `start set image of Episode ${episode.id}`]
+    )
+    await program.refresh()
+    const meta = await sharp(
+      await readFile(join(antenneConfig.images.dir, `${program.image}-slide.jpg`))
+    ).metadata()
+    assert.deepInclude(meta, { width: 320, height: 240 })
   })
 })

@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import {
   MIN_SIDE,
   parseRenditionFile,
+  decodedBytes,
   pictureProblem,
   renditionFile,
 } from '#images/image_renditions'
@@ -49,6 +50,18 @@ test.group('Uploaded images: renditions and checks', () => {
       pictureProblem({ format: 'png', width: 30_000, height: 30_000 }, MAX),
       'imageTooLarge'
     )
+  })
+
+  test('a picture too heavy once decoded is refused by its header, a 48 MP phone JPEG is not', ({
+    assert,
+  }) => {
+    const BYTES = 200 * 1024 ** 2
+    const heavy = { format: 'png', width: 7000, height: 7000, channels: 4, depth: 'ushort' }
+    assert.equal(decodedBytes(heavy), 392_000_000)
+    assert.equal(pictureProblem(heavy, MAX, BYTES), 'imageTooHeavy')
+    assert.isNull(pictureProblem({ ...heavy, depth: 'uchar' }, MAX, BYTES))
+    const phone = { format: 'jpeg', width: 8000, height: 6000, channels: 3, depth: 'uchar' }
+    assert.isNull(pictureProblem(phone, MAX, BYTES))
   })
 
   test('only a hash and a known rendition name a file', ({ assert }) => {
