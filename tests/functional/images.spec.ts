@@ -300,4 +300,53 @@ test.group('Images uploaded in the CMS', (group) => {
     ).metadata()
     assert.deepInclude(meta, { width: 320, height: 240 })
   })
+
+  test('repeated file fields, on the image and the sound routes, leave no staged file whether accepted or refused', async ({
+    client,
+    assert,
+  }) => {
+    const { program, episode, admin } = await setUp()
+    const staging = () =>
+      existsSync(antenneConfig.uploads.stagingDir) ? readdirSync(antenneConfig.uploads.stagingDir) : []
+    const before = staging()
+    const ok = await picture('ok.jpg', 1500, 1500, 'jpeg')
+    const small = await picture('tiny.png', 100, 100)
+    const heavy = await heavyPng(join(scratch, 'heavy16.png'))
+    const images = (paths: string[]) => {
+      const request = client
+        .post(`/staff/episodes/${episode.id}/image`)
+        .withCsrfToken()
+        .loginAs(admin)
+        .header('referer', '/staff')
+        .redirects(0)
+      for (const path of paths) request.file('image', path)
+      return request
+    }
+    const accepted = await images([ok, small, heavy])
+    assert.equal(accepted.flashMessages().notice, 'Image saved.')
+    assert.deepEqual(staging(), before)
+    await episode.refresh()
+    const kept = episode.image
+    const refused = await images([heavy, ok, ok])
+    assert.match(String(refused.flashMessages().problem), /more than 200 MB once decoded/)
+    assert.deepEqual(staging(), before)
+    await episode.refresh()
+    assert.equal(episode.image, kept)
+
+    const text = join(scratch, 'a.ogg')
+    await writeFile(text, 'not audio at all\n'.repeat(500))
+    const sounds = await client
+      .post(`/staff/programs/${program.id}/sounds`)
+      .file('file', text)
+      .file('file', text)
+      .file('file', ok)
+      .field('type', 'archive')
+      .withCsrfToken()
+      .loginAs(admin)
+      .header('referer', '/staff')
+      .redirects(0)
+    sounds.assertStatus(302)
+    assert.isUndefined(sounds.flashMessages().notice)
+    assert.deepEqual(staging(), before)
+  })
 })
