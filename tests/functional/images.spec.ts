@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import { existsSync, readdirSync, statSync } from 'node:fs'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { deflateSync } from 'node:zlib'
@@ -348,5 +348,37 @@ test.group('Images uploaded in the CMS', (group) => {
     sounds.assertStatus(302)
     assert.isUndefined(sounds.flashMessages().notice)
     assert.deepEqual(staging(), before)
+  })
+
+  test('a missing image or cover is a 404 no cache keeps; a found one is kept a year', async ({
+    client,
+    assert,
+  }) => {
+    const IMMUTABLE = 'public, max-age=31536000, immutable'
+    for (const url of [
+      `/images/${'0'.repeat(64)}-page.jpg`,
+      `/images/${'0'.repeat(64)}-huge.jpg`,
+      `/covers/${'0'.repeat(40)}.jpg`,
+      '/covers/x.jpg',
+    ]) {
+      const missing = await client.get(url)
+      missing.assertStatus(404)
+      assert.notEqual(missing.header('cache-control'), IMMUTABLE, url)
+    }
+    const name = `${'ab'.repeat(20)}.png`
+    await mkdir(antenneConfig.library.coversDir, { recursive: true })
+    await sharp({ create: { width: 50, height: 50, channels: 3, background: '#123456' } })
+      .png()
+      .toFile(join(antenneConfig.library.coversDir, name))
+    try {
+      const cover = await client.get(`/covers/${name}`)
+      cover.assertStatus(200)
+      assert.equal(cover.header('content-type'), 'image/png')
+      assert.equal(cover.header('cache-control'), IMMUTABLE)
+      const again = await client.get(`/covers/${name}`).header('if-none-match', cover.header('etag'))
+      again.assertStatus(304)
+    } finally {
+      await rm(join(antenneConfig.library.coversDir, name), { force: true })
+    }
   })
 })
