@@ -38,7 +38,7 @@ export default class MediaController {
    */
   async podcast(ctx: HttpContext) {
     const sound = await Sound.query()
-      .where('id', Number(ctx.params.id) || 0)
+      .where('id', ctx.params.id as number)
       .withScopes((s) => s.servable())
       .first()
     if (!sound) throw new NotFoundException('no such podcast')
