@@ -45,7 +45,12 @@ if (process.env.BENCH_NO_BYTE_LIMIT) {
 
 async function png16(path: string, red: number) {
   await sharp({
-    create: { width: 7000, height: 7000, channels: 4, background: { r: red, g: 0, b: 0, alpha: 1 } },
+    create: {
+      width: 7000,
+      height: 7000,
+      channels: 4,
+      background: { r: red, g: 0, b: 0, alpha: 1 },
+    },
   })
     .toColourspace('rgb16')
     .png({ progressive: true, compressionLevel: 9 })

@@ -12,7 +12,11 @@ import { sendFile } from '#controllers/send_file'
 /** Files named by their content: they never change, caches keep them a year (once found). */
 const IMMUTABLE = { cacheControl: 'public, max-age=31536000, immutable' }
 
-const COVER_TYPES: Record<string, string> = { jpg: 'image/jpeg', png: 'image/png', gif: 'image/gif' }
+const COVER_TYPES: Record<string, string> = {
+  jpg: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+}
 
 export default class MediaController {
   /** An embedded cover the library saved (named by its hash: nothing else can be asked for). */

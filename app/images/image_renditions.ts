@@ -35,7 +35,14 @@ export const MIN_SIDE = 1400
 export type PictureProblem = 'imageFormat' | 'imageTooSmall' | 'imageTooLarge' | 'imageTooHeavy'
 
 /** Bytes a decoded sample takes, by sharp's depth name (8-bit unless told). */
-const SAMPLE_BYTES: Record<string, number> = { ushort: 2, short: 2, uint: 4, int: 4, float: 4, double: 8 }
+const SAMPLE_BYTES: Record<string, number> = {
+  ushort: 2,
+  short: 2,
+  uint: 4,
+  int: 4,
+  float: 4,
+  double: 8,
+}
 
 /** What the picture takes once decoded, in bytes: a 16-bit RGBA pixel is 8 bytes, a JPEG's is 3. */
 export const decodedBytes = (header: {

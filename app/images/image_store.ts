@@ -56,7 +56,9 @@ async function exists(path: string) {
  * slide shows it uncropped); every rendition is cut from these pixels.
  */
 async function decodeOnce(input: Buffer) {
-  const side = Math.max(...RENDITION_NAMES.map((r) => Math.max(RENDITIONS[r].width, RENDITIONS[r].height)))
+  const side = Math.max(
+    ...RENDITION_NAMES.map((r) => Math.max(RENDITIONS[r].width, RENDITIONS[r].height))
+  )
   // limitInputPixels guards the decoder too, in case a header lied.
   return sharp(input, { limitInputPixels: antenneConfig.images.maxPixels })
     .rotate()

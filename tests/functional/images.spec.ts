@@ -251,7 +251,7 @@ test.group('Images uploaded in the CMS', (group) => {
     assert.notInclude(storedFiles(), `${hash}-podcast.jpg`)
   })
 
-  test("a 48 MP phone photo is kept; two uploads at once are rendered one after the other", async ({
+  test('a 48 MP phone photo is kept; two uploads at once are rendered one after the other', async ({
     client,
     assert,
   }) => {
@@ -307,7 +307,9 @@ test.group('Images uploaded in the CMS', (group) => {
   }) => {
     const { program, episode, admin } = await setUp()
     const staging = () =>
-      existsSync(antenneConfig.uploads.stagingDir) ? readdirSync(antenneConfig.uploads.stagingDir) : []
+      existsSync(antenneConfig.uploads.stagingDir)
+        ? readdirSync(antenneConfig.uploads.stagingDir)
+        : []
     const before = staging()
     const ok = await picture('ok.jpg', 1500, 1500, 'jpeg')
     const small = await picture('tiny.png', 100, 100)
@@ -375,7 +377,9 @@ test.group('Images uploaded in the CMS', (group) => {
       cover.assertStatus(200)
       assert.equal(cover.header('content-type'), 'image/png')
       assert.equal(cover.header('cache-control'), IMMUTABLE)
-      const again = await client.get(`/covers/${name}`).header('if-none-match', cover.header('etag')!)
+      const again = await client
+        .get(`/covers/${name}`)
+        .header('if-none-match', cover.header('etag')!)
       again.assertStatus(304)
     } finally {
       await rm(join(antenneConfig.library.coversDir, name), { force: true })

@@ -220,7 +220,9 @@ test.group('Podcast feeds as podcast apps read them', (group) => {
     const mp3 = await tone(join(scratch, `guid-${serial}.mp3`))
     const { sound } = await episodeWithSound(program.id, mp3, [])
     const url = `/programs/${program.slug}/podcast.rss`
-    const byAlias = await feedparser((await client.get(url).header('host', 'alias.example:3540')).text())
+    const byAlias = await feedparser(
+      (await client.get(url).header('host', 'alias.example:3540')).text()
+    )
     const byAddress = await feedparser((await client.get(url)).text())
     assert.match(byAlias.entries[0].link, /^http:\/\/alias\.example:/)
     const expected = `sound-${sound.id}@${new URL(antenneConfig.publicUrl).hostname}`
@@ -262,7 +264,9 @@ test.group('Podcast feeds as podcast apps read them', (group) => {
     await episode
       .merge({ content: 'Un <b>bold</b> & co\n<img src=//tracker.example/p.gif>\nFin' })
       .save()
-    const feed = await feedparser((await client.get(`/programs/${program.slug}/podcast.rss`)).text())
+    const feed = await feedparser(
+      (await client.get(`/programs/${program.slug}/podcast.rss`)).text()
+    )
     assert.isFalse(feed.bozo, feed.error)
     const html: string = feed.entries[0].summary
     assert.notMatch(html, /<b>|<img/i)
@@ -284,8 +288,19 @@ test.group('Podcast feeds as podcast apps read them', (group) => {
     )
     const id = sound.id
     ;(await client.get(`/podcasts/${id}`)).assertStatus(200)
-    for (const other of [`${id}.0`, `0x${id.toString(16)}`, `${id}e0`, `0${id}`, ` ${id}`, `+${id}`])
-      assert.equal((await client.get(`/podcasts/${encodeURIComponent(other)}`)).status(), 404, other)
+    for (const other of [
+      `${id}.0`,
+      `0x${id.toString(16)}`,
+      `${id}e0`,
+      `0${id}`,
+      ` ${id}`,
+      `+${id}`,
+    ])
+      assert.equal(
+        (await client.get(`/podcasts/${encodeURIComponent(other)}`)).status(),
+        404,
+        other
+      )
   })
 
   test('an Ogg sound is left out until its mp3 is made, once; then listed with its true length and type, which ffprobe confirms; a changed file gets a new mp3', async ({
