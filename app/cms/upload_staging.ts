@@ -45,6 +45,8 @@ export async function receiveFile(
   let staged: StagedFile | null = null
   multipart.onFile(field, { size: maxBytes }, async (part, report) => {
     const path = join(dir, `${randomUUID()}.upload`)
+    // The first part is the upload (as `request.file` says), even if a later one is written sooner.
+    const first = written.length === 0
     written.push(path)
     let size = 0
     part.pause()
@@ -53,7 +55,7 @@ export async function receiveFile(
       void report(chunk)
     })
     await pipeline(part, createWriteStream(path, { mode: 0o600, flags: 'wx' }))
-    staged ??= { path, clientName: part.filename ?? 'sound', size }
+    if (first) staged = { path, clientName: part.filename ?? 'sound', size }
     return { tmpPath: path }
   })
   multipart.onFile('*', {}, async (part) => {

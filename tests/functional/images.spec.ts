@@ -325,7 +325,11 @@ test.group('Images uploaded in the CMS', (group) => {
       return request
     }
     const accepted = await images([ok, small, heavy])
-    assert.equal(accepted.flashMessages().notice, 'Image saved.')
+    assert.equal(
+      accepted.flashMessages().notice,
+      'Image saved.',
+      JSON.stringify(accepted.flashMessages())
+    )
     assert.deepEqual(staging(), before)
     await episode.refresh()
     const kept = episode.image
