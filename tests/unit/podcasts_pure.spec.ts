@@ -12,7 +12,12 @@ import {
   PODCAST_CATEGORY_VALUES,
   podcastCategory,
 } from '#feeds/podcast_categories'
-import { escapeXml, renderPodcastFeed, type PodcastChannel } from '#feeds/podcast_feed'
+import {
+  escapeXml,
+  plainTextHtml,
+  renderPodcastFeed,
+  type PodcastChannel,
+} from '#feeds/podcast_feed'
 import { isDirectPodcastFile } from '#feeds/podcast_audio'
 
 const HASH = 'a'.repeat(64)
@@ -62,6 +67,15 @@ test.group('Uploaded images: renditions and checks', () => {
     assert.isNull(pictureProblem({ ...heavy, depth: 'uchar' }, MAX, BYTES))
     const phone = { format: 'jpeg', width: 8000, height: 6000, channels: 3, depth: 'uchar' }
     assert.isNull(pictureProblem(phone, MAX, BYTES))
+  })
+
+  test("an episode's plain text becomes HTML that shows it as typed, line breaks as <br>", ({
+    assert,
+  }) => {
+    assert.equal(
+      plainTextHtml('a <b>"x"</b> & \'y\'\r\n<img src=//t>\nend'),
+      'a &lt;b&gt;&quot;x&quot;&lt;/b&gt; &amp; &#39;y&#39;<br>\n&lt;img src=//t&gt;<br>\nend'
+    )
   })
 
   test('only a hash and a known rendition name a file', ({ assert }) => {
@@ -156,7 +170,8 @@ test.group('Podcast feed: what Apple Podcasts asks for', () => {
       `<itunes:image href="https://radio.example/images/${'b'.repeat(64)}-podcast.jpg"/>`
     )
     assert.include(entry, '<itunes:explicit>false</itunes:explicit>')
-    assert.include(entry, '<description>News &amp; weather</description>')
+    // Plain text, escaped as HTML then as XML: a reader shows "News & weather".
+    assert.include(entry, '<description>News &amp;amp; weather</description>')
     assert.include(entry, '<itunes:duration>0:01:00</itunes:duration>')
     assert.include(entry, '<pubDate>Mon, 07 Jan 2030 07:00:00 GMT</pubDate>')
   })
