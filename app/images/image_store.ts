@@ -3,8 +3,9 @@
 | announced size and what it takes decoded: a decompression bomb is refused
 | before a pixel is decoded), then decoded once, shrunk to the largest
 | rendition, and each rendition (image_renditions.ts) is cut from those
-| pixels, one picture at a time in the process (image_queue.ts); each written to a temporary name and renamed, so a
-| half-written file is never served. Files are named by the SHA-256 of what
+| pixels, one picture at a time in the process (image_queue.ts); each is
+| written to a temporary name and renamed, so a half-written file is never
+| served. Files are named by the SHA-256 of what
 | was uploaded: the same picture uploaded twice is stored once, and a record
 | keeps only the hash. The folder is private (0700, files 0600); the web
 | process serves the files through /images/:name.
