@@ -39,6 +39,12 @@ const antenneConfig = {
     maxBytes: 20 * 1024 ** 2,
     /** Largest picture, in pixels (width × height), checked from its header before it is decoded. */
     maxPixels: 50_000_000,
+    /**
+     * Largest picture once decoded, in bytes (pixels × channels × bytes per
+     * sample), also from its header: 8-bit RGBA at 50 MP fits, a 16-bit
+     * picture of 7000 × 7000 does not.
+     */
+    maxDecodedBytes: 200 * 1024 ** 2,
   },
 
   /** Podcasts: sounds not in mp3 or m4a are transcoded once into an mp3 kept here. */

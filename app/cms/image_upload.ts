@@ -11,7 +11,8 @@ import Episode from '#models/episode'
 import Station from '#models/station'
 import { InvalidRecordException } from '#exceptions/domain'
 import { RENDITION_NAMES, type PictureProblem } from '#images/image_renditions'
-import { ImageRefusedException, renditionPath, storeImage } from '#images/image_store'
+import { ImageRefusedException, renditionPath, storeImageNow } from '#images/image_store'
+import { queueImageJob } from '#images/image_queue'
 
 export type ImageOwner = Program | Episode | Station
 
@@ -33,15 +34,27 @@ async function inUse(hash: string) {
  * at `source`. A refused picture is an InvalidRecordException worded by
  * `explain` (the CMS's language).
  */
-export async function setImage(
+export function setImage(
   owner: ImageOwner,
   source: string | null,
   explain: (problem: PictureProblem) => string = (problem) => problem
 ) {
+  // One job from the files written to the record saved and the old files
+  // removed: nothing else stores or removes an image meanwhile (image_queue.ts).
+  return queueImageJob(`set ${column(owner)} of ${owner.constructor.name} ${owner.id}`, () =>
+    setImageNow(owner, source, explain)
+  )
+}
+
+async function setImageNow(
+  owner: ImageOwner,
+  source: string | null,
+  explain: (problem: PictureProblem) => string
+) {
   let hash: string | null = null
   if (source) {
     try {
-      hash = await storeImage(source)
+      hash = await storeImageNow(source)
     } catch (error) {
       if (error instanceof ImageRefusedException)
         throw new InvalidRecordException(explain(error.problem))

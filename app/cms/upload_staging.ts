@@ -4,8 +4,10 @@
 | session, the role and the CSRF token (sent in the form's query string)
 | have been checked, so a guest's body is never written anywhere. The one
 | file field is streamed into a private staging folder (0700, files 0600)
-| with a size limit; any other file field is drained unread. Whatever
-| happens, the staged file is the caller's to move or remove: `discard`.
+| with a size limit; any other file field is drained unread, and a repeated
+| one is staged and removed before this returns (the first is the upload,
+| as `request.file` says). Whatever happens, the staged file is the caller's
+| to move or remove: `discard`.
 */
 import { randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
@@ -43,6 +45,8 @@ export async function receiveFile(
   let staged: StagedFile | null = null
   multipart.onFile(field, { size: maxBytes }, async (part, report) => {
     const path = join(dir, `${randomUUID()}.upload`)
+    // The first part is the upload (as `request.file` says), even if a later one is written sooner.
+    const first = written.length === 0
     written.push(path)
     let size = 0
     part.pause()
@@ -51,7 +55,7 @@ export async function receiveFile(
       void report(chunk)
     })
     await pipeline(part, createWriteStream(path, { mode: 0o600, flags: 'wx' }))
-    staged = { path, clientName: part.filename ?? 'sound', size }
+    if (first) staged = { path, clientName: part.filename ?? 'sound', size }
     return { tmpPath: path }
   })
   multipart.onFile('*', {}, async (part) => {
@@ -64,14 +68,17 @@ export async function receiveFile(
     await Promise.all(written.map((path) => rm(path, { force: true })))
     throw error
   }
+  const first = staged as StagedFile | null
   const file = request.file(field)
-  if (file?.hasErrors || (written.length && !staged)) {
-    await Promise.all(written.map((path) => rm(path, { force: true })))
+  const extra = written.filter((path) => path !== first?.path)
+  await Promise.all(extra.map((path) => rm(path, { force: true })))
+  if (file?.hasErrors || (written.length && !first)) {
+    if (first) await rm(first.path, { force: true })
     throw new InvalidRecordException(
       file?.errors.map((e) => e.message).join('; ') || 'the upload was cut short'
     )
   }
-  return staged
+  return first
 }
 
 export async function discard(file: StagedFile | null) {

@@ -8,13 +8,23 @@ import { publicOrigin } from '#feeds/public_origin'
 import antenneConfig from '#config/antenne'
 
 export default class FeedsController {
-  /** RSS podcast feed of a program (`/programs/SLUG/podcast.rss`), in the station's language. */
+  /**
+   * RSS podcast feed of a program (`/programs/SLUG/podcast.rss`), in the
+   * station's language. Podcast apps poll it: an unchanged feed is a 304.
+   */
   async podcast({ params, request, response, station }: HttpContext) {
     if (!station) throw new NotFoundException('no station yet')
     const program = await Program.findPublicOrFail(station, String(params.program))
     const origin = publicOrigin(antenneConfig.publicUrl, request.hostname(), station.hosts)
-    const xml = await programPodcast(station, program, origin)
-    return response.header('content-type', 'application/rss+xml; charset=utf-8').send(xml)
+    const xml = await programPodcast(station, program, {
+      origin,
+      publicUrl: antenneConfig.publicUrl,
+    })
+    response.header('content-type', 'application/rss+xml; charset=utf-8')
+    response.header('cache-control', 'public, max-age=300')
+    response.setEtag(xml)
+    if (response.fresh()) return response.notModified()
+    return response.send(xml)
   }
 
   /**

@@ -9,24 +9,30 @@ import { renditionPath } from '#images/image_store'
 import { readyPodcastFile } from '#feeds/podcast_audio'
 import { sendFile } from '#controllers/send_file'
 
-/** Files named by their content: they never change, caches keep them a year. */
-const IMMUTABLE = 'public, max-age=31536000, immutable'
+/** Files named by their content: they never change, caches keep them a year (once found). */
+const IMMUTABLE = { cacheControl: 'public, max-age=31536000, immutable' }
+
+const COVER_TYPES: Record<string, string> = {
+  jpg: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+}
 
 export default class MediaController {
   /** An embedded cover the library saved (named by its hash: nothing else can be asked for). */
-  async cover({ params, response }: HttpContext) {
-    const name = String(params.name)
-    if (!/^[0-9a-f]{40}\.(jpg|png|gif)$/.test(name)) throw new NotFoundException('no such cover')
-    response.header('cache-control', IMMUTABLE)
-    return response.download(join(antenneConfig.library.coversDir, name))
+  async cover(ctx: HttpContext) {
+    const name = String(ctx.params.name)
+    const match = /^[0-9a-f]{40}\.(jpg|png|gif)$/.exec(name)
+    if (!match) throw new NotFoundException('no such cover')
+    const path = join(antenneConfig.library.coversDir, name)
+    return sendFile(ctx, path, COVER_TYPES[match[1]], IMMUTABLE)
   }
 
   /** An image uploaded in the CMS, in one of its renditions (`<hash>-<rendition>.jpg`). */
   async image(ctx: HttpContext) {
     const file = parseRenditionFile(String(ctx.params.name))
     if (!file) throw new NotFoundException('no such image')
-    ctx.response.header('cache-control', IMMUTABLE)
-    return sendFile(ctx, renditionPath(file.hash, file.rendition), 'image/jpeg')
+    return sendFile(ctx, renditionPath(file.hash, file.rendition), 'image/jpeg', IMMUTABLE)
   }
 
   /**
@@ -36,7 +42,7 @@ export default class MediaController {
    */
   async podcast(ctx: HttpContext) {
     const sound = await Sound.query()
-      .where('id', Number(ctx.params.id) || 0)
+      .where('id', ctx.params.id as number)
       .withScopes((s) => s.servable())
       .first()
     if (!sound) throw new NotFoundException('no such podcast')

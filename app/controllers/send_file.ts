@@ -19,8 +19,17 @@ function relay(res: ServerResponse, headers: Record<string, unknown>) {
     if (value !== undefined && value !== null) res.setHeader(key, value as string | string[])
 }
 
-/** Streams the file at `path` (absolute) as `type`; resolves once the response is finished. */
-export function sendFile({ request, response }: HttpContext, path: string, type: string) {
+/**
+ * Streams the file at `path` (absolute) as `type`; resolves once the
+ * response is finished. `cacheControl` is set only once the file is found
+ * (a 404 must not be cached for a year).
+ */
+export function sendFile(
+  { request, response }: HttpContext,
+  path: string,
+  type: string,
+  options: { cacheControl?: string } = {}
+) {
   const res = response.response
   return new Promise<void>((resolve, reject) => {
     // The file's own name under its folder as root: `send` URL-decodes the
@@ -37,6 +46,7 @@ export function sendFile({ request, response }: HttpContext, path: string, type:
     stream.on('headers', () => {
       relay(res, response.getHeaders())
       res.setHeader('Content-Type', type)
+      if (options.cacheControl) res.setHeader('Cache-Control', options.cacheControl)
     })
     stream.on('error', (error: Error & { status?: number; headers?: Record<string, string> }) => {
       if (error.status === 404 || !error.status) {

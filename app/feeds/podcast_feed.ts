@@ -53,6 +53,23 @@ const seconds = (value: number) => {
   return `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`
 }
 
+/**
+ * An episode's text (plain text, escaped on the site) as the HTML an item's
+ * description is read as: escaped for HTML, line breaks as <br>, then
+ * escaped again for XML by `tag`. Once only, `<b>` or a host's
+ * `<img src=//tracker>` would become markup in podcast apps.
+ */
+export function plainTextHtml(text: string) {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;')
+    .replace(/\r\n?/g, '\n')
+    .replace(/\n/g, '<br>\n')
+}
+
 const tag = (name: string, text: string) => `<${name}>${escapeXml(text)}</${name}>`
 
 function category({ category: main, subcategory }: PodcastChannel['category']) {
@@ -67,7 +84,7 @@ function item(entry: PodcastItem, explicit: string) {
     `<guid isPermaLink="false">${escapeXml(entry.guid)}</guid>`,
     tag('title', entry.title),
     tag('link', entry.link),
-    entry.description ? tag('description', entry.description) : null,
+    entry.description ? tag('description', plainTextHtml(entry.description)) : null,
     `<pubDate>${entry.date.toUTCString()}</pubDate>`,
     `<enclosure url="${escapeXml(entry.enclosure.url)}" length="${entry.enclosure.length}" type="${escapeXml(entry.enclosure.type)}"/>`,
     entry.duration === null ? null : tag('itunes:duration', seconds(entry.duration)),

@@ -41,12 +41,22 @@ async function firstAirings(episodeIds: number[], now: DateTime) {
   return airings
 }
 
+/**
+ * An item's GUID: the sound's id at the public URL's host name (no port),
+ * like the calendar's UIDs, so it is the same whichever of the station's
+ * host names the feed was fetched by.
+ */
+export function soundGuid(id: number, publicUrl: string) {
+  return `sound-${id}@${new URL(publicUrl).hostname}`
+}
+
 export async function programPodcast(
   station: Station,
   program: Program,
-  origin: string,
+  links: { origin: string; publicUrl: string },
   now = DateTime.utc()
 ): Promise<string> {
+  const { origin } = links
   const sounds = await Sound.query()
     .where('program_id', program.id)
     .withScopes((s) => s.servable())
@@ -56,7 +66,6 @@ export async function programPodcast(
     .limit(MAX_ITEMS)
   const airings = await firstAirings([...new Set(sounds.map((s) => s.episodeId!))], now)
   const absolute = (path: string | null) => (path ? origin + path : null)
-  const host = new URL(origin).host
 
   const items: PodcastItem[] = []
   for (const sound of sounds) {
@@ -64,7 +73,7 @@ export async function programPodcast(
     if (!file) continue
     const date = airings.get(sound.episodeId!) ?? sound.mtime ?? sound.createdAt
     items.push({
-      guid: `sound-${sound.id}@${host}`,
+      guid: soundGuid(sound.id, links.publicUrl),
       title: sound.episode.title,
       link: origin + episodeUrl(program.slug, sound.episode.slug),
       description: sound.episode.content,

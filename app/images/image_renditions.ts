@@ -32,21 +32,48 @@ export const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp']
 /** Apple's minimum: a smaller picture would be blown up into a blurred podcast cover. */
 export const MIN_SIDE = 1400
 
-export type PictureProblem = 'imageFormat' | 'imageTooSmall' | 'imageTooLarge'
+export type PictureProblem = 'imageFormat' | 'imageTooSmall' | 'imageTooLarge' | 'imageTooHeavy'
+
+/** Bytes a decoded sample takes, by sharp's depth name (8-bit unless told). */
+const SAMPLE_BYTES: Record<string, number> = {
+  ushort: 2,
+  short: 2,
+  uint: 4,
+  int: 4,
+  float: 4,
+  double: 8,
+}
+
+/** What the picture takes once decoded, in bytes: a 16-bit RGBA pixel is 8 bytes, a JPEG's is 3. */
+export const decodedBytes = (header: {
+  width?: number
+  height?: number
+  channels?: number
+  depth?: string
+}) =>
+  (header.width ?? 0) *
+  (header.height ?? 0) *
+  (header.channels ?? 4) *
+  (SAMPLE_BYTES[header.depth ?? 'uchar'] ?? 1)
 
 /**
  * What is wrong with a picture, from its header alone (before a pixel is
  * decoded, so a decompression bomb is refused by its announced size), or null.
+ * Pixels are counted, and bytes too: an interlaced PNG is decoded whole into
+ * memory, and a 16-bit one of 49 MP took 400 MB per decode (a 48 MP phone
+ * JPEG, 8-bit RGB, is 144 MB).
  */
 export function pictureProblem(
-  header: { format?: string; width?: number; height?: number },
-  maxPixels: number
+  header: { format?: string; width?: number; height?: number; channels?: number; depth?: string },
+  maxPixels: number,
+  maxDecodedBytes = Number.POSITIVE_INFINITY
 ): PictureProblem | null {
   if (!header.format || !(IMAGE_FORMATS as readonly string[]).includes(header.format))
     return 'imageFormat'
   const { width = 0, height = 0 } = header
   if (!(width > 0 && height > 0)) return 'imageFormat'
   if (width * height > maxPixels) return 'imageTooLarge'
+  if (decodedBytes(header) > maxDecodedBytes) return 'imageTooHeavy'
   if (Math.min(width, height) < MIN_SIDE) return 'imageTooSmall'
   return null
 }

@@ -1,9 +1,11 @@
 /*
 | Uploaded images on disk. A picture is checked from its header (format,
-| announced size: a decompression bomb is refused before a pixel is
-| decoded), then decoded and resized once into every rendition
-| (image_renditions.ts), each written to a temporary name and renamed, so a
-| half-written file is never served. Files are named by the SHA-256 of what
+| announced size and what it takes decoded: a decompression bomb is refused
+| before a pixel is decoded), then decoded once, shrunk to the largest
+| rendition, and each rendition (image_renditions.ts) is cut from those
+| pixels, one picture at a time in the process (image_queue.ts); each is
+| written to a temporary name and renamed, so a half-written file is never
+| served. Files are named by the SHA-256 of what
 | was uploaded: the same picture uploaded twice is stored once, and a record
 | keeps only the hash. The folder is private (0700, files 0600); the web
 | process serves the files through /images/:name.
@@ -22,6 +24,7 @@ import {
   type PictureProblem,
   type Rendition,
 } from '#images/image_renditions'
+import { queueImageJob } from '#images/image_queue'
 
 /** An upload that is not a picture Antenne keeps; `problem` names why (translated by the CMS). */
 export class ImageRefusedException extends InvalidRecordException {
@@ -48,14 +51,30 @@ async function exists(path: string) {
   )
 }
 
-function render(input: Buffer, rendition: Rendition): Promise<Buffer> {
-  const { width, height, fit } = RENDITIONS[rendition]
+/**
+ * The picture decoded once, turned upright, on white, in sRGB and shrunk so
+ * that its shorter side is the largest rendition's (the picture whole: the
+ * slide shows it uncropped); every rendition is cut from these pixels.
+ */
+async function decodeOnce(input: Buffer) {
+  const side = Math.max(
+    ...RENDITION_NAMES.map((r) => Math.max(RENDITIONS[r].width, RENDITIONS[r].height))
+  )
   // limitInputPixels guards the decoder too, in case a header lied.
   return sharp(input, { limitInputPixels: antenneConfig.images.maxPixels })
     .rotate()
-    .resize({ width, height, fit, position: 'centre', background: '#000000' })
+    .resize({ width: side, height: side, fit: 'outside', withoutEnlargement: true })
     .flatten({ background: '#ffffff' })
     .toColourspace('srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true })
+}
+
+async function render(decoded: Awaited<ReturnType<typeof decodeOnce>>, rendition: Rendition) {
+  const { width, height, fit } = RENDITIONS[rendition]
+  const { data, info } = decoded
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
+    .resize({ width, height, fit, position: 'centre', background: '#000000' })
     .jpeg({ quality: 85, mozjpeg: true })
     .toBuffer()
 }
@@ -66,7 +85,12 @@ function render(input: Buffer, rendition: Rendition): Promise<Buffer> {
  * PNG or WebP that decodes whole, is smaller than Apple's 1400 px or larger
  * than the pixel limit; then nothing is written.
  */
-export async function storeImage(source: string): Promise<string> {
+export function storeImage(source: string): Promise<string> {
+  return queueImageJob(`store ${source}`, () => storeImageNow(source))
+}
+
+/** storeImage, for a caller already in the image queue (setImage). */
+export async function storeImageNow(source: string): Promise<string> {
   const input = await readFile(source)
   const hash = createHash('sha256').update(input).digest('hex')
   let header: sharp.Metadata
@@ -76,7 +100,8 @@ export async function storeImage(source: string): Promise<string> {
   } catch {
     throw new ImageRefusedException('imageFormat')
   }
-  const problem = pictureProblem(header, antenneConfig.images.maxPixels)
+  const { maxPixels, maxDecodedBytes } = antenneConfig.images
+  const problem = pictureProblem(header, maxPixels, maxDecodedBytes)
   if (problem) throw new ImageRefusedException(problem)
 
   // Every rendition is rendered before any is written: a picture that fails
@@ -84,9 +109,12 @@ export async function storeImage(source: string): Promise<string> {
   const missing: Rendition[] = []
   for (const rendition of RENDITION_NAMES)
     if (!(await exists(renditionPath(hash, rendition)))) missing.push(rendition)
-  let rendered: Buffer[]
+  const rendered: Buffer[] = []
   try {
-    rendered = await Promise.all(missing.map((rendition) => render(input, rendition)))
+    if (missing.length) {
+      const decoded = await decodeOnce(input)
+      for (const rendition of missing) rendered.push(await render(decoded, rendition))
+    }
   } catch {
     throw new ImageRefusedException('imageFormat')
   }

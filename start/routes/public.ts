@@ -29,6 +29,10 @@ router
   .as('programs.episodes.show')
 router.get('/covers/:name', [MediaController, 'cover']).as('covers.show')
 router.get('/images/:name', [MediaController, 'image']).as('images.show')
-router.get('/podcasts/:id', [MediaController, 'podcast']).as('podcasts.show')
+// Only a canonical id: `1.0`, `0x1`, `1e0` or `01` are not another name for sound 1.
+router
+  .get('/podcasts/:id', [MediaController, 'podcast'])
+  .where('id', { match: /^[1-9][0-9]{0,15}$/, cast: (id) => Number(id) })
+  .as('podcasts.show')
 router.get('/listen.m3u', [ListenController, 'm3u']).as('listen.m3u')
 router.get('/listen.pls', [ListenController, 'pls']).as('listen.pls')

@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import { existsSync, readdirSync, statSync } from 'node:fs'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { deflateSync } from 'node:zlib'
@@ -13,6 +13,7 @@ import Station from '#models/station'
 import { ProgramFactory, StationFactory } from '#database/factories/programme_factories'
 import { EpisodeFactory } from '#database/factories/episode_factories'
 import { UserFactory } from '#database/factories/user_factory'
+import { imageQueueEvents } from '#images/image_queue'
 
 let serial = 0
 let scratch: string
@@ -65,8 +66,35 @@ function crc32(data: Buffer) {
   return ~crc >>> 0
 }
 
+/** 7000 × 7000, 16-bit RGBA, interlaced: about 600 KB on disk, 392 MB decoded. */
+async function heavyPng(path: string) {
+  await sharp({
+    create: { width: 7000, height: 7000, channels: 4, background: { r: 1, g: 0, b: 0, alpha: 1 } },
+  })
+    .toColourspace('rgb16')
+    .png({ progressive: true, compressionLevel: 9 })
+    .toFile(path)
+  return path
+}
+
 const storedFiles = () =>
   existsSync(antenneConfig.images.dir) ? readdirSync(antenneConfig.images.dir).sort() : []
+
+/**
+ * A 403 sent before the upload is read: the server does not read a body it
+ * refuses, so a client still writing it may see the connection end (EPIPE,
+ * ECONNRESET) instead of the answer; either way it was refused. The records
+ * are checked by the caller.
+ */
+async function assertRefused(request: PromiseLike<{ status(): number }>) {
+  try {
+    const response = await request
+    if (response.status() !== 403) throw new Error(`expected 403, got ${response.status()}`)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code !== 'EPIPE' && code !== 'ECONNRESET') throw error
+  }
+}
 
 async function setUp() {
   const station = await StationFactory.merge({ isDefault: true, name: 'Radio Image' }).create()
@@ -174,6 +202,8 @@ test.group('Images uploaded in the CMS', (group) => {
       [truncated, /not a JPEG, PNG or WebP picture/],
       [await picture('small.png', 1000, 1400), /at least 1400 × 1400/],
       [await decompressionBomb(join(scratch, 'bomb.png')), /more than 50 million pixels/],
+      // 49 MP but 16-bit RGBA and interlaced: 392 MB once decoded, which once took 10 s and 1.3 GB.
+      [await heavyPng(join(scratch, 'heavy.png')), /more than 200 MB once decoded/],
     ]
     for (const [path, message] of cases) {
       const response = await post(path)
@@ -209,8 +239,8 @@ test.group('Images uploaded in the CMS', (group) => {
         .header('referer', '/staff')
         .redirects(0)
     ;(await post(`/staff/episodes/${episode.id}/image`, host)).assertStatus(302)
-    ;(await post(`/staff/programs/${program.id}/image`, host)).assertStatus(403)
-    ;(await post(`/staff/stations/${station.id}/image`, host)).assertStatus(403)
+    await assertRefused(post(`/staff/programs/${program.id}/image`, host))
+    await assertRefused(post(`/staff/stations/${station.id}/image`, host))
     ;(await post(`/staff/stations/${station.id}/image`, admin)).assertStatus(302)
     const hash = (await Episode.findOrFail(episode.id)).image!
     assert.equal((await Station.findOrFail(station.id)).logo, hash)
@@ -235,5 +265,144 @@ test.group('Images uploaded in the CMS', (group) => {
       .header('referer', '/staff')
       .redirects(0)
     assert.notInclude(storedFiles(), `${hash}-podcast.jpg`)
+  })
+
+  test('a 48 MP phone photo is kept; two uploads at once are rendered one after the other', async ({
+    client,
+    assert,
+  }) => {
+    const { program, episode, admin } = await setUp()
+    const phone = join(scratch, 'phone.jpg')
+    await sharp({ create: { width: 8000, height: 6000, channels: 3, background: '#336699' } })
+      .jpeg({ quality: 90 })
+      .toFile(phone)
+    const other = await picture('other.png', 1600, 1600)
+    const post = (kind: string, id: number, path: string) =>
+      client
+        .post(`/staff/${kind}/${id}/image`)
+        .file('image', path)
+        .withCsrfToken()
+        .loginAs(admin)
+        .header('referer', '/staff')
+        .redirects(0)
+
+    const seen: string[] = []
+    const onStart = (label: string) => seen.push(`start ${label}`)
+    const onEnd = (label: string) => seen.push(`end ${label}`)
+    imageQueueEvents.on('start', onStart).on('end', onEnd)
+    try {
+      const [a, b] = await Promise.all([
+        post('programs', program.id, phone),
+        post('episodes', episode.id, other),
+      ])
+      assert.equal(a.flashMessages().notice, 'Image saved.')
+      assert.equal(b.flashMessages().notice, 'Image saved.')
+    } finally {
+      imageQueueEvents.off('start', onStart).off('end', onEnd)
+    }
+    // Never two at once: every job ends before the next starts.
+    assert.lengthOf(seen, 4)
+    for (let i = 0; i < seen.length; i += 2) {
+      assert.match(seen[i], /^start /)
+      assert.equal(seen[i + 1], seen[i].replace('start', 'end'))
+    }
+    assert.sameMembers(
+      seen.filter((s) => s.startsWith('start')),
+      [`start set image of Program ${program.id}`, `start set image of Episode ${episode.id}`]
+    )
+    await program.refresh()
+    const meta = await sharp(
+      await readFile(join(antenneConfig.images.dir, `${program.image}-slide.jpg`))
+    ).metadata()
+    assert.deepInclude(meta, { width: 320, height: 240 })
+  })
+
+  test('repeated file fields, on the image and the sound routes, leave no staged file whether accepted or refused', async ({
+    client,
+    assert,
+  }) => {
+    const { program, episode, admin } = await setUp()
+    const staging = () =>
+      existsSync(antenneConfig.uploads.stagingDir)
+        ? readdirSync(antenneConfig.uploads.stagingDir)
+        : []
+    const before = staging()
+    const ok = await picture('ok.jpg', 1500, 1500, 'jpeg')
+    const small = await picture('tiny.png', 100, 100)
+    const heavy = await heavyPng(join(scratch, 'heavy16.png'))
+    const images = (paths: string[]) => {
+      const request = client
+        .post(`/staff/episodes/${episode.id}/image`)
+        .withCsrfToken()
+        .loginAs(admin)
+        .header('referer', '/staff')
+        .redirects(0)
+      for (const path of paths) request.file('image', path)
+      return request
+    }
+    const accepted = await images([ok, small, heavy])
+    assert.equal(
+      accepted.flashMessages().notice,
+      'Image saved.',
+      JSON.stringify(accepted.flashMessages())
+    )
+    assert.deepEqual(staging(), before)
+    await episode.refresh()
+    const kept = episode.image
+    const refused = await images([heavy, ok, ok])
+    assert.match(String(refused.flashMessages().problem), /more than 200 MB once decoded/)
+    assert.deepEqual(staging(), before)
+    await episode.refresh()
+    assert.equal(episode.image, kept)
+
+    const text = join(scratch, 'a.ogg')
+    await writeFile(text, 'not audio at all\n'.repeat(500))
+    const sounds = await client
+      .post(`/staff/programs/${program.id}/sounds`)
+      .file('file', text)
+      .file('file', text)
+      .file('file', ok)
+      .field('type', 'archive')
+      .withCsrfToken()
+      .loginAs(admin)
+      .header('referer', '/staff')
+      .redirects(0)
+    sounds.assertStatus(302)
+    assert.isUndefined(sounds.flashMessages().notice)
+    assert.deepEqual(staging(), before)
+  })
+
+  test('a missing image or cover is a 404 no cache keeps; a found one is kept a year', async ({
+    client,
+    assert,
+  }) => {
+    const IMMUTABLE = 'public, max-age=31536000, immutable'
+    for (const url of [
+      `/images/${'0'.repeat(64)}-page.jpg`,
+      `/images/${'0'.repeat(64)}-huge.jpg`,
+      `/covers/${'0'.repeat(40)}.jpg`,
+      '/covers/x.jpg',
+    ]) {
+      const missing = await client.get(url)
+      missing.assertStatus(404)
+      assert.notEqual(missing.header('cache-control'), IMMUTABLE, url)
+    }
+    const name = `${'ab'.repeat(20)}.png`
+    await mkdir(antenneConfig.library.coversDir, { recursive: true })
+    await sharp({ create: { width: 50, height: 50, channels: 3, background: '#123456' } })
+      .png()
+      .toFile(join(antenneConfig.library.coversDir, name))
+    try {
+      const cover = await client.get(`/covers/${name}`)
+      cover.assertStatus(200)
+      assert.equal(cover.header('content-type'), 'image/png')
+      assert.equal(cover.header('cache-control'), IMMUTABLE)
+      const again = await client
+        .get(`/covers/${name}`)
+        .header('if-none-match', cover.header('etag')!)
+      again.assertStatus(304)
+    } finally {
+      await rm(join(antenneConfig.library.coversDir, name), { force: true })
+    }
   })
 })

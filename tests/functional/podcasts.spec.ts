@@ -169,7 +169,7 @@ test.group('Podcast feeds as podcast apps read them', (group) => {
       length: String(statSync(mp3).size),
     })
     assert.equal(entry.title, episode.title)
-    assert.equal(entry.id, `sound-${sound.id}@${new URL(origin).host}`)
+    assert.equal(entry.id, `sound-${sound.id}@${new URL(origin).hostname}`)
     assert.equal(entry.itunes_duration, '0:00:03')
     assert.equal(new Date(entry.published).getTime(), aired.toMillis())
   })
@@ -201,7 +201,7 @@ test.group('Podcast feeds as podcast apps read them', (group) => {
     const dates = Object.fromEntries(
       entries.map((e: { id: string; published: string }) => [e.id, Date.parse(e.published)])
     )
-    const guid = (id: number) => `sound-${id}@${new URL(antenneConfig.publicUrl).host}`
+    const guid = (id: number) => `sound-${id}@${new URL(antenneConfig.publicUrl).hostname}`
     assert.equal(dates[guid(aired.sound.id)], first.toMillis())
     assert.equal(dates[guid(later.sound.id)], mtime.toMillis())
     // Newest first.
@@ -209,6 +209,98 @@ test.group('Podcast feeds as podcast apps read them', (group) => {
       entries.map((e: { id: string }) => e.id),
       [guid(later.sound.id), guid(aired.sound.id)]
     )
+  })
+
+  test("an item's GUID is the same by any of the station's host names, and has no port", async ({
+    client,
+    assert,
+  }) => {
+    const { station, program } = await setUp()
+    await station.merge({ hosts: 'alias.example' }).save()
+    const mp3 = await tone(join(scratch, `guid-${serial}.mp3`))
+    const { sound } = await episodeWithSound(program.id, mp3, [])
+    const url = `/programs/${program.slug}/podcast.rss`
+    const byAlias = await feedparser(
+      (await client.get(url).header('host', 'alias.example:3540')).text()
+    )
+    const byAddress = await feedparser((await client.get(url)).text())
+    assert.match(byAlias.entries[0].link, /^http:\/\/alias\.example:/)
+    const expected = `sound-${sound.id}@${new URL(antenneConfig.publicUrl).hostname}`
+    assert.equal(byAlias.entries[0].id, expected)
+    assert.equal(byAddress.entries[0].id, expected)
+  })
+
+  test('an unchanged feed is a 304 to its ETag, kept five minutes; a changed one is not', async ({
+    client,
+    assert,
+  }) => {
+    const { program } = await setUp()
+    await episodeWithSound(program.id, await tone(join(scratch, `etag-${serial}.mp3`)), [])
+    const url = `/programs/${program.slug}/podcast.rss`
+    const first = await client.get(url)
+    first.assertStatus(200)
+    assert.equal(first.header('cache-control'), 'public, max-age=300')
+    const etag = first.header('etag')!
+    assert.isString(etag)
+    const again = await client.get(url).header('if-none-match', etag)
+    again.assertStatus(304)
+    assert.equal(again.text(), '')
+    await program.merge({ description: 'Autre chose.' }).save()
+    const changed = await client.get(url).header('if-none-match', etag)
+    changed.assertStatus(200)
+    assert.include(changed.text(), 'Autre chose.')
+  })
+
+  test("an episode's plain text is text in the feed: markup typed by a host is not markup to feedparser", async ({
+    client,
+    assert,
+  }) => {
+    const { program } = await setUp()
+    const { episode } = await episodeWithSound(
+      program.id,
+      await tone(join(scratch, `text-${serial}.mp3`)),
+      []
+    )
+    await episode
+      .merge({ content: 'Un <b>bold</b> & co\n<img src=//tracker.example/p.gif>\nFin' })
+      .save()
+    const feed = await feedparser(
+      (await client.get(`/programs/${program.slug}/podcast.rss`)).text()
+    )
+    assert.isFalse(feed.bozo, feed.error)
+    const html: string = feed.entries[0].summary
+    assert.notMatch(html, /<b>|<img/i)
+    assert.include(html, '&lt;b&gt;bold&lt;/b&gt; &amp; co')
+    assert.include(html, '&lt;img src=//tracker.example/p.gif&gt;')
+    // Line breaks kept, as <br>.
+    assert.lengthOf(html.match(/<br ?\/?>/g) ?? [], 2)
+  })
+
+  test('/podcasts/ answers only to a canonical id: 1.0, 0x1, 1e0 or 01 are not sound 1', async ({
+    client,
+    assert,
+  }) => {
+    const { program } = await setUp()
+    const { sound } = await episodeWithSound(
+      program.id,
+      await tone(join(scratch, `id-${serial}.mp3`)),
+      []
+    )
+    const id = sound.id
+    ;(await client.get(`/podcasts/${id}`)).assertStatus(200)
+    for (const other of [
+      `${id}.0`,
+      `0x${id.toString(16)}`,
+      `${id}e0`,
+      `0${id}`,
+      ` ${id}`,
+      `+${id}`,
+    ])
+      assert.equal(
+        (await client.get(`/podcasts/${encodeURIComponent(other)}`)).status(),
+        404,
+        other
+      )
   })
 
   test('an Ogg sound is left out until its mp3 is made, once; then listed with its true length and type, which ffprobe confirms; a changed file gets a new mp3', async ({

@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import {
   MIN_SIDE,
   parseRenditionFile,
+  decodedBytes,
   pictureProblem,
   renditionFile,
 } from '#images/image_renditions'
@@ -11,7 +12,12 @@ import {
   PODCAST_CATEGORY_VALUES,
   podcastCategory,
 } from '#feeds/podcast_categories'
-import { escapeXml, renderPodcastFeed, type PodcastChannel } from '#feeds/podcast_feed'
+import {
+  escapeXml,
+  plainTextHtml,
+  renderPodcastFeed,
+  type PodcastChannel,
+} from '#feeds/podcast_feed'
 import { isDirectPodcastFile } from '#feeds/podcast_audio'
 
 const HASH = 'a'.repeat(64)
@@ -48,6 +54,27 @@ test.group('Uploaded images: renditions and checks', () => {
     assert.equal(
       pictureProblem({ format: 'png', width: 30_000, height: 30_000 }, MAX),
       'imageTooLarge'
+    )
+  })
+
+  test('a picture too heavy once decoded is refused by its header, a 48 MP phone JPEG is not', ({
+    assert,
+  }) => {
+    const BYTES = 200 * 1024 ** 2
+    const heavy = { format: 'png', width: 7000, height: 7000, channels: 4, depth: 'ushort' }
+    assert.equal(decodedBytes(heavy), 392_000_000)
+    assert.equal(pictureProblem(heavy, MAX, BYTES), 'imageTooHeavy')
+    assert.isNull(pictureProblem({ ...heavy, depth: 'uchar' }, MAX, BYTES))
+    const phone = { format: 'jpeg', width: 8000, height: 6000, channels: 3, depth: 'uchar' }
+    assert.isNull(pictureProblem(phone, MAX, BYTES))
+  })
+
+  test("an episode's plain text becomes HTML that shows it as typed, line breaks as <br>", ({
+    assert,
+  }) => {
+    assert.equal(
+      plainTextHtml('a <b>"x"</b> & \'y\'\r\n<img src=//t>\nend'),
+      'a &lt;b&gt;&quot;x&quot;&lt;/b&gt; &amp; &#39;y&#39;<br>\n&lt;img src=//t&gt;<br>\nend'
     )
   })
 
@@ -143,7 +170,8 @@ test.group('Podcast feed: what Apple Podcasts asks for', () => {
       `<itunes:image href="https://radio.example/images/${'b'.repeat(64)}-podcast.jpg"/>`
     )
     assert.include(entry, '<itunes:explicit>false</itunes:explicit>')
-    assert.include(entry, '<description>News &amp; weather</description>')
+    // Plain text, escaped as HTML then as XML: a reader shows "News & weather".
+    assert.include(entry, '<description>News &amp;amp; weather</description>')
     assert.include(entry, '<itunes:duration>0:01:00</itunes:duration>')
     assert.include(entry, '<pubDate>Mon, 07 Jan 2030 07:00:00 GMT</pubDate>')
   })
