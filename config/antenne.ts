@@ -53,6 +53,8 @@ const antenneConfig = {
     /** The ffmpeg binary, and the bit rate (kbit/s) of the mp3 it writes. */
     ffmpeg: env.get('ANTENNE_FFMPEG_BIN', 'ffmpeg'),
     bitrate: 128,
+    /** Seconds a transcode may take before ffmpeg is killed (a file that hangs it must not stop the others). */
+    transcodeTimeout: env.get('ANTENNE_PODCAST_TRANSCODE_TIMEOUT', 900),
   },
 
   /** Default title of generated episodes (Aircox's AIRCOX_EPISODE_TITLE). */

@@ -52,6 +52,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   ANTENNE_IMAGES_DIR: Env.schema.string.optional(),
   ANTENNE_PODCAST_CACHE_DIR: Env.schema.string.optional(),
   ANTENNE_FFMPEG_BIN: Env.schema.string.optional(),
+  ANTENNE_PODCAST_TRANSCODE_TIMEOUT: Env.schema.number.optional(),
   ANTENNE_UPLOAD_MAX_BYTES: Env.schema.number.optional(),
   ANTENNE_STATION_QUOTA_BYTES: Env.schema.number.optional(),
   ANTENNE_UPLOAD_MAX_SECONDS: Env.schema.number.optional(),

@@ -90,13 +90,24 @@ function ffmpeg(source: string, target: string): Promise<void> {
     // The web process exits without waiting for a transcode: take it along.
     const stop = () => child.kill('SIGKILL')
     process.once('exit', stop)
-    child.once('error', (error) => {
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      stop()
+    }, antenneConfig.podcasts.transcodeTimeout * 1000)
+    const done = () => {
+      clearTimeout(timer)
       process.off('exit', stop)
+    }
+    child.once('error', (error) => {
+      done()
       reject(error)
     })
     child.once('close', (code, signal) => {
-      process.off('exit', stop)
+      done()
       if (code === 0) resolve()
+      else if (timedOut)
+        reject(new Error(`ffmpeg killed after ${antenneConfig.podcasts.transcodeTimeout} s`))
       else reject(new Error(`ffmpeg ${code ?? signal}: ${errors.trim() || 'no output'}`))
     })
   })
@@ -145,6 +156,8 @@ class Transcoder {
     } catch (error) {
       this.#failed.set(target, Date.now())
       logger.warn(`podcast: sound ${sound.id} could not be transcoded: ${(error as Error).message}`)
+      // An mp3 of the file as it was before is of no use now: no leftovers.
+      await removeStale(dir, sound.id, target)
       return null
     } finally {
       await rm(partial, { force: true })

@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import { execFile } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
-import { mkdir, mkdtemp, rm, utimes } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
@@ -370,6 +370,44 @@ test.group('Podcast feeds as podcast apps read them', (group) => {
     assert.lengthOf(renewed, 1)
     assert.notEqual(renewed[0], cached[0])
     assert.isFalse(existsSync(mp3))
+  })
+
+  test('an ffmpeg that hangs is killed after the timeout: no partial file, no mp3 of the old file, the item stays out', async ({
+    client,
+    assert,
+  }) => {
+    const { program } = await setUp()
+    const ogg = await tone(join(scratch, `pendu-${serial}.ogg`), 2)
+    const { sound } = await episodeWithSound(program.id, ogg, [
+      { start: DateTime.utc().minus({ days: 1 }) },
+    ])
+    const feedUrl = `/programs/${program.slug}/podcast.rss`
+    await client.get(feedUrl)
+    await podcastTranscoder.idle()
+    const mine = () =>
+      readdirSync(antenneConfig.podcasts.cacheDir).filter((n) => n.startsWith(`${sound.id}-`))
+    const [old] = mine()
+    assert.match(old, /\.mp3$/)
+
+    // The file changes, and the encoder hangs on it (a broken build, a file that loops it).
+    const hanging = join(scratch, `ffmpeg-hangs-${serial}.sh`)
+    await writeFile(hanging, '#!/bin/sh\nexec sleep 120\n', { mode: 0o755 })
+    await tone(ogg, 3)
+    await utimes(ogg, new Date(), new Date(Date.now() + 5000))
+    const { ffmpeg, transcodeTimeout } = antenneConfig.podcasts
+    antenneConfig.podcasts.ffmpeg = hanging
+    antenneConfig.podcasts.transcodeTimeout = 1
+    try {
+      assert.lengthOf((await feedparser((await client.get(feedUrl)).text())).entries, 0)
+      await podcastTranscoder.idle()
+    } finally {
+      antenneConfig.podcasts.ffmpeg = ffmpeg
+      antenneConfig.podcasts.transcodeTimeout = transcodeTimeout
+    }
+    assert.deepEqual(mine(), [], 'neither the partial mp3 nor the old one is left')
+    assert.lengthOf((await feedparser((await client.get(feedUrl)).text())).entries, 0)
+    const left = await run('pgrep', ['-f', hanging]).catch(() => ({ stdout: '' }))
+    assert.equal(left.stdout.trim(), '', 'the hung encoder is gone')
   })
 })
 
