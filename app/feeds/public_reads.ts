@@ -6,7 +6,7 @@
 |   a player or a programme guide on a partner's site works; never the CMS
 |   nor the API's writes, and never with cookies (credentials stay off);
 | - carry no session: no cookie is set and no session row is written for a
-|   podcast app or a calendar that polls.
+|   podcast app or a calendar that polls (nor for the API's token writes).
 */
 
 const READ = new Set(['GET', 'HEAD'])
@@ -37,9 +37,13 @@ export function crossOriginAllowed(path: string, method: string, requestedMethod
   return READ.has(wanted) && isPublicPath(path)
 }
 
-/** Whether the request goes without a session (and so without CSRF, which lives in it). */
+/**
+ * Whether the request goes without a session (and so without CSRF, which
+ * lives in it): the public reads, and the whole API, whose writes are
+ * authenticated by a token only (a browser never sends one by itself).
+ */
 export function isSessionless(path: string, method: string) {
-  if (path.startsWith('/__transmit/')) return true
+  if (path.startsWith('/__transmit/') || path.startsWith('/api/v1/')) return true
   return READ.has(method.toUpperCase()) && isPublicPath(path)
 }
 

@@ -96,6 +96,29 @@ test.group('Public reads: CORS', (group) => {
   })
 })
 
+test.group('The token API goes without a session', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('a write with a token, and one refused without, set no cookie and write no session row', async ({
+    client,
+    assert,
+  }) => {
+    const admin = await UserFactory.merge({ role: 'admin' }).create()
+    const token = (await User.accessTokens.create(admin)).value!.release()
+    const before = await sessionRows()
+    const written = await client
+      .put('/api/v1/episodes/999999/tracks')
+      .bearerToken(token)
+      .json({ tracks: [] })
+    assert.equal(written.status(), 404, JSON.stringify(written.body()))
+    const refused = await client.post('/api/v1/programs/1/episodes').json({ title: 'x' })
+    refused.assertStatus(401)
+    for (const response of [written, refused])
+      assert.isUndefined(response.header('set-cookie'), JSON.stringify(response.headers()))
+    assert.equal(await sessionRows(), before)
+  })
+})
+
 test.group('Public reads: the API answers errors in one form', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 

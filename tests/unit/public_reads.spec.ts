@@ -21,7 +21,7 @@ test.group(
       assert.isFalse(crossOriginAllowed('/api/v1/now', 'OPTIONS'))
     })
 
-    test('the sessionless are the public reads; pages and writes keep their session', ({
+    test('the sessionless are the public reads and the token API; pages and the CMS keep their session', ({
       assert,
     }) => {
       assert.isTrue(isSessionless('/api/v1/now', 'GET'))
@@ -30,8 +30,9 @@ test.group(
       assert.isTrue(isSessionless('/listen.m3u', 'GET'))
       assert.isTrue(isSessionless('/listen.pls', 'GET'))
       assert.isTrue(isSessionless('/__transmit/events', 'GET'))
-      assert.isFalse(isSessionless('/api/v1/diffusions/1', 'PATCH'))
+      assert.isTrue(isSessionless('/api/v1/diffusions/1', 'PATCH'))
       assert.isFalse(isSessionless('/', 'GET'))
+      assert.isFalse(isSessionless('/staff/diffusions/1', 'POST'))
       assert.isFalse(isSessionless('/staff/login', 'POST'))
     })
 
