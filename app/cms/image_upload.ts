@@ -4,14 +4,15 @@
 | picture leaves the record as it was. Files of an image no record uses any
 | more are removed; the same picture on two records is one set of files.
 */
-import { rm } from 'node:fs/promises'
+import { readdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
 import db from '@adonisjs/lucid/services/db'
 import Program from '#models/program'
 import Episode from '#models/episode'
 import Station from '#models/station'
 import { InvalidRecordException } from '#exceptions/domain'
-import { RENDITION_NAMES, type PictureProblem } from '#images/image_renditions'
-import { ImageRefusedException, renditionPath, storeImageNow } from '#images/image_store'
+import { RENDITION_NAMES, parseRenditionFile, type PictureProblem } from '#images/image_renditions'
+import { ImageRefusedException, imagesDir, renditionPath, storeImageNow } from '#images/image_store'
 import { queueImageJob } from '#images/image_queue'
 
 export type ImageOwner = Program | Episode | Station
@@ -71,4 +72,30 @@ async function setImageNow(
       RENDITION_NAMES.map((rendition) => rm(renditionPath(previous, rendition), { force: true }))
     )
   return { column: key, hash }
+}
+
+/**
+ * Removes the files of every image no program, episode or station shows any
+ * more: after a deletion, whose cascades (a program's episodes) run no model
+ * hook. Queued like the uploads, so a picture being set is never swept.
+ */
+export function sweepUnusedImages() {
+  return queueImageJob('sweep unused images', async () => {
+    const dir = await imagesDir()
+    const used = new Set<string>()
+    for (const [table, name] of [
+      ['programs', 'image'],
+      ['episodes', 'image'],
+      ['stations', 'logo'],
+    ])
+      for (const row of await db.from(table).whereNotNull(name).distinct(name)) used.add(row[name])
+    let removed = 0
+    for (const file of await readdir(dir)) {
+      const image = parseRenditionFile(file)
+      if (!image || used.has(image.hash)) continue
+      await rm(join(dir, file), { force: true })
+      removed++
+    }
+    return removed
+  })
 }

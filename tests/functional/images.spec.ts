@@ -405,4 +405,53 @@ test.group('Images uploaded in the CMS', (group) => {
       await rm(join(antenneConfig.library.coversDir, name), { force: true })
     }
   })
+
+  test("deleting an episode or a program removes the images no record shows any more, its cascade's too", async ({
+    client,
+    assert,
+  }) => {
+    const { station, program, episode, admin } = await setUp()
+    const second = await EpisodeFactory.merge({ programId: program.id, title: 'Second' }).create()
+    const coloured = async (name: string, colour: string) => {
+      const path = join(scratch, name)
+      await sharp({ create: { width: 1400, height: 1400, channels: 3, background: colour } })
+        .png()
+        .toFile(path)
+      return path
+    }
+    const upload = async (url: string, file: string) =>
+      (
+        await client
+          .post(url)
+          .file('image', file)
+          .withCsrfToken()
+          .loginAs(admin)
+          .header('referer', '/staff')
+          .redirects(0)
+      ).assertStatus(302)
+    const cms = (url: string) =>
+      client.post(url).withCsrfToken().loginAs(admin).header('referer', '/staff').redirects(0)
+    await upload(`/staff/episodes/${episode.id}/image`, await coloured('one.png', '#102030'))
+    await upload(`/staff/episodes/${second.id}/image`, await coloured('two.png', '#405060'))
+    const shared = await coloured('shared.png', '#708090')
+    await upload(`/staff/programs/${program.id}/image`, shared)
+    await upload(`/staff/stations/${station.id}/image`, shared)
+    const one = (await Episode.findOrFail(episode.id)).image!
+    const two = (await Episode.findOrFail(second.id)).image!
+    const logo = (await Station.findOrFail(station.id)).logo!
+    const files = (hash: string) => storedFiles().filter((name) => name.startsWith(hash))
+    for (const hash of [one, two, logo]) assert.lengthOf(files(hash), 3)
+
+    ;(await cms(`/staff/episodes/${episode.id}/delete`)).assertStatus(302)
+    assert.lengthOf(files(one), 0)
+    ;(await client.get(`/images/${one}-page.jpg`)).assertStatus(404)
+    assert.lengthOf(files(two), 3)
+
+    // The program's cascade takes its other episode; the picture the station shows stays.
+    ;(await cms(`/staff/programs/${program.id}/delete`)).assertStatus(302)
+    assert.isNull(await Episode.find(second.id))
+    assert.lengthOf(files(two), 0)
+    assert.lengthOf(files(logo), 3)
+    ;(await client.get(`/images/${logo}-page.jpg`)).assertStatus(200)
+  })
 })

@@ -9,6 +9,7 @@ import { formatTimestamp } from '#cms/tracklist_editor'
 import { validated } from '#controllers/staff/form'
 import { pageNumber } from '#controllers/pagination'
 import { findOfProgramFor, findProgramFor } from '#policies/find_for_staff'
+import { sweepUnusedImages } from '#cms/image_upload'
 
 export default class EpisodesController {
   /** A program's episodes, newest first (by their first airing, else their creation). */
@@ -116,6 +117,7 @@ export default class EpisodesController {
       return response.redirect().back()
     }
     await episode.delete()
+    await sweepUnusedImages()
     session.flash('notice', i18n.t('staff.deleted'))
     return response.redirect().toRoute('staff.programs.episodes.index', { id: episode.programId })
   }

@@ -12,6 +12,7 @@ import { attempt, validated } from '#controllers/staff/form'
 import { pageNumber } from '#controllers/pagination'
 import { findProgramFor } from '#policies/find_for_staff'
 import { DEFAULT_PODCAST_CATEGORY, PODCAST_CATEGORY_VALUES } from '#feeds/podcast_categories'
+import { sweepUnusedImages } from '#cms/image_upload'
 
 const PODCAST_CHOICES = {
   categories: PODCAST_CATEGORY_VALUES,
@@ -107,6 +108,7 @@ export default class ProgramsController {
   async destroy({ params, access, response, session, i18n }: HttpContext) {
     const program = await findProgramFor(access, params.id, 'managesProgram', 'this program')
     await program.delete()
+    await sweepUnusedImages()
     session.flash('notice', i18n.t('staff.deleted'))
     return response.redirect().toRoute('staff.programs.index')
   }
