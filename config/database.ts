@@ -30,6 +30,18 @@ function ownerOnly(database: string) {
     if (existsSync(file)) chmodSync(file, 0o600)
 }
 
+/**
+ * Every transaction takes the write lock when it begins. A deferred one
+ * (knex's plain BEGIN) that reads first cannot write once another process
+ * (the streamer logging, the library scanning) has committed: SQLite fails
+ * it at once with SQLITE_BUSY, busy_timeout or not. Knex has no option for
+ * BEGIN IMMEDIATE, so the driver's connection rewrites that one statement.
+ */
+function beginImmediate(connection: { prepare: (sql: string) => unknown }) {
+  const prepare = connection.prepare.bind(connection)
+  connection.prepare = (sql: string) => prepare(sql === 'BEGIN;' ? 'BEGIN IMMEDIATE;' : sql)
+}
+
 const migrations = { naturalSort: true, paths: ['database/migrations'] }
 
 /*
@@ -64,6 +76,7 @@ const dbConfig = defineConfig({
           connection.pragma('foreign_keys = ON')
           connection.pragma('journal_mode = WAL')
           connection.pragma('busy_timeout = 5000')
+          beginImmediate(connection)
           if (!connection.memory) ownerOnly(connection.name)
           done(null, connection)
         },
