@@ -126,9 +126,11 @@ class Transcoder {
   #queue: Promise<unknown> = Promise.resolve()
   #pending = new Map<string, Promise<PodcastFile | null>>()
   #failed = new Map<string, number>()
+  /** Requests still finding their target (a stat): idle() waits for those too. */
+  #asking = new Set<Promise<unknown>>()
 
   prepare(sound: SoundFile): Promise<PodcastFile | null> {
-    return cachedPath(sound).then((target) => {
+    const asked = cachedPath(sound).then((target) => {
       if (!target) return null
       const known = this.#pending.get(target)
       if (known) return known
@@ -137,9 +139,13 @@ class Transcoder {
       const job = this.#queue.then(() => this.#transcode(sound, target))
       this.#pending.set(target, job)
       this.#queue = job.catch(() => null)
-      void job.finally(() => this.#pending.delete(target))
+      // A rejection is its caller's to handle; this bookkeeping must not be an unhandled one.
+      void job.finally(() => this.#pending.delete(target)).catch(() => null)
       return job
     })
+    this.#asking.add(asked)
+    void asked.finally(() => this.#asking.delete(asked)).catch(() => null)
+    return asked
   }
 
   async #transcode(sound: SoundFile, target: string): Promise<PodcastFile | null> {
@@ -180,7 +186,8 @@ class Transcoder {
 
   /** Resolves once every transcode asked for so far is done. */
   async idle() {
-    while (this.#pending.size) await Promise.allSettled([...this.#pending.values()])
+    while (this.#pending.size || this.#asking.size)
+      await Promise.allSettled([...this.#pending.values(), ...this.#asking])
   }
 }
 
@@ -190,6 +197,9 @@ export const podcastTranscoder = new Transcoder()
 export async function readyPodcastFile(sound: SoundFile): Promise<PodcastFile | null> {
   const file = await podcastFile(sound)
   if (file || isDirectPodcastFile(sound.path)) return file
-  void podcastTranscoder.prepare(sound)
+  // No request waits for it, and a cache folder that cannot be made must not take the web down.
+  podcastTranscoder
+    .prepare(sound)
+    .catch((error) => logger.error(`podcast: sound ${sound.id}: ${(error as Error).message}`))
   return null
 }
