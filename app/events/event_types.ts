@@ -23,6 +23,13 @@ export const EVENT_TYPES = {
   track_on_air: 'info',
   live_connected: 'notice',
   live_disconnected: 'notice',
+  /** A login at the live input refused (wrong key, outside the host's slot, throttled). */
+  live_refused: 'warning',
+  /** The live input is on air but silent: the station falls back until sound returns. */
+  live_silent: 'warning',
+  live_sound_back: 'notice',
+  /** A diffusion 24 h or 1 h away that may air nothing (no archive, no live, a rerun of nothing). */
+  diffusion_at_risk: 'warning',
   streamer_started: 'notice',
   streamer_crashed: 'critical',
   streamer_restarted: 'warning',

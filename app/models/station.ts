@@ -44,6 +44,25 @@ export default class Station extends TimestampedModel {
   @column({ serializeAs: null })
   declare harborPassword: string | null
 
+  /** A host may connect this many seconds before one of their diffusions, and stays on this long after its end. */
+  @column()
+  declare liveMarginBefore: number
+
+  @column()
+  declare liveMarginAfter: number
+
+  /** Seconds of silence on the live input before it leaves the air (0: never). */
+  @column()
+  declare liveSilenceAfter: number
+
+  /** What airs while the live input is silent: this jingle, looped; none: the rotation. */
+  @column()
+  declare liveSilenceJingle: string | null
+
+  /** How live shows are recorded into their program's archives (mp3, ogg, flac); none: not recorded. */
+  @column()
+  declare liveRecordFormat: LiveRecordFormat | null
+
   /** RadioVIS topic base (e.g. /topic/fm/ce1/c479/09580): /text and /image are published below it. */
   @column()
   declare radiovisTopic: string | null
@@ -121,6 +140,9 @@ export default class Station extends TimestampedModel {
 }
 
 export const HARBOR_PASSWORD_MIN = 16
+
+export const LIVE_RECORD_FORMATS = ['mp3', 'ogg', 'flac'] as const
+export type LiveRecordFormat = (typeof LIVE_RECORD_FORMATS)[number]
 
 /** 24 characters of base64url from 18 random bytes. */
 export function generateHarborPassword(): string {
