@@ -33,6 +33,14 @@ const RESERVED_IDS = new Set([
   'dealer_queue',
   'live',
   'live_enabled',
+  'live_cut_at',
+  'live_user',
+  'live_auth',
+  'live_silent',
+  'live_heard',
+  'live_jingle',
+  'live_listener',
+  'live_silence',
   'harbor',
   'music',
   'music_rotation',
@@ -181,6 +189,17 @@ export interface ScriptOutput {
   path?: string
 }
 
+export interface ScriptHarbor {
+  port: number
+  bind: string
+  /** The shell command of the live gate, with its files (see app/live/live_gate.ts). */
+  gate: string
+  /** Seconds of silence before the live input leaves the air; 0: never. */
+  silenceAfter: number
+  /** Looped while the live input is silent; null: the rotation airs. */
+  jingle: string | null
+}
+
 export interface ScriptData {
   header: string
   stationName: string
@@ -191,7 +210,7 @@ export interface ScriptData {
   gateAdvance: number
   /** Seconds of silence before the script reports dead air. */
   deadAirAfter: number
-  harbor: { port: number; password: string; bind: string } | null
+  harbor: ScriptHarbor | null
   playlists: ScriptPlaylist[]
   outputs: ScriptOutput[]
 }

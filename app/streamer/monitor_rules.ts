@@ -129,6 +129,7 @@ export class MonitorRules {
   lastLogged: { date: number; path: string | null } | null = null
   /** What the events last said of the live input, the outputs, the silence and late diffusions. */
   live: boolean | null = null
+  liveSilent = false
   outputs: Record<string, boolean> = {}
   deadAirSince = 0
   reportedLate = new Set<number>()
@@ -512,9 +513,16 @@ export class MonitorRules {
       out.events.push({
         type: status.live ? 'live_connected' : 'live_disconnected',
         at: now,
-        payload: {},
+        // Who logged in: a host's e-mail, or what the studio sent with the station's key.
+        payload: status.live ? { user: status.liveUser } : {},
       })
     this.live = status.live
+    // A silent source that leaves the air, and its sound back; a disconnection ends the silence unsaid.
+    if (status.liveSilent !== this.liveSilent && (status.live || !status.liveSilent)) {
+      if (status.liveSilent) out.events.push({ type: 'live_silent', at: now, payload: {} })
+      else if (status.live) out.events.push({ type: 'live_sound_back', at: now, payload: {} })
+      this.liveSilent = status.liveSilent
+    }
     for (const [output, up] of Object.entries(status.outputs)) {
       const before = this.outputs[output]
       // Not connected yet at the first look (a new process, a first tick): its first state is "up".

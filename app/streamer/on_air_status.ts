@@ -25,6 +25,10 @@ export interface OnAirStatus {
   dealerQueue: number
   dealerGate: number
   live: boolean
+  /** The user name of the live source's accepted login ('' when none). */
+  liveUser: string
+  /** The live source is connected but silent past the station's setting: it is off air. */
+  liveSilent: boolean
   outputs: Record<string, boolean>
   /** Since when the output has been silent past the dead-air setting (ms), or 0. */
   blankSince: number
@@ -77,6 +81,8 @@ export function parseStatus(body: string): OnAirStatus {
     dealerQueue: num(raw.dealer_queue) ?? 0,
     dealerGate: Math.round((num(raw.dealer_gate) ?? 0) * 1000),
     live: raw.live === true,
+    liveUser: typeof raw.live_user === 'string' ? raw.live_user.slice(0, 190) : '',
+    liveSilent: raw.live_silent === true,
     outputs,
     blankSince: Math.round((num(raw.blank_since) ?? 0) * 1000),
     held: raw.held === true,

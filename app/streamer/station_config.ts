@@ -5,7 +5,7 @@
 | `liquidsoap --check` accepts it.
 */
 import { execFile } from 'node:child_process'
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import antenneConfig from '#config/antenne'
@@ -15,6 +15,7 @@ import Program from '#models/program'
 import Sound from '#models/sound'
 import Station from '#models/station'
 import { contentType } from '#streamer/icecast_config'
+import { liveGateCommand } from '#live/live_gate_command'
 import {
   encoderFor,
   playlistId,
@@ -37,6 +38,10 @@ export interface StationPaths {
   log: string
   journal: string
   pid: string
+  /** Who may go live and when, for the live gate (hashes only). */
+  liveCredentials: string
+  /** The gate's record of each login, imported by the streamer. */
+  liveAttempts: string
 }
 
 export function stationPaths(station: Station): StationPaths {
@@ -48,6 +53,8 @@ export function stationPaths(station: Station): StationPaths {
     log: join(dir, 'liquidsoap.log'),
     journal: join(dir, 'journal.jsonl'),
     pid: join(dir, 'liquidsoap.pid'),
+    liveCredentials: join(dir, 'live-credentials.json'),
+    liveAttempts: join(dir, 'live-attempts.jsonl'),
   }
 }
 
@@ -64,11 +71,11 @@ export interface StationPlaylist {
 }
 
 /** Writes through a temporary file and a rename: readers never see half a file. */
-export async function writeAtomically(path: string, content: string): Promise<void> {
+export async function writeAtomically(path: string, content: string, mode = 0o640): Promise<void> {
   await mkdir(dirname(path), { recursive: true })
   const temporary = `${path}.${process.pid}.tmp`
   try {
-    await writeFile(temporary, content, { mode: 0o640 })
+    await writeFile(temporary, content, { mode })
     await rename(temporary, path)
   } catch (error) {
     // A full disk leaves no half-written temporary behind.
@@ -175,6 +182,14 @@ function outputSettings(station: Station, output: Output): ScriptOutput {
   }
 }
 
+/** The station's silence jingle if it is there to play; a missing one is the rotation, not a broken script. */
+async function usableJingle(station: Station): Promise<string | null> {
+  const path = station.liveSilenceJingle
+  if (!path) return null
+  const found = await stat(path).catch(() => null)
+  return found?.isFile() ? path : null
+}
+
 /** Everything the template needs for one station. */
 export async function scriptData(
   station: Station,
@@ -195,14 +210,15 @@ export async function scriptData(
     socketPath: paths.socket,
     gateAdvance: antenneConfig.streamer.gateAdvance,
     deadAirAfter: antenneConfig.streamer.deadAirAfter,
-    harbor:
-      station.harborPort && station.harborPassword
-        ? {
-            port: station.harborPort,
-            password: station.harborPassword,
-            bind: antenneConfig.streamer.harborBind,
-          }
-        : null,
+    harbor: station.harborPort
+      ? {
+          port: station.harborPort,
+          bind: antenneConfig.streamer.harborBind,
+          gate: liveGateCommand(paths.liveCredentials, paths.liveAttempts),
+          silenceAfter: Math.max(0, Math.round(station.liveSilenceAfter ?? 0)),
+          jingle: await usableJingle(station),
+        }
+      : null,
     playlists: playlists.map((playlist) => ({
       id: playlist.id,
       title: playlist.title.replace(/[\r\n]+/g, ' '),

@@ -23,6 +23,9 @@ import { monitorCancel } from '#scheduling/schedule_changes'
 import { isStorageError, stationPlaylists, writePlaylists } from '#streamer/station_config'
 import type { LiquidsoapClient } from '#streamer/telnet'
 import type Station from '#models/station'
+import { LiveAttemptsImport } from '#live/live_attempts_import'
+import { writeLiveCredentials } from '#live/live_credentials'
+import { stationPaths } from '#streamer/station_config'
 import type { Logger } from '#types/logger'
 
 export interface MonitorOptions {
@@ -68,6 +71,10 @@ export class StationMonitor {
   #restoredFromLogs = false
   /** The last resync failure reported, so that a lasting one is reported once. */
   #syncProblem: string | null = null
+  /** The live gate's attempts, for a station with a live input; the last failure to import them. */
+  readonly #attempts: LiveAttemptsImport | null
+  #attemptsProblem: string | null = null
+  #credentialsProblem: string | null = null
   lastStatus: OnAirStatus | null = null
 
   constructor(
@@ -82,6 +89,9 @@ export class StationMonitor {
     this.control = new StationControl(client)
     this.journal = journal
     this.catalog = new StationCatalog(station.id)
+    this.#attempts = station.harborPort
+      ? new LiveAttemptsImport(stationPaths(station).liveAttempts, station.id)
+      : null
     this.#logger = logger
     this.rules = new MonitorRules({
       stationId: station.id,
@@ -116,6 +126,7 @@ export class StationMonitor {
 
     if (this.journal.hasBacklog()) await this.journal.flush()
     await this.#sync(now)
+    if (this.#attempts) await this.#importAttempts(now)
     const entries: JournalEntry[] = []
     const observed = this.rules.observe(status, this.catalog, now)
     entries.push(...this.#apply(observed))
@@ -204,6 +215,7 @@ export class StationMonitor {
     if (!changed && !this.catalog.isStale(now, this.#syncIntervalMs)) return
     try {
       await this.catalog.load(now)
+      if (this.station.harborPort) await this.#writeCredentials()
       if (!this.#restoredFromLogs) await this.#restoreFromLogs()
       this.#stamp = stamp
       if (changed || now - this.#playlistsSyncedAt >= this.#syncIntervalMs) {
@@ -242,6 +254,52 @@ export class StationMonitor {
       this.#event('config_reloaded', this.#clock(), { playlists: changed })
     }
     return changed
+  }
+
+  /** Who may go live, for the gate; a failure keeps the file in hand (live shows go on). */
+  async #writeCredentials() {
+    try {
+      await writeLiveCredentials(this.station)
+      if (this.#credentialsProblem)
+        this.#logger.info(`[${this.station.slug}] live credentials written again`)
+      this.#credentialsProblem = null
+    } catch (error) {
+      const message = (error as Error).message.split('\n')[0]
+      if (message !== this.#credentialsProblem)
+        this.#logger.error(
+          `[${this.station.slug}] cannot write the live credentials (${message}); the gate keeps the last ones`
+        )
+      this.#credentialsProblem = message
+    }
+  }
+
+  /** The gate's new attempts into the table; each refusal is an event. */
+  async #importAttempts(now: number) {
+    let fresh
+    try {
+      fresh = await this.#attempts!.take()
+    } catch (error) {
+      const message = (error as Error).message.split('\n')[0]
+      if (message !== this.#attemptsProblem)
+        this.#logger.warn(
+          `[${this.station.slug}] live attempts wait to be recorded (${message}); retrying every tick`
+        )
+      this.#attemptsProblem = message
+      return
+    }
+    this.#attemptsProblem = null
+    for (const attempt of fresh) {
+      if (attempt.accepted) continue
+      this.#logger.warn(
+        `[${this.station.slug}] live login of "${attempt.user}" from ${attempt.address} refused: ${attempt.reason}`
+      )
+      this.#event('live_refused', attempt.at || now, {
+        user: attempt.user,
+        userId: attempt.userId,
+        address: attempt.address,
+        reason: attempt.reason,
+      })
+    }
   }
 
   /** After a monitor restart: the last airing in the logs is not logged again. */

@@ -13,6 +13,7 @@ import { LiquidsoapSupervisor } from '#streamer/liquidsoap_supervisor'
 import { events } from '#events/event_outbox'
 import { LogJournal } from '#streamer/log_journal'
 import { StationMonitor } from '#streamer/station_monitor'
+import { writeLiveCredentials } from '#live/live_credentials'
 import {
   activeOutputs,
   isStorageError,
@@ -78,6 +79,8 @@ export class Streamer {
       let result: ConfigResult
       try {
         result = await writeStationConfig(station)
+        // The gate's credentials before Liquidsoap can ask for them.
+        if (station.harborPort) await writeLiveCredentials(station)
       } catch (error) {
         // A full disk must not keep a station that has its files off air.
         const paths = stationPaths(station)

@@ -87,6 +87,8 @@ function status(now: number, over: Partial<OnAirStatus> = {}): OnAirStatus {
     dealerQueue: 0,
     dealerGate: 0,
     live: false,
+    liveUser: '',
+    liveSilent: false,
     outputs: {},
     blankSince: 0,
     held: false,
