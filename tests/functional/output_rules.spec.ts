@@ -10,6 +10,7 @@ import { StationFactory } from '#database/factories/programme_factories'
 import { UserFactory } from '#database/factories/user_factory'
 import { OutputFactory } from '#database/factories/output_factory'
 import { stationPaths, writeStationConfig } from '#streamer/station_config'
+import { makeMusic } from '#demo/demo_audio'
 
 test.group('File outputs write inside the station folder only', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
@@ -157,5 +158,34 @@ test.group('The live input', (group) => {
       .create()
     const { script } = await writeStationConfig(station)
     assert.include(await readFile(script, 'utf8'), 'settings.harbor.bind_addrs.set(["127.0.0.1"])')
+  })
+
+  test("a silent live input airs the station's jingle if it is there, else the rotation; 0 s turns the detector off", async ({
+    assert,
+  }) => {
+    const jingle = app.makePath(`tmp/test/jingle-${Date.now()}.mp3`)
+    await makeMusic(jingle, 2, 3, { title: 'Technical problem' })
+    const station = await StationFactory.merge({
+      harborPort: 8097,
+      path: app.makePath(`tmp/test/jingle-station-${Date.now()}`),
+      liveSilenceAfter: 7,
+      liveSilenceJingle: jingle,
+    }).create()
+    await OutputFactory.apply('recording')
+      .merge({ stationId: station.id, mount: 'x.mp3', bitrate: 64 })
+      .create()
+    // Each passes liquidsoap --check (writeStationConfig refuses a script that does not).
+    const text = async () => readFile((await writeStationConfig(station)).script, 'utf8')
+    let script = await text()
+    assert.include(script, `live_jingle = single(id="live_jingle", "${jingle}")`)
+    assert.include(script, 'max_blank=7.')
+    station.liveSilenceJingle = join(app.makePath('tmp/test'), 'no-such-jingle.mp3')
+    await station.save()
+    script = await text()
+    assert.notInclude(script, 'live_jingle')
+    assert.include(script, 'max_blank=7.')
+    station.liveSilenceAfter = 0
+    await station.save()
+    assert.notInclude(await text(), 'blank.detect(id="live_silence"')
   })
 })
