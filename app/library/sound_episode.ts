@@ -5,6 +5,7 @@
 import { DateTime } from 'luxon'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Diffusion from '#models/diffusion'
+import { sqlDateTime } from '#models/columns'
 import type Program from '#models/program'
 import type { parseSoundFileName } from '#library/sound_file_name'
 
@@ -26,7 +27,20 @@ export async function episodeOfSoundFile(
       { zone }
     )
     when = at.toFormat("yyyy-MM-dd 'at' HH:mm")
-    query.withScopes((s) => s.now(at.plus({ seconds: 1 })))
+    // Airing then, or starting within that minute (the name has no seconds: a live recording's
+    // diffusion may start at 10:00:30).
+    const instant = sqlDateTime(at.plus({ seconds: 1 }))
+    query
+      .where((airing) =>
+        airing
+          .where((now) => now.where('start', '<=', instant).where('end', '>', instant))
+          .orWhere((minute) =>
+            minute
+              .where('start', '>=', sqlDateTime(at))
+              .where('start', '<', sqlDateTime(at.plus({ minutes: 1 })))
+          )
+      )
+      .orderBy('start', 'asc')
   } else {
     const date = DateTime.fromObject({ year, month, day }, { zone })
     when = date.toFormat('yyyy-MM-dd')

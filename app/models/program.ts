@@ -85,8 +85,7 @@ export default class Program extends TimestampedModel {
    * other's air.
    */
   get soundsDir(): string {
-    if (!this.path) return join(antenneConfig.programsDir, this.slug)
-    return isAbsolute(this.path) ? this.path : join(antenneConfig.programsDir, this.path)
+    return programSoundsDir(this.path, this.slug)
   }
 
   /** The queries of a hook go where the program is saved: its transaction, or its connection. */
@@ -145,4 +144,10 @@ export default class Program extends TimestampedModel {
     if (!program) throw new NotFoundException(`no program "${slug}"`)
     return program
   }
+}
+
+/** A program's sound folder from its row (see Program.soundsDir). */
+export function programSoundsDir(path: string | null, slug: string): string {
+  if (!path) return join(antenneConfig.programsDir, slug)
+  return isAbsolute(path) ? path : join(antenneConfig.programsDir, path)
 }

@@ -41,6 +41,10 @@ const RESERVED_IDS = new Set([
   'live_jingle',
   'live_listener',
   'live_silence',
+  'record_path',
+  'recorder',
+  'recorder_gate',
+  'record_open',
   'harbor',
   'music',
   'music_rotation',
@@ -112,6 +116,21 @@ export function encoderFor(output: OutputSettings): string {
       return `%ogg(%vorbis.cbr(bitrate=${bitrate}))`
     case 'opus':
       return `%ffmpeg(format="ogg", %audio(codec="libopus", b="${bitrate}k", ar=48000, ac=2))`
+  }
+}
+
+/** The encoder and extension of a live show's recording. */
+export function recordingFormat(format: 'mp3' | 'ogg' | 'flac'): {
+  encoder: string
+  extension: string
+} {
+  switch (format) {
+    case 'mp3':
+      return { encoder: '%mp3(bitrate=192)', extension: 'mp3' }
+    case 'ogg':
+      return { encoder: '%ogg(%vorbis(quality=0.6))', extension: 'ogg' }
+    case 'flac':
+      return { encoder: '%flac', extension: 'flac' }
   }
 }
 
@@ -198,6 +217,8 @@ export interface ScriptHarbor {
   silenceAfter: number
   /** Looped while the live input is silent; null: the rotation airs. */
   jingle: string | null
+  /** The encoder live shows are recorded with; null: not recorded. */
+  recordEncoder: string | null
 }
 
 export interface ScriptData {

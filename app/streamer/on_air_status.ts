@@ -29,6 +29,8 @@ export interface OnAirStatus {
   liveUser: string
   /** The live source is connected but silent past the station's setting: it is off air. */
   liveSilent: boolean
+  /** The file the live input is being recorded into ('' when none). */
+  recording: string
   outputs: Record<string, boolean>
   /** Since when the output has been silent past the dead-air setting (ms), or 0. */
   blankSince: number
@@ -83,6 +85,7 @@ export function parseStatus(body: string): OnAirStatus {
     live: raw.live === true,
     liveUser: typeof raw.live_user === 'string' ? raw.live_user.slice(0, 190) : '',
     liveSilent: raw.live_silent === true,
+    recording: typeof raw.recording === 'string' ? raw.recording : '',
     outputs,
     blankSince: Math.round((num(raw.blank_since) ?? 0) * 1000),
     held: raw.held === true,

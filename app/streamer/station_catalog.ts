@@ -6,6 +6,7 @@
 | when its window runs short, and at least every sync interval.
 */
 import db from '@adonisjs/lucid/services/db'
+import { programSoundsDir } from '#models/program'
 import { fromSqlDateTime, sqlDateTime } from '#models/columns'
 import { DateTime } from 'luxon'
 import {
@@ -50,6 +51,9 @@ export interface CatalogDiffusion {
   archives: CatalogSound[]
   /** When its start was logged (epoch ms), if it was. */
   startedAt: number | null
+  /** Its program's slug and sound folder: where a live show's recording goes. */
+  programSlug?: string
+  soundsDir?: string
 }
 
 export interface LastOnAir {
@@ -129,7 +133,9 @@ export class StationCatalog {
       .select(
         ...d.qualified('id', 'episodeId', 'start', 'end'),
         e.column('title'),
-        `${p.column('title')} as program`
+        `${p.column('title')} as program`,
+        `${p.column('slug')} as program_slug`,
+        `${p.column('path')} as program_path`
       )
       .orderBy(d.column('start'))
     const ids = diffusions.map((row) => row.id)
@@ -188,6 +194,8 @@ export class StationCatalog {
       end: ms(row.end),
       archives: archivesByEpisode.get(row.episode_id) ?? [],
       startedAt: startedAt.get(row.id) ?? null,
+      programSlug: row.program_slug,
+      soundsDir: programSoundsDir(row.program_path, row.program_slug),
     }))
     this.loadedAt = now
     this.horizon = now + FUTURE_WINDOW_MS

@@ -20,6 +20,7 @@ import {
   encoderFor,
   playlistId,
   playlistText,
+  recordingFormat,
   renderScript,
   timeWindow,
   type ScriptData,
@@ -217,6 +218,9 @@ export async function scriptData(
           gate: liveGateCommand(paths.liveCredentials, paths.liveAttempts),
           silenceAfter: Math.max(0, Math.round(station.liveSilenceAfter ?? 0)),
           jingle: await usableJingle(station),
+          recordEncoder: station.liveRecordFormat
+            ? recordingFormat(station.liveRecordFormat).encoder
+            : null,
         }
       : null,
     playlists: playlists.map((playlist) => ({

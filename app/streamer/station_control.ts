@@ -83,6 +83,15 @@ export class StationControl {
   }
 
   /** `main.skip`: what is on air is skipped. */
+  /** Records the live input into this file (a new part if it was recording another). */
+  async record(path: string): Promise<void> {
+    await this.client.command('live.record', path)
+  }
+
+  async stopRecording(): Promise<void> {
+    await this.client.command('live.record_stop')
+  }
+
   async skip(): Promise<void> {
     await this.client.command('main.skip')
   }

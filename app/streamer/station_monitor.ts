@@ -8,6 +8,8 @@
 | to Liquidsoap; this file asks, sends, journals and emits, without waiting
 | on the events.
 */
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { DateTime } from 'luxon'
 import antenneConfig from '#config/antenne'
 import { readChangeStamp } from '#models/change_stamp'
@@ -24,6 +26,13 @@ import { isStorageError, stationPlaylists, writePlaylists } from '#streamer/stat
 import type { LiquidsoapClient } from '#streamer/telnet'
 import type Station from '#models/station'
 import { LiveAttemptsImport } from '#live/live_attempts_import'
+import {
+  finalPathOf,
+  LiveRecordingRules,
+  recordingName,
+  type RecordingCommand,
+} from '#live/live_recording'
+import { recordingFormat } from '#streamer/liquidsoap_script'
 import { writeLiveCredentials } from '#live/live_credentials'
 import { stationPaths } from '#streamer/station_config'
 import type { Logger } from '#types/logger'
@@ -75,6 +84,9 @@ export class StationMonitor {
   readonly #attempts: LiveAttemptsImport | null
   #attemptsProblem: string | null = null
   #credentialsProblem: string | null = null
+  /** Live shows recorded into their archives, for a station that records them. */
+  readonly #recording: LiveRecordingRules | null
+  #partsSwept = false
   lastStatus: OnAirStatus | null = null
 
   constructor(
@@ -92,6 +104,8 @@ export class StationMonitor {
     this.#attempts = station.harborPort
       ? new LiveAttemptsImport(stationPaths(station).liveAttempts, station.id)
       : null
+    this.#recording =
+      station.harborPort && station.liveRecordFormat ? new LiveRecordingRules() : null
     this.#logger = logger
     this.rules = new MonitorRules({
       stationId: station.id,
@@ -135,6 +149,7 @@ export class StationMonitor {
     entries.push(...this.#apply(concluded))
     for (const command of concluded.commands) entries.push(...(await this.#execute(command, now)))
     await this.journal.write(entries)
+    if (this.#recording) await this.#record(status, now)
     return { reachable: true, logged: entries.length }
   }
 
@@ -299,6 +314,87 @@ export class StationMonitor {
         address: attempt.address,
         reason: attempt.reason,
       })
+    }
+  }
+
+  /** Starts, stops and names the recording of the live show on air. */
+  async #record(status: OnAirStatus, now: number) {
+    if (!this.#partsSwept) await this.#sweepParts(now)
+    const show = this.catalog.running(now).find((d) => d.archives.length === 0) ?? null
+    const commands = this.#recording!.decide(
+      { live: status.live, recording: status.recording },
+      show,
+      {
+        zone: this.station.timezone,
+        extension: recordingFormat(this.station.liveRecordFormat!).extension,
+        marginAfter: this.station.liveMarginAfter ?? 0,
+      },
+      now
+    )
+    for (const command of commands) await this.#recordCommand(command)
+  }
+
+  /**
+   * Parts a previous monitor left hidden (it stopped before their slot was
+   * over) take their names, once the slot is: the recording is not lost.
+   */
+  async #sweepParts(now: number) {
+    this.#partsSwept = true
+    const margin = (this.station.liveMarginAfter ?? 0) * 1000
+    const extension = recordingFormat(this.station.liveRecordFormat!).extension
+    for (const diffusion of this.catalog.diffusions) {
+      if (!diffusion.soundsDir || !diffusion.programSlug || diffusion.end + margin > now) continue
+      const dir = join(diffusion.soundsDir, 'archives')
+      const stem = recordingName(
+        diffusion.start,
+        this.station.timezone,
+        diffusion.programSlug,
+        1,
+        extension
+      ).replace(/\.[^.]+$/, '')
+      const names = await readdir(dir).catch(() => [] as string[])
+      const parts = names
+        .filter((n) => n.startsWith(`.${stem}`) && n.endsWith('.recording'))
+        .map((n) => join(dir, n))
+      if (parts.length) await this.#recordCommand({ kind: 'finalize', parts })
+    }
+  }
+
+  async #recordCommand(command: RecordingCommand) {
+    const slug = this.station.slug
+    try {
+      switch (command.kind) {
+        case 'record':
+          await mkdir(dirname(command.path), { recursive: true, mode: 0o750 })
+          await this.control.record(command.path)
+          this.#logger.info(`[${slug}] recording the live show into ${command.path}`)
+          return
+        case 'stop_recording':
+          await this.control.stopRecording()
+          return
+        case 'finalize':
+          for (const part of command.parts) {
+            const final = finalPathOf(part)!
+            const size = await stat(part).then(
+              (s) => s.size,
+              () => 0
+            )
+            if (size === 0) {
+              await rm(part, { force: true })
+              continue
+            }
+            await rename(part, final)
+            this.#logger.info(`[${slug}] live show recorded: ${final}`)
+          }
+          return
+      }
+    } catch (error) {
+      // The show goes on air whatever happens to its recording.
+      this.#logger.error(
+        `[${slug}] recording: ${command.kind} failed (${(error as Error).message})`
+      )
+      if (isStorageError(error))
+        this.#event('storage_error', this.#clock(), { error: (error as Error).message })
     }
   }
 

@@ -89,6 +89,7 @@ function status(now: number, over: Partial<OnAirStatus> = {}): OnAirStatus {
     live: false,
     liveUser: '',
     liveSilent: false,
+    recording: '',
     outputs: {},
     blankSince: 0,
     held: false,
