@@ -45,6 +45,7 @@ const RESERVED_IDS = new Set([
   'recorder',
   'recorder_gate',
   'record_open',
+  'record_command',
   'harbor',
   'music',
   'music_rotation',

@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdir, readdir, rm } from 'node:fs/promises'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { promisify } from 'node:util'
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
@@ -21,6 +22,7 @@ import { SoundFactory } from '#database/factories/sound_factories'
 import { makeMusic } from '#demo/demo_audio'
 import { SoundLibrary } from '#library/sound_library'
 import { duration } from '#streamer/fallback_source'
+import { stationPaths } from '#streamer/station_config'
 import {
   mountsOnAir,
   startIcecast,
@@ -29,6 +31,7 @@ import {
   type OnAirStack,
 } from '#tests/on_air_stack'
 
+const run = promisify(execFile)
 const ICECAST_PORT = 8021
 const HARBOR_PORT = 8022
 const MOUNT = '/live-recording.mp3'
@@ -238,5 +241,48 @@ test.group('A live show recorded into its episode, and its rerun playing it', (g
     const started = await db.from('logs').where('diffusion_id', rerun.id).where('type', 'start')
     assert.lengthOf(started, 1)
     assert.equal(started[0].source, 'dealer')
+  })
+
+  test('a full archives disk: the recording fails and is retried, the live show stays on air, Liquidsoap goes on', async ({
+    assert,
+  }) => {
+    const status = () => stack.monitor.lastStatus
+    const full = await ProgramFactory.merge({
+      stationId: station.id,
+      slug: 'full-disk',
+      path: join(dir, 'programs', 'full-disk'),
+    }).create()
+    // A real full disk: a tmpfs of 64 KiB as the program's archives folder, filled.
+    const archives = join(full.soundsDir, 'archives')
+    await mkdir(archives, { recursive: true })
+    await run('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', archives])
+    let source: ChildProcess | null = null
+    try {
+      await writeFile(join(archives, 'fill'), Buffer.alloc(64 * 1024)).catch(() => {})
+      const start = DateTime.utc().plus({ seconds: 2 }).startOf('second')
+      await DiffusionFactory.merge({
+        episodeId: (await EpisodeFactory.merge({ programId: full.id }).create()).id,
+        start,
+        end: start.plus({ seconds: 12 }),
+      }).create()
+      const started = status()!.started
+      source = studio(audio('studio.mp3'))
+      await waitFor(
+        'recording on the full disk',
+        () => status()?.recording.startsWith(archives),
+        30_000,
+        context
+      )
+      // Several retries later: the same Liquidsoap, the show on air.
+      await new Promise((r) => setTimeout(r, 7000))
+      assert.equal(status()!.started, started)
+      assert.equal(status()!.active, 'live')
+      // It did fail, and was retried.
+      const log = await readFile(stationPaths(station).log, 'utf8')
+      assert.match(log, /\[recorder:\d\] Reopening on error/)
+    } finally {
+      if (source) await stopped(source)
+      await run('umount', ['-l', archives]).catch(() => {})
+    }
   })
 })
