@@ -132,6 +132,12 @@ export class LiveRecordingRules {
     return commands
   }
 
+  /** Liquidsoap did not take a part (unreachable, an older script): it is not counted. */
+  recordFailed(path: string) {
+    const parts = this.#current?.parts
+    if (parts?.length && partPath(parts.at(-1)!) === path) parts.pop()
+  }
+
   /** The parts before and including a final path Liquidsoap is writing. */
   #partsUpTo(final: string, settings: RecordingSettings): string[] {
     const diffusion = this.#current!.diffusion

@@ -87,6 +87,7 @@ export class StationMonitor {
   /** Live shows recorded into their archives, for a station that records them. */
   readonly #recording: LiveRecordingRules | null
   #partsSwept = false
+  #recordingProblem: string | null = null
   lastStatus: OnAirStatus | null = null
 
   constructor(
@@ -368,10 +369,10 @@ export class StationMonitor {
           await mkdir(dirname(command.path), { recursive: true, mode: 0o750 })
           await this.control.record(command.path)
           this.#logger.info(`[${slug}] recording the live show into ${command.path}`)
-          return
+          break
         case 'stop_recording':
           await this.control.stopRecording()
-          return
+          break
         case 'finalize':
           for (const part of command.parts) {
             const final = finalPathOf(part)!
@@ -386,13 +387,16 @@ export class StationMonitor {
             await rename(part, final)
             this.#logger.info(`[${slug}] live show recorded: ${final}`)
           }
-          return
+          break
       }
+      this.#recordingProblem = null
     } catch (error) {
-      // The show goes on air whatever happens to its recording.
-      this.#logger.error(
-        `[${slug}] recording: ${command.kind} failed (${(error as Error).message})`
-      )
+      // The show goes on air whatever happens to its recording; a lasting problem is said once.
+      if (command.kind === 'record') this.#recording!.recordFailed(command.path)
+      const message = `${command.kind} failed (${(error as Error).message})`
+      if (message === this.#recordingProblem) return
+      this.#recordingProblem = message
+      this.#logger.error(`[${slug}] recording: ${message}`)
       if (isStorageError(error))
         this.#event('storage_error', this.#clock(), { error: (error as Error).message })
     }

@@ -124,4 +124,13 @@ test.group('Recording a live show', () => {
       []
     )
   })
+
+  test('a part Liquidsoap did not take is asked for again under the same name', ({ assert }) => {
+    const rules = new LiveRecordingRules()
+    const part1 = partPath(archive('20261207_10h00_morning-show.mp3'))
+    const record = { kind: 'record', path: part1, diffusionId: 5 }
+    assert.deepEqual(rules.decide({ live: true, recording: '' }, show, settings, T0), [record])
+    rules.recordFailed(part1)
+    assert.deepEqual(rules.decide({ live: true, recording: '' }, show, settings, T0 + 200), [record])
+  })
 })
