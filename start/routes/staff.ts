@@ -23,6 +23,7 @@ const StreamerController = () => import('#controllers/staff/streamer_controller'
 const TokensController = () => import('#controllers/staff/tokens_controller')
 const EventsController = () => import('#controllers/staff/events_controller')
 const ListenersController = () => import('#controllers/staff/listeners_controller')
+const LiveKeysController = () => import('#controllers/staff/live_keys_controller')
 
 router
   .group(() => {
@@ -58,6 +59,9 @@ router
         router.get('/users/:id', [UsersController, 'show']).as('users.show')
         router.post('/users/:id', [UsersController, 'update']).as('users.update')
         router.post('/users/:id/delete', [UsersController, 'destroy']).as('users.destroy')
+        router
+          .post('/users/:id/live-key/revoke', [LiveKeysController, 'revokeFor'])
+          .as('users.live_key.destroy')
 
         router.get('/programs', [ProgramsController, 'index']).as('programs.index')
         router.get('/programs/create', [ProgramsController, 'create']).as('programs.create')
@@ -138,6 +142,11 @@ router
         router.get('/tokens', [TokensController, 'index']).as('tokens.index')
         router.post('/tokens', [TokensController, 'store']).as('tokens.store')
         router.post('/tokens/:id/delete', [TokensController, 'destroy']).as('tokens.destroy')
+
+        // The user's own live key (a host's password at the live input).
+        router.get('/live-key', [LiveKeysController, 'show']).as('live_key.show')
+        router.post('/live-key', [LiveKeysController, 'store']).as('live_key.store')
+        router.post('/live-key/revoke', [LiveKeysController, 'destroy']).as('live_key.destroy')
       })
       .where('id', router.matchers.number())
       .use([middleware.auth(), middleware.staff()])
