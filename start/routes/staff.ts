@@ -24,6 +24,7 @@ const TokensController = () => import('#controllers/staff/tokens_controller')
 const EventsController = () => import('#controllers/staff/events_controller')
 const ListenersController = () => import('#controllers/staff/listeners_controller')
 const LiveKeysController = () => import('#controllers/staff/live_keys_controller')
+const StationLiveController = () => import('#controllers/staff/station_live_controller')
 
 router
   .group(() => {
@@ -45,6 +46,10 @@ router
         router.get('/stations/:id', [StationsController, 'show']).as('stations.show')
         router.post('/stations/:id', [StationsController, 'update']).as('stations.update')
         router.get('/stations/:id/radiovis', [RadiovisController, 'show']).as('stations.radiovis')
+        router.get('/stations/:id/live', [StationLiveController, 'show']).as('stations.live')
+        router
+          .post('/stations/:id/live', [StationLiveController, 'update'])
+          .as('stations.live.update')
         router
           .post('/stations/:id/outputs', [StationsController, 'storeOutput'])
           .as('stations.outputs.store')

@@ -31,6 +31,7 @@ test.group('Staff pages render every component', (group) => {
       '/staff/tokens': null,
       [`/staff/programs/${program.id}/sounds`]: null,
       [`/staff/stations/${station.id}/radiovis`]: null,
+      [`/staff/stations/${station.id}/live`]: null,
       '/staff/live-key': null,
       [`/staff/users/${admin.id}`]: null,
     }
