@@ -99,6 +99,7 @@ router
         router.get('/sounds/:id', [SoundsController, 'show']).as('sounds.show')
         router.post('/sounds/:id', [SoundsController, 'update']).as('sounds.update')
         router.get('/sounds/:id/audio', [SoundsController, 'audio']).as('sounds.audio')
+        router.post('/sounds/:id/podcast', [SoundsController, 'podcast']).as('sounds.podcast')
 
         // The tracklist of an episode or a sound: `kind` is `episodes` or `sounds`.
         router
