@@ -13,6 +13,13 @@ export const soundValidator = vine.compile(
   })
 )
 
+/** The episode page's one-click button: publish the sound as a podcast, or take it back. */
+export const soundPodcastValidator = vine.compile(
+  vine.object({
+    isPublic: vine.boolean(),
+  })
+)
+
 export const soundUploadValidator = vine.compile(
   vine.object({
     file: staged(),

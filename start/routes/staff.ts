@@ -23,6 +23,8 @@ const StreamerController = () => import('#controllers/staff/streamer_controller'
 const TokensController = () => import('#controllers/staff/tokens_controller')
 const EventsController = () => import('#controllers/staff/events_controller')
 const ListenersController = () => import('#controllers/staff/listeners_controller')
+const LiveKeysController = () => import('#controllers/staff/live_keys_controller')
+const StationLiveController = () => import('#controllers/staff/station_live_controller')
 
 router
   .group(() => {
@@ -44,6 +46,10 @@ router
         router.get('/stations/:id', [StationsController, 'show']).as('stations.show')
         router.post('/stations/:id', [StationsController, 'update']).as('stations.update')
         router.get('/stations/:id/radiovis', [RadiovisController, 'show']).as('stations.radiovis')
+        router.get('/stations/:id/live', [StationLiveController, 'show']).as('stations.live')
+        router
+          .post('/stations/:id/live', [StationLiveController, 'update'])
+          .as('stations.live.update')
         router
           .post('/stations/:id/outputs', [StationsController, 'storeOutput'])
           .as('stations.outputs.store')
@@ -58,6 +64,9 @@ router
         router.get('/users/:id', [UsersController, 'show']).as('users.show')
         router.post('/users/:id', [UsersController, 'update']).as('users.update')
         router.post('/users/:id/delete', [UsersController, 'destroy']).as('users.destroy')
+        router
+          .post('/users/:id/live-key/revoke', [LiveKeysController, 'revokeFor'])
+          .as('users.live_key.destroy')
 
         router.get('/programs', [ProgramsController, 'index']).as('programs.index')
         router.get('/programs/create', [ProgramsController, 'create']).as('programs.create')
@@ -90,6 +99,7 @@ router
         router.get('/sounds/:id', [SoundsController, 'show']).as('sounds.show')
         router.post('/sounds/:id', [SoundsController, 'update']).as('sounds.update')
         router.get('/sounds/:id/audio', [SoundsController, 'audio']).as('sounds.audio')
+        router.post('/sounds/:id/podcast', [SoundsController, 'podcast']).as('sounds.podcast')
 
         // The tracklist of an episode or a sound: `kind` is `episodes` or `sounds`.
         router
@@ -138,6 +148,11 @@ router
         router.get('/tokens', [TokensController, 'index']).as('tokens.index')
         router.post('/tokens', [TokensController, 'store']).as('tokens.store')
         router.post('/tokens/:id/delete', [TokensController, 'destroy']).as('tokens.destroy')
+
+        // The user's own live key (a host's password at the live input).
+        router.get('/live-key', [LiveKeysController, 'show']).as('live_key.show')
+        router.post('/live-key', [LiveKeysController, 'store']).as('live_key.store')
+        router.post('/live-key/revoke', [LiveKeysController, 'destroy']).as('live_key.destroy')
       })
       .where('id', router.matchers.number())
       .use([middleware.auth(), middleware.staff()])

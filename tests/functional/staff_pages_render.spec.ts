@@ -31,6 +31,9 @@ test.group('Staff pages render every component', (group) => {
       '/staff/tokens': null,
       [`/staff/programs/${program.id}/sounds`]: null,
       [`/staff/stations/${station.id}/radiovis`]: null,
+      [`/staff/stations/${station.id}/live`]: null,
+      '/staff/live-key': null,
+      [`/staff/users/${admin.id}`]: null,
     }
     for (const [url, form] of Object.entries(pages)) {
       const page = await client.get(url).loginAs(admin)

@@ -10,6 +10,7 @@ import { validated } from '#controllers/staff/form'
 import { pageNumber } from '#controllers/pagination'
 import { findOfProgramFor, findProgramFor } from '#policies/find_for_staff'
 import { sweepUnusedImages } from '#cms/image_upload'
+import { isLiveRecording } from '#live/recorded_archives'
 
 export default class EpisodesController {
   /** A program's episodes, newest first (by their first airing, else their creation). */
@@ -74,6 +75,7 @@ export default class EpisodesController {
       tracks,
       sounds,
       formatTimestamp,
+      isLiveRecording: (sound: Sound) => isLiveRecording(sound.path, episode.program.slug),
     })
   }
 

@@ -3,7 +3,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import Sound from '#models/sound'
 import Episode from '#models/episode'
 import Track from '#models/track'
-import { soundUploadValidator, soundValidator } from '#validators/sound'
+import { soundPodcastValidator, soundUploadValidator, soundValidator } from '#validators/sound'
 import antenneConfig from '#config/antenne'
 import { discard, receiveFile } from '#cms/upload_staging'
 import { storeUploadedSound } from '#cms/sound_upload'
@@ -102,6 +102,27 @@ export default class SoundsController {
       })
       .save()
     ctx.session.flash('notice', ctx.i18n.t('staff.saved'))
+    return ctx.response.redirect().back()
+  }
+
+  /** Publishes a sound as a podcast, or takes it back, in one click (the episode page). */
+  async podcast(ctx: HttpContext) {
+    const sound = await findOfProgramFor(
+      ctx.access,
+      Sound,
+      ctx.params.id,
+      'hostsProgram',
+      'this sound'
+    )
+    if (sound.type === 'removed') throw new NotFoundException('the file of this sound is gone')
+    const { isPublic } = await validated(ctx, soundPodcastValidator)
+    await sound.merge({ isPublic }).save()
+    ctx.session.flash(
+      'notice',
+      ctx.i18n.t(isPublic ? 'staff.sounds.published' : 'staff.sounds.unpublished', {
+        name: sound.name,
+      })
+    )
     return ctx.response.redirect().back()
   }
 

@@ -8,6 +8,7 @@ import { userCreateValidator, userUpdateValidator } from '#validators/user'
 import { validated } from '#controllers/staff/form'
 import { pageNumber } from '#controllers/pagination'
 import { endSessionsOf, revokeApiTokensOf } from '#cms/staff_sessions'
+import { currentLiveKey } from '#live/live_keys'
 
 /** Staff accounts: the admin's alone. */
 export default class UsersController {
@@ -59,6 +60,7 @@ export default class UsersController {
       ...(await this.#choices()),
       stationIds,
       programIds,
+      liveKey: await currentLiveKey(account),
     })
   }
 

@@ -1,0 +1,31 @@
+/*
+| A station's live settings, saved from the CMS. The streamer reads them
+| when it writes the live gate's credentials file (the margins) and the
+| script (silence, jingle, recording): the change stamp makes it do so now.
+*/
+import type { Infer } from '@vinejs/vine/types'
+import antenneConfig from '#config/antenne'
+import type Station from '#models/station'
+import { touchChangeStamp } from '#models/change_stamp'
+import type { stationLiveValidator } from '#validators/live'
+
+export type StationLiveSettings = Infer<typeof stationLiveValidator>
+
+/** Where a silence jingle may be: the station's own folder and the programs' sound folders. */
+export function liveJingleFolders(station: Station): string[] {
+  return [station.workingDir, antenneConfig.programsDir]
+}
+
+export async function saveStationLiveSettings(station: Station, input: StationLiveSettings) {
+  await station
+    .merge({
+      liveMarginBefore: input.liveMarginBefore,
+      liveMarginAfter: input.liveMarginAfter,
+      liveSilenceAfter: input.liveSilenceAfter,
+      liveSilenceJingle: input.liveSilenceJingle ?? null,
+      liveRecordFormat: input.liveRecordFormat ?? null,
+    })
+    .save()
+  touchChangeStamp()
+  return station
+}
