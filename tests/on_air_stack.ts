@@ -4,7 +4,7 @@
 | configures and runs it) and a monitor ticking in the background, as the
 | streamer's loop does. One `stop()` ends all of them.
 */
-import { execFile } from 'node:child_process'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { promisify } from 'node:util'
 import app from '@adonisjs/core/services/app'
 import type Station from '#models/station'
@@ -103,4 +103,26 @@ export async function startOnAir(
       await stopIcecast(icecastPort)
     },
   }
+}
+
+/**
+ * A source client at a harbor's /live, as a host runs one: ffmpeg sending an
+ * mp3 in real time, logged in as `user` with `password`. `exited` gives its
+ * exit code and what it said.
+ */
+export function liveSource(port: number, user: string, password: string, file: string) {
+  const login = `${encodeURIComponent(user)}:${encodeURIComponent(password)}`
+  const child: ChildProcess = spawn(
+    'ffmpeg',
+    ['-v', 'error', '-nostdin', '-re', '-i', file, '-c:a', 'copy']
+      .concat(['-content_type', 'audio/mpeg', '-f', 'mp3'])
+      .concat([`icecast://${login}@127.0.0.1:${port}/live`]),
+    { stdio: ['ignore', 'ignore', 'pipe'] }
+  )
+  let errors = ''
+  child.stderr!.on('data', (chunk) => (errors += chunk))
+  const exited = new Promise<{ code: number | null; errors: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, errors }))
+  )
+  return { child, exited }
 }

@@ -69,7 +69,12 @@ interface Current {
   /** The final paths of its parts, in order. */
   parts: string[]
   diffusion: RecordedDiffusion
+  /** When the slot was found over. */
+  closingSince?: number
 }
+
+/** How long after a part's recording stops its name is given (the pipe drains meanwhile). */
+export const FINALIZE_DELAY_MS = 2000
 
 export class LiveRecordingRules {
   #current: Current | null = null
@@ -90,12 +95,14 @@ export class LiveRecordingRules {
   ): RecordingCommand[] {
     const commands: RecordingCommand[] = []
     const current = this.#current
-    // The slot is over, or another show is on: the parts are done.
+    // The slot is over, or another show is on: the parts are done, once
+    // what the pipe still held has reached the last one.
     if (current && (now >= current.cutAt || (diffusion && diffusion.id !== current.diffusionId))) {
-      if (state.recording) commands.push({ kind: 'stop_recording' })
+      current.closingSince ??= now
+      if (state.recording) return [{ kind: 'stop_recording' }]
+      if (now - current.closingSince < FINALIZE_DELAY_MS) return []
       commands.push({ kind: 'finalize', parts: current.parts.map(partPath) })
       this.#current = null
-      state = { ...state, recording: '' }
     }
     // Past its end, the show goes on until the host is cut.
     diffusion = diffusion ?? this.#current?.diffusion ?? null

@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { execFile, type ChildProcess } from 'node:child_process'
 import { promisify } from 'node:util'
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -24,6 +24,7 @@ import { SoundLibrary } from '#library/sound_library'
 import { duration } from '#streamer/fallback_source'
 import { stationPaths } from '#streamer/station_config'
 import {
+  liveSource,
   mountsOnAir,
   startIcecast,
   startOnAir,
@@ -45,28 +46,7 @@ const logger = {
 }
 const context = () => `\n${said.slice(-15).join('\n')}`
 
-function studio(file: string): ChildProcess {
-  const url = `icecast://source:${STUDIO_KEY}@127.0.0.1:${HARBOR_PORT}/live`
-  return spawn(
-    'ffmpeg',
-    [
-      '-v',
-      'error',
-      '-nostdin',
-      '-re',
-      '-i',
-      file,
-      '-c:a',
-      'copy',
-      '-content_type',
-      'audio/mpeg',
-      '-f',
-      'mp3',
-      url,
-    ],
-    { stdio: 'ignore' }
-  )
-}
+const studio = (file: string) => liveSource(HARBOR_PORT, 'source', STUDIO_KEY, file).child
 
 const stopped = (child: ChildProcess) =>
   new Promise<void>((resolve) => {
@@ -133,14 +113,14 @@ test.group('A live show recorded into its episode, and its rerun playing it', (g
     live = await DiffusionFactory.merge({
       episodeId: episode.id,
       start,
-      end: start.plus({ seconds: 14 }),
+      end: start.plus({ seconds: 20 }),
     }).create()
     // Its rerun, soon after: the same episode, so the recording is what it plays.
     rerun = await DiffusionFactory.merge({
       episodeId: episode.id,
       initialId: live.id,
-      start: start.plus({ seconds: 32 }),
-      end: start.plus({ seconds: 92 }),
+      start: start.plus({ seconds: 40 }),
+      end: start.plus({ seconds: 100 }),
     }).create()
     stack = await startOnAir(station, ICECAST_PORT, logger, (monitor) => {
       const path = monitor.lastStatus?.recording

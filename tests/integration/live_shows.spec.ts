@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { mkdir, readFile, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -24,8 +24,14 @@ import { UserFactory } from '#database/factories/user_factory'
 import { makeMusic } from '#demo/demo_audio'
 import { stationPaths } from '#streamer/station_config'
 import type { OnAirStatus } from '#streamer/on_air_status'
-import { mountsOnAir, startOnAir, waitFor, type OnAirStack } from '#tests/on_air_stack'
-import { startIcecast } from '#tests/on_air_stack'
+import {
+  liveSource,
+  mountsOnAir,
+  startIcecast,
+  startOnAir,
+  waitFor,
+  type OnAirStack,
+} from '#tests/on_air_stack'
 
 const run = promisify(execFile)
 const ICECAST_PORT = 8019
@@ -40,35 +46,8 @@ const logger = {
   error: (m: string) => said.push(`error ${m}`),
 }
 
-/** A source client as a host runs it: ffmpeg sending a file in real time to the harbor's /live. */
-function sourceClient(user: string, password: string, file: string) {
-  const url = `icecast://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${HARBOR_PORT}/live`
-  const child: ChildProcess = spawn(
-    'ffmpeg',
-    [
-      '-v',
-      'error',
-      '-nostdin',
-      '-re',
-      '-i',
-      file,
-      '-c:a',
-      'copy',
-      '-content_type',
-      'audio/mpeg',
-      '-f',
-      'mp3',
-      url,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] }
-  )
-  let errors = ''
-  child.stderr!.on('data', (chunk) => (errors += chunk))
-  const exited = new Promise<{ code: number | null; errors: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, errors }))
-  )
-  return { child, exited }
-}
+const sourceClient = (user: string, password: string, file: string) =>
+  liveSource(HARBOR_PORT, user, password, file)
 
 test.group(
   'Live shows on a real Liquidsoap: each host with their own key, in their slot',

@@ -60,9 +60,18 @@ test.group('Recording a live show', () => {
       rules.decide({ live: true, recording: part2 }, null, settings, show.end + 60_000),
       []
     )
+    // Cut: the recording stops, and the parts are named once the pipe has drained.
     assert.deepEqual(
       rules.decide({ live: true, recording: part2 }, null, settings, show.end + 120_000),
-      [{ kind: 'stop_recording' }, { kind: 'finalize', parts: [part1, part2] }]
+      [{ kind: 'stop_recording' }]
+    )
+    assert.deepEqual(
+      rules.decide({ live: false, recording: '' }, null, settings, show.end + 121_000),
+      []
+    )
+    assert.deepEqual(
+      rules.decide({ live: false, recording: '' }, null, settings, show.end + 122_000),
+      [{ kind: 'finalize', parts: [part1, part2] }]
     )
     assert.isNull(rules.current)
   })
@@ -89,6 +98,10 @@ test.group('Recording a live show', () => {
     ])
     assert.deepEqual(
       rules.decide({ live: false, recording: '' }, null, settings, show.end + 200_000),
+      []
+    )
+    assert.deepEqual(
+      rules.decide({ live: false, recording: '' }, null, settings, show.end + 202_000),
       [
         {
           kind: 'finalize',
@@ -99,7 +112,7 @@ test.group('Recording a live show', () => {
       ]
     )
     assert.deepEqual(
-      rules.decide({ live: false, recording: '' }, null, settings, show.end + 201_000),
+      rules.decide({ live: false, recording: '' }, null, settings, show.end + 203_000),
       []
     )
   })
@@ -111,12 +124,18 @@ test.group('Recording a live show', () => {
     const part1 = partPath(archive('20261207_10h00_morning-show.mp3'))
     rules.decide({ live: true, recording: '' }, show, settings, T0)
     const next = { ...show, id: 6, start: show.end, end: show.end + 3600_000 }
-    const commands = rules.decide({ live: true, recording: part1 }, next, settings, show.end + 1000)
-    assert.deepEqual(commands.slice(0, 2), [
+    const at = show.end + 1000
+    assert.deepEqual(rules.decide({ live: true, recording: part1 }, next, settings, at), [
       { kind: 'stop_recording' },
-      { kind: 'finalize', parts: [part1] },
     ])
-    assert.equal(commands[2].kind, 'record')
+    assert.deepEqual(rules.decide({ live: true, recording: '' }, next, settings, at + 2000), [
+      { kind: 'finalize', parts: [part1] },
+      {
+        kind: 'record',
+        path: partPath(archive('20261207_11h00_morning-show.mp3')),
+        diffusionId: 6,
+      },
+    ])
     const bare = new LiveRecordingRules()
     assert.deepEqual(bare.decide({ live: true, recording: '' }, null, settings, T0), [])
     assert.deepEqual(
@@ -131,6 +150,8 @@ test.group('Recording a live show', () => {
     const record = { kind: 'record', path: part1, diffusionId: 5 }
     assert.deepEqual(rules.decide({ live: true, recording: '' }, show, settings, T0), [record])
     rules.recordFailed(part1)
-    assert.deepEqual(rules.decide({ live: true, recording: '' }, show, settings, T0 + 200), [record])
+    assert.deepEqual(rules.decide({ live: true, recording: '' }, show, settings, T0 + 200), [
+      record,
+    ])
   })
 })
