@@ -54,11 +54,14 @@ export default class Diffusions extends BaseCommand {
   declare conflicts: boolean
 
   @flags.boolean({
-    description: 'List the on-air diffusions at risk in the next days, and what to do (exit 2 if any)',
+    description:
+      'List the on-air diffusions at risk in the next days, and what to do (exit 2 if any)',
   })
   declare check: boolean
 
-  @flags.number({ description: `Days ahead that --check looks at, 1 to ${MAX_CHECK_DAYS} (default: 7)` })
+  @flags.number({
+    description: `Days ahead that --check looks at, 1 to ${MAX_CHECK_DAYS} (default: 7)`,
+  })
   declare days?: number
 
   async run() {

@@ -133,11 +133,7 @@ test.group('Diffusion risks: a rerun', () => {
   test('of a diffusion that ended unconfirmed: as good as cancelled; to come, it may still be', ({
     assert,
   }) => {
-    const found = diffusionRisk(
-      facts({ initial: initial({ type: 'unconfirmed' }) }),
-      STATION,
-      NOW
-    )!
+    const found = diffusionRisk(facts({ initial: initial({ type: 'unconfirmed' }) }), STATION, NOW)!
     assert.equal(found.kind, 'rerun_of_cancelled')
     assert.equal(found.reason, 'initial_unconfirmed')
     assert.equal(
