@@ -157,6 +157,7 @@ export default class Diffusions extends BaseCommand {
   /** Each diffusion at risk with what to do; exit code 2 when there is one, so that a cron mails it. */
   private async runCheck(days: number) {
     const reports = await risksOfNextDays({ stations: this.station, days })
+    if (!reports.length) this.logger.info('no active station to check')
     for (const report of reports) this.printRisks(report, days)
     if (reports.some((report) => report.atRisk.length)) this.exitCode = 2
   }
