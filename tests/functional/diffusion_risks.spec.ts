@@ -392,3 +392,30 @@ test.group('diffusion_at_risk events', (group) => {
     }
   })
 })
+
+test.group('diffusion_at_risk events: two deliverers at once', () => {
+  // Committed rows, as two processes see them: no global transaction here, the rows are removed after.
+  test('both look at the same instant, each in its own transaction: one event', async ({
+    assert,
+    cleanup,
+  }) => {
+    const radio = await station()
+    const firstEvent = Number((await db.from('events').max('id as id').first())?.id ?? 0)
+    cleanup(async () => {
+      await db.from('events').where('id', '>', firstEvent).where('station', radio.slug).delete()
+      await radio.delete()
+    })
+    const program = await ProgramFactory.merge({ stationId: radio.id, title: 'Race' }).create()
+    const start = DateTime.utc().plus({ days: 9 }).startOf('hour')
+    const diffusion = await airing(program, start)
+
+    const at = start.minus({ minutes: 30 })
+    await Promise.all([new RiskWatch().check(at), new RiskWatch().check(at)])
+
+    const told = (
+      await Event.query().where('type', 'diffusion_at_risk').where('id', '>', firstEvent)
+    ).filter((e) => e.payload.diffusion_id === diffusion.id)
+    assert.lengthOf(told, 1)
+    assert.lengthOf(await DiffusionAlert.query().where('diffusion_id', diffusion.id), 1)
+  })
+})
