@@ -92,7 +92,10 @@ export class RiskWatch {
     if (this.#timer) clearTimeout(this.#timer)
     this.#timer = null
     await this.#checking
-    await this.lease.release().catch(() => {})
+    // Not given up, it expires on its own within three intervals: said, not thrown at a stopping process.
+    await this.lease
+      .release()
+      .catch((error) => logger.warn(`risks: cannot give the lease up (${error.message})`))
   }
 
   /** One check if this process holds the lease; the alerts told. */
