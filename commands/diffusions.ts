@@ -3,8 +3,12 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
 import { DiffusionGenerator, type StationPlan } from '#scheduling/diffusion_generator'
 import { DiffusionHousekeeping } from '#scheduling/diffusion_housekeeping'
 import { parseMonth } from '#scheduling/recurrence'
+import { risksOfNextDays, type StationRisks } from '#scheduling/diffusions_at_risk'
 import { commandFailureLines } from '#exceptions/command_failure'
 import { InvalidArgumentException } from '#exceptions/domain'
+
+const DEFAULT_CHECK_DAYS = 7
+const MAX_CHECK_DAYS = 60
 
 export default class Diffusions extends BaseCommand {
   static commandName = 'diffusions'
@@ -15,6 +19,10 @@ export default class Diffusions extends BaseCommand {
     'Next month, one station, without writing:        {{ binaryName }} diffusions --update --next-month --station demo --dry-run',
     'List diffusions waiting for a decision:          {{ binaryName }} diffusions --conflicts',
     'Delete unconfirmed diffusions of past months:    {{ binaryName }} diffusions --clean',
+    'List the diffusions at risk in the next 7 days:  {{ binaryName }} diffusions --check [--days 7]',
+    '',
+    'Exit codes: 0 done (with --check: nothing at risk), 1 bad input or failure,',
+    '2 with --check: some diffusion is at risk (each is printed with what to do).',
   ]
 
   static options: CommandOptions = { startApp: true }
@@ -45,17 +53,30 @@ export default class Diffusions extends BaseCommand {
   @flags.boolean({ description: 'List unconfirmed diffusions and what they overlap' })
   declare conflicts: boolean
 
+  @flags.boolean({
+    description:
+      'List the on-air diffusions at risk in the next days, and what to do (exit 2 if any)',
+  })
+  declare check: boolean
+
+  @flags.number({
+    description: `Days ahead that --check looks at, 1 to ${MAX_CHECK_DAYS} (default: 7)`,
+  })
+  declare days?: number
+
   async run() {
     try {
-      if (!this.update && !this.clean && !this.conflicts) {
+      if (!this.update && !this.clean && !this.conflicts && !this.check) {
         throw new InvalidArgumentException(
-          'nothing to do: pass --update, --clean or --conflicts (see --help)'
+          'nothing to do: pass --update, --clean, --conflicts or --check (see --help)'
         )
       }
       const month = this.parsedMonth()
+      const days = this.checkDays()
       if (this.clean) await this.runClean()
       if (this.update) await this.runUpdate(month)
       if (this.conflicts) await this.runConflicts(month)
+      if (this.check) await this.runCheck(days)
     } catch (error) {
       this.fail(error)
     }
@@ -72,6 +93,16 @@ export default class Diffusions extends BaseCommand {
         `invalid --month "${this.month}": expected YYYY-MM, e.g. 2026-11`
       )
     return month
+  }
+
+  private checkDays() {
+    if (this.days === undefined) return DEFAULT_CHECK_DAYS
+    if (!this.check) throw new InvalidArgumentException('--days goes with --check')
+    if (!Number.isInteger(this.days) || this.days < 1 || this.days > MAX_CHECK_DAYS)
+      throw new InvalidArgumentException(
+        `invalid --days "${this.days}": a whole number of days from 1 to ${MAX_CHECK_DAYS}`
+      )
+    return this.days
   }
 
   private async runUpdate(month: ReturnType<typeof parseMonth> | undefined) {
@@ -118,6 +149,38 @@ export default class Diffusions extends BaseCommand {
         `#${c.id} ${c.title}`,
         c.start,
         c.overlaps.length ? c.overlaps.join('; ') : 'nothing any more (can be confirmed)',
+      ])
+    }
+    table.render()
+  }
+
+  /** Each diffusion at risk with what to do; exit code 2 when there is one, so that a cron mails it. */
+  private async runCheck(days: number) {
+    const reports = await risksOfNextDays({ stations: this.station, days })
+    if (!reports.length) this.logger.info('no active station to check')
+    for (const report of reports) this.printRisks(report, days)
+    if (reports.some((report) => report.atRisk.length)) this.exitCode = 2
+  }
+
+  private printRisks({ station, atRisk }: StationRisks, days: number) {
+    if (!atRisk.length) {
+      this.logger.info(`${station.slug}: no diffusion at risk in the next ${days} day(s)`)
+      return
+    }
+    this.logger.warning(
+      `${station.slug}: ${atRisk.length} diffusion(s) at risk in the next ${days} day(s)`
+    )
+    const table = this.ui
+      .table()
+      .head(['Station', 'Start (local)', 'Program', 'Episode', 'Risk', 'What to do'])
+    for (const { diffusion, risk } of atRisk) {
+      table.row([
+        station.slug,
+        diffusion.start.setZone(station.timezone).toFormat('yyyy-MM-dd HH:mm ZZZZ'),
+        diffusion.program.title,
+        `#${diffusion.id} ${diffusion.episode.title}${diffusion.initialId ? ' (rerun)' : ''}`,
+        `${risk.kind}: ${risk.problem}`,
+        risk.todo,
       ])
     }
     table.render()

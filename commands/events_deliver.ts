@@ -6,6 +6,7 @@ import { events } from '#events/event_outbox'
 import { loadSinksFile } from '#events/sinks_file'
 import { VisProducer } from '#radiovis/vis_producer'
 import { ResourceWatch } from '#events/resource_sampler'
+import { RiskWatch } from '#events/risk_watch'
 import { commandFailureLines, terminateCommand, commandLogger } from '#exceptions/command_failure'
 import { InvalidArgumentException } from '#exceptions/domain'
 
@@ -16,7 +17,8 @@ export default class EventsDeliver extends BaseCommand {
   static help = [
     'Runs beside the streamer (systemd: node ace streamer:unit --service events). Sinks are made in the',
     'CMS (/staff/events) or listed in ANTENNE_EVENT_SINKS_FILE. With ANTENNE_RADIOVIS_URL it also produces RadioVIS',
-    'messages for radiovis:serve (one producer at a time, whichever process holds the lease).',
+    'messages for radiovis:serve (one producer at a time, whichever process holds the lease). It tells',
+    'each diffusion at risk 24 h and 1 h before it (diffusion_at_risk, once each; see diffusions --check).',
     '{{ binaryName }} events:deliver --once   delivers what is waiting, then exits',
   ]
 
@@ -56,6 +58,12 @@ export default class EventsDeliver extends BaseCommand {
       const resources = new ResourceWatch()
       resources.start()
       this.logger.info(`watching memory, load and disks every ${resources.intervalMs / 1000} s`)
+      // diffusion_at_risk 24 h and 1 h before (one process at a time: a lease).
+      const risks = new RiskWatch()
+      risks.start()
+      this.logger.info(
+        `watching the diffusions at risk every ${risks.intervalMs / 1000} s when this process holds the lease`
+      )
       if (antenneConfig.radiovis.url) {
         radiovis = new VisProducer({
           ...antenneConfig.radiovis,
@@ -80,6 +88,7 @@ export default class EventsDeliver extends BaseCommand {
       this.app.terminating(async () => {
         clearInterval(prune)
         await resources.stop()
+        await risks.stop()
         await deliverer.stop()
         await radiovis?.stop()
       })

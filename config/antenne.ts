@@ -135,6 +135,8 @@ const antenneConfig = {
     retryMax: 60_000,
     /** Events older than this many days are deleted once every sink has them. */
     retentionDays: env.get('ANTENNE_EVENTS_RETENTION_DAYS', 30),
+    /** How often the deliverer looks for diffusions at risk 24 h and 1 h ahead (ms; app/events/risk_watch.ts). */
+    riskCheckInterval: 60_000,
   },
 
   /**

@@ -1,6 +1,7 @@
 /*
 | The staff dashboard of a station: what is on air, today's diffusions as
-| planned against what the on-air log says happened, and recent problems.
+| planned against what the on-air log says happened, recent problems, and
+| the diffusions at risk in the next days (app/scheduling/diffusions_at_risk.ts).
 */
 import { DateTime } from 'luxon'
 import Diffusion from '#models/diffusion'
@@ -10,6 +11,10 @@ import type Station from '#models/station'
 import { nowPlaying, type NowPlaying } from '#on_air/now_playing'
 import { localDayBounds } from '#scheduling/recurrence'
 import { sqlDateTime } from '#models/columns'
+import { type AtRisk, diffusionsAtRisk } from '#scheduling/diffusions_at_risk'
+
+/** How far ahead the dashboard looks for diffusions at risk (`diffusions --check`'s default too). */
+export const DASHBOARD_RISK_DAYS = 7
 
 /** What the log says of a planned diffusion. */
 export type AiredState =
@@ -29,6 +34,8 @@ export interface StationDashboard {
   today: PlannedDiffusion[]
   problems: Log[]
   poorSounds: Sound[]
+  /** On-air diffusions of the next DASHBOARD_RISK_DAYS days that may air nothing or badly. */
+  atRisk: AtRisk[]
 }
 
 /**
@@ -92,5 +99,10 @@ export async function stationDashboard(
     .orderBy('updated_at', 'desc')
     .limit(10)
     .preload('program')
-  return { station, now: await nowPlaying(station, now), today, problems, poorSounds }
+  const atRisk = await diffusionsAtRisk(station, {
+    from: now,
+    to: now.plus({ days: DASHBOARD_RISK_DAYS }),
+    now,
+  })
+  return { station, now: await nowPlaying(station, now), today, problems, poorSounds, atRisk }
 }

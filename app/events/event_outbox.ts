@@ -26,7 +26,7 @@ import { eventColumns } from '#models/table_columns'
 import { batches, rowsPerInsert } from '#models/batch_size'
 
 /** An event as a row of the events table. */
-function eventRow(e: AntenneEvent) {
+export function eventRow(e: AntenneEvent) {
   return eventColumns.row({
     type: e.type,
     station: e.station,

@@ -495,7 +495,7 @@ test.group(
       assert.include(both.output, '--month and --next-month cannot be used together')
       const none = await diffusions('--month', '2030-01')
       assert.equal(none.exitCode, 1)
-      assert.include(none.output, 'nothing to do: pass --update, --clean or --conflicts')
+      assert.include(none.output, 'nothing to do: pass --update, --clean, --conflicts or --check')
     })
 
     test('an invalid zone or frequency written in the database by another tool', async ({
