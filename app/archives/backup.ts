@@ -33,9 +33,12 @@ export const TABLES = [
   'station_user',
   'program_user',
   'auth_access_tokens',
+  'live_keys',
+  'live_attempts',
   'event_sinks',
   'events',
   'event_deliveries',
+  'diffusion_alerts',
   'listener_samples',
   'listener_sessions',
 ] as const
