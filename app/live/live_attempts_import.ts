@@ -1,10 +1,10 @@
 /*
 | The gate's record of each login (live-attempts.jsonl), taken into the
-| `live_attempts` table and told as events: `live_refused` for each refusal,
-| and the accepted host's user for `live_connected`. A tick costs one stat
-| of the file unless it grew. Lines are keyed by their uuid: a streamer that
-| restarts reads the file again and adds nothing twice; a database away
-| leaves the lines where they are until it is back.
+| `live_attempts` table: each refusal told as a `live_refused` event, each
+| accepted host's key marked as used. A tick costs one stat of the file
+| unless it grew. Lines are keyed by their uuid: a streamer that restarts
+| reads the file again and adds nothing twice; a database away leaves the
+| lines where they are until it is back.
 */
 import { open, rename, stat } from 'node:fs/promises'
 import { DateTime } from 'luxon'
@@ -15,12 +15,10 @@ import type { AttemptLine } from '#live/live_gate'
 
 /** Past this size, a file read to its end is set aside as `.1` (the previous `.1` goes). */
 const ROTATE_BYTES = 1024 * 1024
+/** Read at most this much a tick: a tick stays short whatever the file holds. */
+const READ_BYTES = 256 * 1024
 
-export interface ImportedAttempt extends AttemptLine {
-  id?: number
-}
-
-/** A line the gate wrote, checked: the file is in a folder others may write to. */
+/** A line the gate wrote, checked: another process wrote it, and a crash may have cut it. */
 export function parseAttemptLine(line: string): AttemptLine | null {
   let value: Partial<AttemptLine>
   try {
@@ -74,24 +72,27 @@ export class LiveAttemptsImport {
     if (size < this.#offset) this.#offset = 0
     if (size === this.#offset) return []
     const handle = await open(this.#path, 'r')
-    let text: string
+    const buffer = Buffer.alloc(Math.min(size - this.#offset, READ_BYTES))
     try {
-      const buffer = Buffer.alloc(size - this.#offset)
       await handle.read(buffer, 0, buffer.length, this.#offset)
-      text = buffer.toString('utf8')
     } finally {
       await handle.close()
     }
-    // Only whole lines: the gate may be writing the last one.
-    const end = text.lastIndexOf('\n') + 1
-    if (end === 0) return []
-    const lines = text
-      .slice(0, end)
+    // Only whole lines: the gate may be writing the last one. A "line" longer
+    // than a read is no attempt the gate wrote: it is skipped.
+    const end = buffer.lastIndexOf(0x0a) + 1
+    if (end === 0) {
+      if (buffer.length === READ_BYTES) this.#offset += buffer.length
+      return []
+    }
+    const lines = buffer
+      .subarray(0, end)
+      .toString('utf8')
       .split('\n')
       .map(parseAttemptLine)
       .filter((l): l is AttemptLine => l !== null)
     const fresh = await this.#store(lines)
-    this.#offset += Buffer.byteLength(text.slice(0, end))
+    this.#offset += end
     if (this.#offset >= ROTATE_BYTES) {
       await rename(this.#path, `${this.#path}.1`).catch(() => {})
       this.#offset = 0

@@ -22,7 +22,12 @@ import { StationControl } from '#streamer/station_control'
 import { events } from '#events/event_outbox'
 import type { EventType } from '#events/event_types'
 import { monitorCancel } from '#scheduling/schedule_changes'
-import { isStorageError, stationPlaylists, writePlaylists } from '#streamer/station_config'
+import {
+  isStorageError,
+  stationPaths,
+  stationPlaylists,
+  writePlaylists,
+} from '#streamer/station_config'
 import type { LiquidsoapClient } from '#streamer/telnet'
 import type Station from '#models/station'
 import { LiveAttemptsImport } from '#live/live_attempts_import'
@@ -34,7 +39,6 @@ import {
 } from '#live/live_recording'
 import { recordingFormat } from '#streamer/liquidsoap_script'
 import { writeLiveCredentials } from '#live/live_credentials'
-import { stationPaths } from '#streamer/station_config'
 import type { Logger } from '#types/logger'
 
 export interface MonitorOptions {
@@ -311,7 +315,7 @@ export class StationMonitor {
       )
       this.#event('live_refused', attempt.at || now, {
         user: attempt.user,
-        userId: attempt.userId,
+        user_id: attempt.userId,
         address: attempt.address,
         reason: attempt.reason,
       })
