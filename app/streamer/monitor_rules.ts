@@ -146,8 +146,8 @@ export class MonitorRules {
   reportedLate = new Set<number>()
   /** The live diffusion whose title is on the stream, while the live input is on air. */
   liveTitled: number | null = null
-  /** The dealer's diffusion this monitor saw on air, and when it last did: it awaits its `stop`. */
-  dealerShow: { id: number; seenAt: number } | null = null
+  /** The dealer's diffusion this monitor saw on air, when and in which process it last did: it awaits its `stop`. */
+  dealerShow: { id: number; seenAt: number; instance: number } | null = null
   /** The live show this monitor saw started, and since when the live input is off air (null: on air). */
   liveShow: { id: number; leftAt: number | null } | null = null
   /** Diffusions queued in this tick: never cancelled in the tick that queued them. */
@@ -164,10 +164,9 @@ export class MonitorRules {
     const out = emptyOutcome()
     this.#status = status
     this.#queuedNow = new Set()
-    const restarted = status.started !== this.instance
-    if (restarted) this.#newInstance(status, catalog, now, out)
+    if (status.started !== this.instance) this.#newInstance(status, catalog, now, out)
     // What left the air is stopped before what replaced it is logged.
-    if (!restarted) this.#traceDealerEnd(status, catalog, now, out)
+    this.#traceDealerEnd(status, catalog, now, out)
     this.#traceLiveEnd(status, catalog, now, out)
     this.#traceSound(status, catalog, out)
     this.#traceTracks(now, out)
@@ -189,13 +188,6 @@ export class MonitorRules {
     this.outputs = {}
     const resume = this.#resumeDiffusion(status, catalog, now)
     if (resume) out.commands.push(resume)
-    // A dealer diffusion goes on in the new process if it is resumed; if not, its sounds were over
-    // (or end with the crash): it ran until the monitor last saw it. Liquidsoap dying is no stop.
-    const show = this.dealerShow
-    if (show && resume?.diffusionId !== show.id) {
-      this.#stop(catalog, show.id, 'dealer', show.seenAt, out)
-      this.dealerShow = null
-    }
     // The diffusion is queued first (or there is none): then the rotation may go on air.
     if (status.held) out.commands.push({ kind: 'release' })
   }
@@ -390,11 +382,31 @@ export class MonitorRules {
    * The dealer's diffusion is over when something else plays on the dealer
    * (it plays its queue in order), or when the dealer has left the air with
    * nothing queued. The live input on air only pauses it: it goes on after.
-   * A new Liquidsoap process is #newInstance's business, not this.
+   *
+   * Liquidsoap dying is no end: the dealer leaves the air with the process,
+   * and the diffusion is resumed in the next one. Until this monitor sees it
+   * on the dealer of the new process, only time says it is over: its sounds'
+   * length (as a resume reckons it) or its slot's end passed. It then ran
+   * until the monitor last saw it.
    */
   #traceDealerEnd(status: OnAirStatus, catalog: CatalogView, now: number, out: Outcome) {
     const show = this.dealerShow
     if (!show || (status.active === 'dealer' && status.diffusionId === show.id)) return
+    if (show.instance !== status.started) {
+      const diffusion = catalog.diffusion(show.id)
+      const started = diffusion?.startedAt ?? now
+      // Another request on the new dealer also says it is over: it plays its queue in order.
+      if (
+        status.active !== 'dealer' &&
+        diffusion &&
+        now < diffusion.end &&
+        resumePoint(diffusion.archives, (now - started) / 1000)
+      )
+        return
+      this.#stop(catalog, show.id, 'dealer', show.seenAt, out)
+      this.dealerShow = null
+      return
+    }
     const over =
       status.active === 'dealer' || (status.active !== 'live' && status.dealerQueue === 0)
     if (!over) return
@@ -437,12 +449,9 @@ export class MonitorRules {
    */
   #followOnAir(status: OnAirStatus, catalog: CatalogView, now: number) {
     if (status.active === 'dealer' && status.diffusionId) {
-      if (this.dealerShow?.id === status.diffusionId) this.dealerShow.seenAt = now
-      else {
-        const diffusion = catalog.diffusion(status.diffusionId)
-        if (diffusion && diffusion.startedAt !== null && diffusion.stoppedAt === null)
-          this.dealerShow = { id: diffusion.id, seenAt: now }
-      }
+      const diffusion = catalog.diffusion(status.diffusionId)
+      if (diffusion && diffusion.startedAt !== null && diffusion.stoppedAt === null)
+        this.dealerShow = { id: diffusion.id, seenAt: now, instance: status.started }
     }
     const onAir = status.active === 'live'
     if (this.liveShow) {

@@ -516,6 +516,7 @@ test.group('Monitor rules: stop, once, when a diffusion really ended', () => {
       s(0)
     )
     assert.equal(queue(restarted.observed)?.diffusionId, 1)
+    // Neither does the dealer seen empty before the resumed sound is on air.
     const resuming = [
       restarted,
       tick(
@@ -524,6 +525,7 @@ test.group('Monitor rules: stop, once, when a diffusion really ended', () => {
         status(s(0.5), { started: s(-2), active: 'none', dealerQueue: 1 }),
         s(0.5)
       ),
+      tick(monitor, view, status(s(0.7), { started: s(-2), active: 'none' }), s(0.7)),
       tick(
         monitor,
         view,
@@ -549,6 +551,44 @@ test.group('Monitor rules: stop, once, when a diffusion really ended', () => {
     const restarted = tick(monitor, view, status(s(0), { started: s(-1) }), s(0))
     assert.isUndefined(queue(restarted.observed))
     assert.deepEqual(stops(restarted.all), [[1, 'dealer', s(-41), 'ran 0:00:59']])
+  })
+
+  test('a resume that never reaches the air stops the diffusion once its sounds would be over, at the last time it was seen', ({
+    assert,
+  }) => {
+    const monitor = rules()
+    const archives = [sound(5, '/show.mp3', 100)]
+    const view = catalog([diffusion(1, s(-50), 200, archives, s(-50))], archives)
+    tick(monitor, view, dealer(s(-1), 1, '4', '/show.mp3', { firstOnAir: s(-50) }), s(-1))
+    // Liquidsoap refuses the file now: the rotation plays, and the diffusion is not over yet.
+    const refused = tick(monitor, view, status(s(0), { started: s(-1), held: true }), s(0), [
+      '/show.mp3',
+    ])
+    const waiting = [
+      refused,
+      tick(monitor, view, rotation(s(5), '1', s(4.5), { started: s(-1) }), s(5)),
+      tick(monitor, view, rotation(s(48), '1', s(4.5), { started: s(-1) }), s(48)),
+    ]
+    assert.deepEqual(stops(waiting.flatMap((t) => t.all)), [])
+    assert.deepEqual(
+      stops(tick(monitor, view, rotation(s(49.5), '1', s(4.5), { started: s(-1) }), s(49.5)).all),
+      [[1, 'dealer', s(-1), 'ran 0:00:49']]
+    )
+  })
+
+  test('after a Liquidsoap restart, another diffusion on the dealer stops the one before', ({
+    assert,
+  }) => {
+    const monitor = rules()
+    const view = catalog([
+      diffusion(1, s(-50), 200, [sound(5, '/one.mp3', 100)], s(-50)),
+      diffusion(2, s(0), 200, [sound(6, '/two.mp3', 100)]),
+    ])
+    tick(monitor, view, dealer(s(-1), 1, '4', '/one.mp3', { firstOnAir: s(-50) }), s(-1))
+    const other = dealer(s(1), 2, '1', '/two.mp3', { started: s(0.5), firstOnAir: s(0.9) })
+    const outcome = tick(monitor, view, other, s(1))
+    assert.deepEqual(stops(outcome.all), [[1, 'dealer', s(-1), 'ran 0:00:49']])
+    assert.include(logTypes(outcome.observed), 'start')
   })
 
   test('a restarted monitor stops a diffusion still on air once, and never one already stopped', ({
