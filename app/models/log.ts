@@ -14,7 +14,8 @@ export type LogType = (typeof LOG_TYPES)[number]
 /**
  * What really happened on air: `on_air` (observed playing: a sound, a track,
  * or a raw URI in `comment`), `start` (a diffusion was started), `cancel`,
- * `stop`. Rows outlive the sound, track or diffusion they point at.
+ * `stop` (a diffusion that started really ended; `comment` says how long it
+ * ran). Rows outlive the sound, track or diffusion they point at.
  */
 export default class Log extends BaseModel {
   @column({ isPrimary: true })

@@ -15,6 +15,11 @@
 | Airings are keyed by Liquidsoap's process start and request id, so that a
 | resumed playlist track is not a new airing; the last airing found in the
 | logs at start-up is not logged again (a monitor restart or an adoption).
+|
+| A diffusion has one `start` and one `stop` (Aircox had the type and never
+| wrote it): the stop when it really ended, so that the log says what ran
+| and for how long. Only what this monitor saw on air is stopped; the
+| catalog's stoppedAt (from the logs) keeps a restarted monitor from a second.
 */
 import type { EventType } from '#events/event_types'
 import type { JournalEntry, LogRow } from '#streamer/log_journal'
@@ -116,6 +121,13 @@ export function streamTitle(diffusion: Pick<CatalogDiffusion, 'program' | 'title
   return `${diffusion.program}: ${diffusion.title}`.replace(/[\r\n\t]+/g, ' ').trim()
 }
 
+/** How long a diffusion ran, as the on-air log says it: `1:02:05`. */
+export function runTime(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000))
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${Math.floor(seconds / 3600)}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}`
+}
+
 export class MonitorRules {
   readonly settings: RuleSettings
   /** The Liquidsoap process last seen (its start time), and the airings it had. */
@@ -135,6 +147,10 @@ export class MonitorRules {
   reportedLate = new Set<number>()
   /** The live diffusion whose title is on the stream, while the live input is on air. */
   liveTitled: number | null = null
+  /** The dealer's diffusion this monitor saw on air, when and in which process it last did: it awaits its `stop`. */
+  dealerShow: { id: number; seenAt: number; instance: number } | null = null
+  /** The live show this monitor saw started, and since when the live input is off air (null: on air). */
+  liveShow: { id: number; leftAt: number | null } | null = null
   /** Diffusions queued in this tick: never cancelled in the tick that queued them. */
   #queuedNow = new Set<number>()
   #status: OnAirStatus | null = null
@@ -150,9 +166,13 @@ export class MonitorRules {
     this.#status = status
     this.#queuedNow = new Set()
     if (status.started !== this.instance) this.#newInstance(status, catalog, now, out)
+    // What left the air is stopped before what replaced it is logged.
+    this.#traceDealerEnd(status, catalog, now, out)
+    this.#traceLiveEnd(status, catalog, now, out)
     this.#traceSound(status, catalog, out)
     this.#traceTracks(now, out)
     this.#traceStart(status, catalog, now, out)
+    this.#followOnAir(status, catalog, now)
     this.#titleLive(status, catalog, now, out)
     this.#cueNext(status, catalog, now, out)
     return out
@@ -177,11 +197,22 @@ export class MonitorRules {
    * A Liquidsoap that (re)started while a started diffusion should still be
    * on air gets it back at the right offset (Aircox never restarted one).
    */
-  #resumeDiffusion(status: OnAirStatus, catalog: CatalogView, now: number): MonitorCommand | null {
+  #resumeDiffusion(
+    status: OnAirStatus,
+    catalog: CatalogView,
+    now: number
+  ): Extract<MonitorCommand, { kind: 'queue' }> | null {
     if (status.active === 'dealer' || status.dealerQueue > 0) return null
     // The latest diffusion started before this process whose sounds are not over.
+    // One whose stop is logged really ended: it is not played again.
     const diffusion = catalog.diffusions
-      .filter((d) => d.startedAt !== null && d.startedAt < status.started && d.archives.length > 0)
+      .filter(
+        (d) =>
+          d.startedAt !== null &&
+          d.stoppedAt === null &&
+          d.startedAt < status.started &&
+          d.archives.length > 0
+      )
       .sort((a, b) => b.startedAt! - a.startedAt!)[0]
     if (!diffusion) return null
     const point = resumePoint(diffusion.archives, (now - diffusion.startedAt!) / 1000)
@@ -328,6 +359,11 @@ export class MonitorRules {
     if (status.active === 'live') {
       const live = catalog.running(now).find((d) => d.archives.length === 0 && d.startedAt === null)
       if (live) {
+        // The studio stayed on into the next live show: the last one ended here.
+        if (this.liveShow && this.liveShow.id !== live.id) {
+          this.#stop(catalog, this.liveShow.id, 'live', now, out)
+          this.liveShow = null
+        }
         live.startedAt = now
         out.entries.push(
           this.#log({
@@ -341,6 +377,112 @@ export class MonitorRules {
         this.#started(live, 'live', out)
       }
     }
+  }
+
+  /**
+   * The dealer's diffusion is over when something else plays on the dealer
+   * (it plays its queue in order), or when the dealer has left the air with
+   * nothing queued. The live input on air only pauses it: it goes on after.
+   *
+   * Liquidsoap dying is no end: the dealer leaves the air with the process,
+   * and the diffusion is resumed in the next one. Until this monitor sees it
+   * on the dealer of the new process, only time says it is over: its sounds'
+   * length (as a resume reckons it) or its slot's end passed. It then ran
+   * until the monitor last saw it.
+   */
+  #traceDealerEnd(status: OnAirStatus, catalog: CatalogView, now: number, out: Outcome) {
+    const show = this.dealerShow
+    if (!show || (status.active === 'dealer' && status.diffusionId === show.id)) return
+    if (show.instance !== status.started) {
+      const diffusion = catalog.diffusion(show.id)
+      const started = diffusion?.startedAt ?? now
+      // Another request on the new dealer also says it is over: it plays its queue in order.
+      if (
+        status.active !== 'dealer' &&
+        diffusion &&
+        now < diffusion.end &&
+        resumePoint(diffusion.archives, (now - started) / 1000)
+      )
+        return
+      this.#stop(catalog, show.id, 'dealer', show.seenAt, out)
+      this.dealerShow = null
+      return
+    }
+    const over =
+      status.active === 'dealer' || (status.active !== 'live' && status.dealerQueue === 0)
+    if (!over) return
+    // The request that followed it, if it first went on air since: the very frame it left.
+    const next = status.diffusionId !== show.id ? status.firstOnAir : null
+    const at = next !== null && next > show.seenAt && next <= now ? next : now
+    this.#stop(catalog, show.id, 'dealer', at, out)
+    this.dealerShow = null
+  }
+
+  /**
+   * A live show ends when the live input last left the air during it: one
+   * `stop`, as it has one `start`, dated when it left for the last time. The
+   * studio may drop and come back within the slot (a network glitch, a
+   * Liquidsoap restart), so the stop is written once the slot is over with the
+   * input off air, or when the next live show takes the input over. Live
+   * going on past the slot's end is still the show: it stops when it leaves.
+   */
+  #traceLiveEnd(status: OnAirStatus, catalog: CatalogView, now: number, out: Outcome) {
+    const show = this.liveShow
+    if (!show) return
+    if (status.active === 'live') {
+      const next = this.#liveRunning(catalog, now)
+      if (!next || next.id === show.id) return
+      this.#stop(catalog, show.id, 'live', next.startedAt!, out)
+      this.liveShow = null
+      return
+    }
+    show.leftAt ??= now
+    const diffusion = catalog.diffusion(show.id)
+    if (diffusion && now < diffusion.end) return
+    this.#stop(catalog, show.id, 'live', show.leftAt, out)
+    this.liveShow = null
+  }
+
+  /**
+   * What is on air now, to stop it when it ends: the dealer's diffusion, and
+   * the live show started (this run or, for a restarted monitor, before it;
+   * one found off air is taken to have left at this first look).
+   */
+  #followOnAir(status: OnAirStatus, catalog: CatalogView, now: number) {
+    if (status.active === 'dealer' && status.diffusionId) {
+      const diffusion = catalog.diffusion(status.diffusionId)
+      if (diffusion && diffusion.startedAt !== null && diffusion.stoppedAt === null)
+        this.dealerShow = { id: diffusion.id, seenAt: now, instance: status.started }
+    }
+    const onAir = status.active === 'live'
+    if (this.liveShow) {
+      if (onAir) this.liveShow.leftAt = null
+      return
+    }
+    const live = this.#liveRunning(catalog, now)
+    if (live) this.liveShow = { id: live.id, leftAt: onAir ? null : now }
+  }
+
+  /** The live show of now that started and has not stopped. */
+  #liveRunning(catalog: CatalogView, now: number) {
+    return catalog
+      .running(now)
+      .find((d) => d.archives.length === 0 && d.startedAt !== null && d.stoppedAt === null)
+  }
+
+  /** One `stop` per diffusion, never for one deleted or cancelled since, nor twice. */
+  #stop(catalog: CatalogView, id: number, source: 'dealer' | 'live', at: number, out: Outcome) {
+    const diffusion = catalog.diffusion(id)
+    if (!diffusion || diffusion.startedAt === null || diffusion.stoppedAt !== null) return
+    diffusion.stoppedAt = at
+    const ran = runTime(at - diffusion.startedAt)
+    out.entries.push(
+      this.#log({ type: 'stop', date: at, source, diffusionId: id, comment: `ran ${ran}` })
+    )
+    out.notes.push({
+      level: 'info',
+      message: `diffusion ${id} "${diffusion.title}" off air after ${ran}`,
+    })
   }
 
   /**

@@ -2,8 +2,8 @@
 | What a monitor needs to know from the database, held in memory so that a
 | steady tick asks nothing: the station's sounds by path (with their
 | timestamped tracks), the diffusions around now with their archives, and
-| which of them already started. It is reloaded when the change stamp moves,
-| when its window runs short, and at least every sync interval.
+| which of them already started and stopped. It is reloaded when the change
+| stamp moves, when its window runs short, and at least every sync interval.
 */
 import db from '@adonisjs/lucid/services/db'
 import { programSoundsDir } from '#models/program'
@@ -51,6 +51,8 @@ export interface CatalogDiffusion {
   archives: CatalogSound[]
   /** When its start was logged (epoch ms), if it was. */
   startedAt: number | null
+  /** When its stop was logged (epoch ms), if it was: it ran and is over. */
+  stoppedAt: number | null
   /** Its program's slug and sound folder: where a live show's recording goes. */
   programSlug?: string
   soundsDir?: string
@@ -139,13 +141,14 @@ export class StationCatalog {
       )
       .orderBy(d.column('start'))
     const ids = diffusions.map((row) => row.id)
-    const starts = ids.length
+    // The start and stop logged of each: the same query as the start alone, a row per type.
+    const marks = ids.length
       ? await db
           .from(l.table)
-          .where(l.name('type'), 'start')
+          .whereIn(l.name('type'), ['start', 'stop'])
           .whereIn(l.name('diffusionId'), ids)
-          .groupBy(l.name('diffusionId'))
-          .select(l.name('diffusionId'))
+          .groupBy(l.name('diffusionId'), l.name('type'))
+          .select(l.name('diffusionId'), l.name('type'))
           .min(`${l.name('date')} as date`)
       : []
 
@@ -182,9 +185,10 @@ export class StationCatalog {
         artist: row.artist,
       })
     }
-    const startedAt = new Map(
-      starts.map((row: { diffusion_id: number; date: unknown }) => [row.diffusion_id, ms(row.date)])
-    )
+    const startedAt = new Map<number, number>()
+    const stoppedAt = new Map<number, number>()
+    for (const row of marks as Array<{ diffusion_id: number; type: string; date: unknown }>)
+      (row.type === 'start' ? startedAt : stoppedAt).set(row.diffusion_id, ms(row.date))
     this.diffusions = diffusions.map((row) => ({
       id: row.id,
       episodeId: row.episode_id,
@@ -194,6 +198,7 @@ export class StationCatalog {
       end: ms(row.end),
       archives: archivesByEpisode.get(row.episode_id) ?? [],
       startedAt: startedAt.get(row.id) ?? null,
+      stoppedAt: stoppedAt.get(row.id) ?? null,
       programSlug: row.program_slug,
       soundsDir: programSoundsDir(row.program_path, row.program_slug),
     }))

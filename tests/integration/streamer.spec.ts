@@ -288,6 +288,27 @@ test.group('Streamer against a real Liquidsoap and Icecast', (group) => {
     assert.deepEqual(logs.map((l) => l.type).sort(), ['on_air', 'start'])
   })
 
+  test('a diffusion whose sound ends before its slot does is stopped once, when the sound ends', async ({
+    assert,
+  }) => {
+    const first = diffusions.first
+    const stop = await waitFor('the stop log', async () =>
+      (await logsOf(station.id)).find((l) => l.type === 'stop' && l.diffusion_id === first.id)
+    )
+    const start = (await logsOf(station.id)).find(
+      (l) => l.type === 'start' && l.diffusion_id === first.id
+    )
+    assert.equal(stop.source, 'dealer')
+    // d1.mp3 lasts 5 s; its slot 15 s.
+    const ran = at(stop.date) - at(start.date)
+    assert.closeTo(ran, 5000, 1000, `ran ${ran} ms`)
+    assert.isBelow(at(stop.date), first.end.toMillis() - 5000)
+    assert.match(stop.comment, /^ran 0:00:0[4-6]$/)
+    await new Promise((r) => setTimeout(r, 1500))
+    const logs = (await logsOf(station.id)).filter((l) => l.diffusion_id === first.id)
+    assert.deepEqual(logs.map((l) => l.type).sort(), ['on_air', 'start', 'stop'])
+  })
+
   test('a corrupt archive is logged and the station keeps playing', async ({ assert }) => {
     const id = diffusions.corrupt.id
     const problem = await waitFor('the problem log', async () =>
@@ -427,13 +448,15 @@ test.group('Streamer against a real Liquidsoap and Icecast', (group) => {
       ),
       []
     )
-    assert.deepEqual(
-      duplicates(
-        after.filter((l) => l.type === 'start'),
-        (l) => `${l.diffusion_id}`
-      ),
-      []
-    )
+    for (const type of ['start', 'stop'])
+      assert.deepEqual(
+        duplicates(
+          after.filter((l) => l.type === type),
+          (l) => `${l.diffusion_id}`
+        ),
+        [],
+        type
+      )
   })
 
   test('a listener connected to Icecast received audio throughout', ({ assert }) => {

@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import {
   MonitorRules,
   CUE_RETRY_MS,
+  runTime,
   streamTitle,
   type CatalogView,
   type MonitorCommand,
@@ -41,7 +42,8 @@ function diffusion(
   start: number,
   seconds: number,
   archives: CatalogSound[],
-  startedAt: number | null = null
+  startedAt: number | null = null,
+  stoppedAt: number | null = null
 ): CatalogDiffusion {
   return {
     id,
@@ -52,6 +54,7 @@ function diffusion(
     end: start + seconds * 1000,
     archives,
     startedAt,
+    stoppedAt,
   }
 }
 
@@ -392,6 +395,325 @@ test.group('Monitor rules: restarts, resume and adoption', () => {
     assert.deepEqual(
       next.entries.map((e) => e.op === 'log' && [e.row.trackId, e.row.date]),
       [[71, s(-5)]]
+    )
+  })
+})
+
+test.group('Monitor rules: stop, once, when a diffusion really ended', () => {
+  const stops = (outcomes: Outcome[]) =>
+    outcomes
+      .flatMap((o) => o.entries)
+      .flatMap((e) =>
+        e.op === 'log' && e.row.type === 'stop'
+          ? [[e.row.diffusionId, e.row.source, e.row.date, e.row.comment]]
+          : []
+      )
+  /** The dealer playing diffusion `id`'s request `rid` (process started at T0 unless told). */
+  const dealer = (now: number, id: number, rid: string, file: string, over = {}) =>
+    status(now, {
+      active: 'dealer',
+      diffusionId: id,
+      rid,
+      filename: file,
+      source: 'dealer',
+      ...over,
+    })
+  const rotation = (now: number, rid: string, firstOnAir: number, over = {}) =>
+    status(now, { rid, filename: '/song.mp3', firstOnAir, source: 'rotation', ...over })
+
+  test('how long a diffusion ran reads h:mm:ss', ({ assert }) => {
+    assert.equal(runTime(4_400), '0:00:04')
+    assert.equal(runTime(3_725_000), '1:02:05')
+    assert.equal(runTime(-5), '0:00:00')
+  })
+
+  test("a dealer diffusion's sounds ending is its stop: once, at the frame the rotation came back, with how long it ran", ({
+    assert,
+  }) => {
+    const monitor = rules()
+    const show = diffusion(1, s(0), 60, [sound(5, '/show.mp3', 30)])
+    const view = catalog([show], [...show.archives, sound(9, '/song.mp3', 200)])
+    const first = tick(
+      monitor,
+      view,
+      dealer(s(1), 1, '4', '/show.mp3', { firstOnAir: s(0.05) }),
+      s(1)
+    )
+    assert.deepEqual(logTypes(first.observed), ['on_air', 'start'])
+    assert.deepEqual(stops(tick(monitor, view, dealer(s(29), 1, '4', '/show.mp3'), s(29)).all), [])
+    const ended = tick(monitor, view, rotation(s(30.6), '5', s(30.1)), s(30.6))
+    // Stopped before what came next is logged.
+    assert.deepEqual(logTypes(ended.observed), ['stop', 'on_air'])
+    assert.deepEqual(stops(ended.all), [[1, 'dealer', s(30.1), 'ran 0:00:30']])
+    assert.equal(show.stoppedAt, s(30.1))
+    assert.deepEqual(stops(tick(monitor, view, rotation(s(31), '5', s(30.1)), s(31)).all), [])
+    assert.deepEqual(stops(tick(monitor, view, rotation(s(90), '5', s(30.1)), s(90)).all), [])
+  })
+
+  test('a dealer diffusion that leaves for silence stops when the tick sees it gone', ({
+    assert,
+  }) => {
+    const monitor = rules()
+    const view = catalog([diffusion(1, s(0), 60, [sound(5, '/show.mp3', 30)])])
+    tick(monitor, view, dealer(s(1), 1, '4', '/show.mp3', { firstOnAir: s(0) }), s(1))
+    // Liquidsoap's current request is still the diffusion's last one: its time says nothing.
+    const silent = status(s(31), { active: 'none', diffusionId: 1, rid: '4', firstOnAir: s(0) })
+    assert.deepEqual(stops(tick(monitor, view, silent, s(31)).all), [
+      [1, 'dealer', s(31), 'ran 0:00:31'],
+    ])
+  })
+
+  test('no stop between the sounds of a diffusion, nor while the live input overrides the dealer', ({
+    assert,
+  }) => {
+    const monitor = rules()
+    const archives = [sound(5, '/one.mp3', 20), sound(6, '/two.mp3', 20)]
+    const view = catalog([diffusion(1, s(0), 60, archives)], archives)
+    const seen = [
+      tick(
+        monitor,
+        view,
+        dealer(s(1), 1, '4', '/one.mp3', { firstOnAir: s(0), dealerQueue: 1 }),
+        s(1)
+      ),
+      tick(monitor, view, dealer(s(21), 1, '5', '/two.mp3', { firstOnAir: s(20) }), s(21)),
+      tick(monitor, view, status(s(25), { active: 'live', live: true, rid: '5' }), s(25)),
+      tick(monitor, view, dealer(s(30), 1, '5', '/two.mp3', { firstOnAir: s(20) }), s(30)),
+    ]
+    assert.deepEqual(stops(seen.flatMap((t) => t.all)), [])
+    assert.deepEqual(stops(tick(monitor, view, rotation(s(46), '6', s(45.5)), s(46)).all), [
+      [1, 'dealer', s(45.5), 'ran 0:00:46'],
+    ])
+  })
+
+  test('the next diffusion on the dealer stops the one before at its first frame', ({ assert }) => {
+    const monitor = rules()
+    const view = catalog([
+      diffusion(1, s(0), 30, [sound(5, '/one.mp3', 30)]),
+      diffusion(2, s(30), 30, [sound(6, '/two.mp3', 30)]),
+    ])
+    tick(monitor, view, dealer(s(1), 1, '4', '/one.mp3', { firstOnAir: s(0) }), s(1))
+    const next = tick(
+      monitor,
+      view,
+      dealer(s(31), 2, '5', '/two.mp3', { firstOnAir: s(30) }),
+      s(31)
+    )
+    assert.deepEqual(logTypes(next.observed), ['stop', 'on_air', 'start'])
+    assert.deepEqual(stops(next.all), [[1, 'dealer', s(30), 'ran 0:00:30']])
+  })
+
+  test('Liquidsoap killed mid-diffusion is no stop: resumed, the diffusion stops when its sounds end', ({
+    assert,
+  }) => {
+    const monitor = rules()
+    const archives = [sound(5, '/part1.mp3', 600), sound(6, '/part2.mp3', 600)]
+    const show = diffusion(1, s(-700), 1300, archives, s(-700))
+    const view = catalog([show], archives)
+    tick(monitor, view, dealer(s(-1), 1, '7', '/part2.mp3', { firstOnAir: s(-100) }), s(-1))
+    // The dealer left the air with the process: no stop, the diffusion is resumed.
+    const restarted = tick(
+      monitor,
+      view,
+      status(s(0), { started: s(-2), held: true, active: 'none' }),
+      s(0)
+    )
+    assert.equal(queue(restarted.observed)?.diffusionId, 1)
+    // Neither does the dealer seen empty before the resumed sound is on air.
+    const resuming = [
+      restarted,
+      tick(
+        monitor,
+        view,
+        status(s(0.5), { started: s(-2), active: 'none', dealerQueue: 1 }),
+        s(0.5)
+      ),
+      tick(monitor, view, status(s(0.7), { started: s(-2), active: 'none' }), s(0.7)),
+      tick(
+        monitor,
+        view,
+        dealer(s(1), 1, '1', '/part2.mp3', { started: s(-2), resumed: true, firstOnAir: s(0.6) }),
+        s(1)
+      ),
+    ]
+    assert.deepEqual(
+      resuming.flatMap((t) => t.all).flatMap((o) => o.entries),
+      []
+    )
+    const ended = tick(monitor, view, rotation(s(501), '2', s(500.4), { started: s(-2) }), s(501))
+    assert.deepEqual(stops(ended.all), [[1, 'dealer', s(500.4), 'ran 0:20:00']])
+  })
+
+  test('a Liquidsoap back after the sounds were over stops the diffusion when the monitor last saw it', ({
+    assert,
+  }) => {
+    const monitor = rules()
+    const archives = [sound(5, '/short.mp3', 60)]
+    const view = catalog([diffusion(1, s(-100), 120, archives, s(-100))], archives)
+    tick(monitor, view, dealer(s(-41), 1, '4', '/short.mp3', { firstOnAir: s(-100) }), s(-41))
+    const restarted = tick(monitor, view, status(s(0), { started: s(-1) }), s(0))
+    assert.isUndefined(queue(restarted.observed))
+    assert.deepEqual(stops(restarted.all), [[1, 'dealer', s(-41), 'ran 0:00:59']])
+  })
+
+  test('a resume that never reaches the air stops the diffusion once its sounds would be over, at the last time it was seen', ({
+    assert,
+  }) => {
+    const monitor = rules()
+    const archives = [sound(5, '/show.mp3', 100)]
+    const view = catalog([diffusion(1, s(-50), 200, archives, s(-50))], archives)
+    tick(monitor, view, dealer(s(-1), 1, '4', '/show.mp3', { firstOnAir: s(-50) }), s(-1))
+    // Liquidsoap refuses the file now: the rotation plays, and the diffusion is not over yet.
+    const refused = tick(monitor, view, status(s(0), { started: s(-1), held: true }), s(0), [
+      '/show.mp3',
+    ])
+    const waiting = [
+      refused,
+      tick(monitor, view, rotation(s(5), '1', s(4.5), { started: s(-1) }), s(5)),
+      tick(monitor, view, rotation(s(48), '1', s(4.5), { started: s(-1) }), s(48)),
+    ]
+    assert.deepEqual(stops(waiting.flatMap((t) => t.all)), [])
+    assert.deepEqual(
+      stops(tick(monitor, view, rotation(s(49.5), '1', s(4.5), { started: s(-1) }), s(49.5)).all),
+      [[1, 'dealer', s(-1), 'ran 0:00:49']]
+    )
+  })
+
+  test('after a Liquidsoap restart, another diffusion on the dealer stops the one before', ({
+    assert,
+  }) => {
+    const monitor = rules()
+    const view = catalog([
+      diffusion(1, s(-50), 200, [sound(5, '/one.mp3', 100)], s(-50)),
+      diffusion(2, s(0), 200, [sound(6, '/two.mp3', 100)]),
+    ])
+    tick(monitor, view, dealer(s(-1), 1, '4', '/one.mp3', { firstOnAir: s(-50) }), s(-1))
+    const other = dealer(s(1), 2, '1', '/two.mp3', { started: s(0.5), firstOnAir: s(0.9) })
+    const outcome = tick(monitor, view, other, s(1))
+    assert.deepEqual(stops(outcome.all), [[1, 'dealer', s(-1), 'ran 0:00:49']])
+    assert.include(logTypes(outcome.observed), 'start')
+  })
+
+  test('a restarted monitor stops a diffusion still on air once, and never one already stopped', ({
+    assert,
+  }) => {
+    const archives = [sound(5, '/show.mp3', 30)]
+    // Adopting a Liquidsoap that plays a diffusion started in the logs: it is followed, and stopped.
+    const adopting = rules()
+    adopting.lastLogged = { date: s(-10), path: '/show.mp3' }
+    const airing = diffusion(1, s(-10), 60, archives, s(-10))
+    const view = catalog([airing], archives)
+    const playing = dealer(s(0), 1, '4', '/show.mp3', { firstOnAir: s(-10) })
+    assert.deepEqual(
+      tick(adopting, view, playing, s(0)).all.flatMap((o) => o.entries),
+      []
+    )
+    assert.deepEqual(stops(tick(adopting, view, rotation(s(21), '5', s(20)), s(21)).all), [
+      [1, 'dealer', s(20), 'ran 0:00:30'],
+    ])
+    // Restarted again: the stop is in the logs (the catalog says so), and nothing is written twice.
+    const again = rules()
+    const reloaded = catalog([diffusion(1, s(-10), 60, archives, s(-10), s(20))], archives)
+    const after = [
+      tick(again, reloaded, rotation(s(22), '5', s(20)), s(22)),
+      tick(again, reloaded, status(s(23), { started: s(22), held: true }), s(23)),
+      tick(again, reloaded, status(s(90), { started: s(22) }), s(90)),
+    ]
+    assert.deepEqual(stops(after.flatMap((t) => t.all)), [])
+    // Nor is a stopped diffusion resumed by a new Liquidsoap.
+    assert.isUndefined(queue(after[1].observed))
+  })
+
+  test('a diffusion deleted or cancelled while on air gets no stop', ({ assert }) => {
+    const monitor = rules()
+    const view = catalog([diffusion(1, s(0), 60, [sound(5, '/show.mp3', 30)])])
+    tick(monitor, view, dealer(s(1), 1, '4', '/show.mp3', { firstOnAir: s(0) }), s(1))
+    view.forget(1)
+    assert.deepEqual(stops(tick(monitor, view, rotation(s(31), '5', s(30)), s(31)).all), [])
+  })
+
+  // A live show has one start and one stop, as a dealer diffusion: the stop is
+  // when the studio last left the air during its slot, so a studio that drops
+  // and comes back (a glitch, a Liquidsoap restart) is one show, not several.
+  test('a live show stops when the live input last left the air, written once its slot is over', ({
+    assert,
+  }) => {
+    const monitor = rules()
+    const view = catalog([diffusion(2, s(-10), 3600, [])])
+    const live = status(s(0), { active: 'live', live: true })
+    assert.deepEqual(logTypes(tick(monitor, view, live, s(0)).observed), ['start'])
+    const during = [
+      tick(monitor, view, status(s(600)), s(600)),
+      tick(monitor, view, { ...live, now: s(700) }, s(700)),
+      tick(monitor, view, status(s(3000)), s(3000)),
+      tick(monitor, view, status(s(3589)), s(3589)),
+    ]
+    assert.deepEqual(stops(during.flatMap((t) => t.all)), [])
+    assert.deepEqual(stops(tick(monitor, view, status(s(3590)), s(3590)).all), [
+      [2, 'live', s(3000), 'ran 0:50:00'],
+    ])
+    assert.deepEqual(stops(tick(monitor, view, status(s(3600)), s(3600)).all), [])
+  })
+
+  test('a live show running over its slot stops when the live input leaves', ({ assert }) => {
+    const monitor = rules()
+    const view = catalog([diffusion(2, s(-10), 60, [])])
+    const live = status(s(0), { active: 'live', live: true })
+    tick(monitor, view, live, s(0))
+    assert.deepEqual(stops(tick(monitor, view, { ...live, now: s(80) }, s(80)).all), [])
+    assert.deepEqual(stops(tick(monitor, view, status(s(95)), s(95)).all), [
+      [2, 'live', s(95), 'ran 0:01:35'],
+    ])
+  })
+
+  test('the next live show on the same live input stops the one before at its start', ({
+    assert,
+  }) => {
+    const monitor = rules()
+    const view = catalog([diffusion(2, s(-10), 60, []), diffusion(3, s(50), 3600, [])])
+    const live = status(s(0), { active: 'live', live: true })
+    tick(monitor, view, live, s(0))
+    const next = tick(monitor, view, { ...live, now: s(50) }, s(50))
+    assert.deepEqual(logTypes(next.observed), ['stop', 'start'])
+    assert.deepEqual(stops(next.all), [[2, 'live', s(50), 'ran 0:00:50']])
+  })
+
+  test('a Liquidsoap restart during a live show is no stop when the studio is back within the slot', ({
+    assert,
+  }) => {
+    const monitor = rules()
+    const view = catalog([diffusion(2, s(-10), 60, [])])
+    tick(monitor, view, status(s(0), { active: 'live', live: true }), s(0))
+    const restart = [
+      tick(monitor, view, status(s(10), { started: s(9), held: true, active: 'none' }), s(10)),
+      tick(monitor, view, status(s(12), { started: s(9), active: 'music' }), s(12)),
+      tick(monitor, view, status(s(20), { started: s(9), active: 'live', live: true }), s(20)),
+      tick(monitor, view, status(s(60), { started: s(9), active: 'live', live: true }), s(60)),
+    ]
+    assert.deepEqual(stops(restart.flatMap((t) => t.all)), [])
+    assert.deepEqual(stops(tick(monitor, view, status(s(61), { started: s(9) }), s(61)).all), [
+      [2, 'live', s(61), 'ran 0:01:01'],
+    ])
+  })
+
+  test('a restarted monitor stops a live show it finds off air at its first look, and never one already stopped', ({
+    assert,
+  }) => {
+    const fresh = rules()
+    const view = catalog([diffusion(2, s(-100), 200, [], s(-100))])
+    tick(fresh, view, status(s(0)), s(0))
+    assert.deepEqual(stops(tick(fresh, view, status(s(100)), s(100)).all), [
+      [2, 'live', s(0), 'ran 0:01:40'],
+    ])
+    const again = rules()
+    const stopped = catalog([diffusion(2, s(-100), 200, [], s(-100), s(0))])
+    const after = [
+      tick(again, stopped, status(s(50), { active: 'live', live: true }), s(50)),
+      tick(again, stopped, status(s(100)), s(100)),
+    ]
+    assert.deepEqual(
+      after.flatMap((t) => t.all).flatMap((o) => o.entries),
+      []
     )
   })
 })
