@@ -218,6 +218,19 @@ test.group('A live show recorded into its episode, and its rerun playing it', (g
       logs.map((l) => l.sound_id),
       sounds.map((s) => s.id)
     )
+    // The live show itself ran from its start to its end: one start, one stop.
+    const aired = await db
+      .from('logs')
+      .where('diffusion_id', live.id)
+      .whereIn('type', ['start', 'stop'])
+      .orderBy('date')
+    assert.deepEqual(
+      aired.map((l) => [l.type, l.source]),
+      [
+        ['start', 'live'],
+        ['stop', 'live'],
+      ]
+    )
     const started = await db.from('logs').where('diffusion_id', rerun.id).where('type', 'start')
     assert.lengthOf(started, 1)
     assert.equal(started[0].source, 'dealer')
