@@ -1,7 +1,8 @@
 /*
-| A station's live settings, saved from the CMS. The streamer reads them
-| when it writes the live gate's credentials file (the margins) and the
-| script (silence, jingle, recording): the change stamp makes it do so now.
+| A station's live settings, saved from the CMS. The margins reach the live
+| gate's credentials file at once (the change stamp makes the streamer
+| rewrite it); silence, jingle and recording are in the station's script,
+| written at the streamer's next start.
 */
 import type { Infer } from '@vinejs/vine/types'
 import antenneConfig from '#config/antenne'

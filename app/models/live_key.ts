@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { DateTime } from 'luxon'
 import { BaseModel, belongsTo, column, scope } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
@@ -7,7 +7,8 @@ import User from '#models/user'
 
 /**
  * A host's key to the live input of the stations of their programs. Only its
- * SHA-256 is kept: the key itself is shown once, when it is made.
+ * SHA-256 is kept (liveKeyHash in #live/live_login_rules, which the gate
+ * shares): the key itself is shown once, when it is made.
  */
 export default class LiveKey extends BaseModel {
   @column({ isPrimary: true })
@@ -42,9 +43,4 @@ export default class LiveKey extends BaseModel {
 /** 43 characters of base64url from 32 random bytes. */
 export function generateLiveKey(): string {
   return randomBytes(32).toString('base64url')
-}
-
-/** How a key, or the station's own password, is compared: hex SHA-256. */
-export function liveKeyHash(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex')
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { DateTime } from 'luxon'
 import factory from '@adonisjs/lucid/factories'
-import LiveKey, { generateLiveKey, liveKeyHash } from '#models/live_key'
+import LiveKey, { generateLiveKey } from '#models/live_key'
+import { liveKeyHash } from '#live/live_login_rules'
 import LiveAttempt from '#models/live_attempt'
 import { UserFactory } from '#database/factories/user_factory'
 
