@@ -121,6 +121,16 @@ export function streamTitle(diffusion: Pick<CatalogDiffusion, 'program' | 'title
   return `${diffusion.program}: ${diffusion.title}`.replace(/[\r\n\t]+/g, ' ').trim()
 }
 
+/**
+ * The diffusions a live show may be at `now`: running, with no archive to
+ * play (what the dealer cannot air, the live input does). The one place that
+ * says what a live diffusion is, for the start, the stop, the title and the
+ * recording.
+ */
+export function liveDiffusions(catalog: Pick<CatalogView, 'running'>, now: number) {
+  return catalog.running(now).filter((d) => d.archives.length === 0)
+}
+
 /** How long a diffusion ran, as the on-air log says it: `1:02:05`. */
 export function runTime(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000))
@@ -357,7 +367,7 @@ export class MonitorRules {
       }
     }
     if (status.active === 'live') {
-      const live = catalog.running(now).find((d) => d.archives.length === 0 && d.startedAt === null)
+      const live = liveDiffusions(catalog, now).find((d) => d.startedAt === null)
       if (live) {
         // The studio stayed on into the next live show: the last one ended here.
         if (this.liveShow && this.liveShow.id !== live.id) {
@@ -465,9 +475,7 @@ export class MonitorRules {
 
   /** The live show of now that started and has not stopped. */
   #liveRunning(catalog: CatalogView, now: number) {
-    return catalog
-      .running(now)
-      .find((d) => d.archives.length === 0 && d.startedAt !== null && d.stoppedAt === null)
+    return liveDiffusions(catalog, now).find((d) => d.startedAt !== null && d.stoppedAt === null)
   }
 
   /** One `stop` per diffusion, never for one deleted or cancelled since, nor twice. */
@@ -496,7 +504,7 @@ export class MonitorRules {
       this.liveTitled = null
       return
     }
-    const show = catalog.running(now).find((d) => d.archives.length === 0)
+    const [show] = liveDiffusions(catalog, now)
     if (!show || this.liveTitled === show.id) return
     this.liveTitled = show.id
     out.commands.push({ kind: 'title', title: streamTitle(show), artist: null })

@@ -15,7 +15,12 @@ import antenneConfig from '#config/antenne'
 import { readChangeStamp } from '#models/change_stamp'
 import type { JournalEntry, LogJournal } from '#streamer/log_journal'
 import { requestUri, soundGain } from '#streamer/liquidsoap_script'
-import { MonitorRules, type MonitorCommand, type Outcome } from '#streamer/monitor_rules'
+import {
+  liveDiffusions,
+  MonitorRules,
+  type MonitorCommand,
+  type Outcome,
+} from '#streamer/monitor_rules'
 import type { OnAirStatus } from '#streamer/on_air_status'
 import { StationCatalog } from '#streamer/station_catalog'
 import { StationControl } from '#streamer/station_control'
@@ -325,7 +330,7 @@ export class StationMonitor {
   /** Starts, stops and names the recording of the live show on air. */
   async #record(status: OnAirStatus, now: number) {
     if (!this.#partsSwept) await this.#sweepParts(now)
-    const show = this.catalog.running(now).find((d) => d.archives.length === 0) ?? null
+    const [show = null] = liveDiffusions(this.catalog, now)
     const commands = this.#recording!.decide(
       { live: status.live, recording: status.recording },
       show,
