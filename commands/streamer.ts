@@ -2,7 +2,25 @@ import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import { commandFailureLines, terminateCommand, commandLogger } from '#exceptions/command_failure'
 import { InvalidArgumentException } from '#exceptions/domain'
+import db from '@adonisjs/lucid/services/db'
+import antenneConfig from '#config/antenne'
 import { Streamer } from '#streamer/streamer'
+
+/**
+ * A node's name, and a database its standby can reach: SQLite is one host's
+ * file, so a standby on another host would have no lease to share.
+ */
+function checkNode(node: string | null, dialect: string) {
+  if (node === null) return
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(node))
+    throw new InvalidArgumentException(
+      `invalid ANTENNE_NODE "${node}": letters, digits, . _ and -, at most 128`
+    )
+  if (dialect !== 'mysql')
+    throw new InvalidArgumentException(
+      `ANTENNE_NODE needs MariaDB (DB_CONNECTION=mysql): the nodes share the stations' leases through it, and SQLite is one host's file. Unset ANTENNE_NODE for a single host.`
+    )
+}
 
 export default class StreamerCommand extends BaseCommand {
   static commandName = 'streamer'
@@ -11,6 +29,7 @@ export default class StreamerCommand extends BaseCommand {
     'Everything, for every active station (what systemd runs):  {{ binaryName }} streamer --config --run --monitor',
     'One station, checking its script only:                     {{ binaryName }} streamer --config --station demo',
     'Monitor a Liquidsoap started elsewhere, ticking twice a second: {{ binaryName }} streamer -m -d 500',
+    'One of two playout hosts on one MariaDB (the other stands by):  ANTENNE_NODE=play1 {{ binaryName }} streamer -c -r -m',
   ]
 
   static options: CommandOptions = { startApp: true, staysAlive: true }
@@ -68,6 +87,7 @@ export default class StreamerCommand extends BaseCommand {
           `invalid --timeout "${this.timeout}": minutes, more than 0`
         )
 
+      checkNode(antenneConfig.streamer.node, db.connection().dialect.name)
       const stations = await Streamer.stations(this.station)
       if (!stations.length) throw new InvalidArgumentException('no active station to stream')
       streamer = new Streamer(

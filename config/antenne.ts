@@ -116,6 +116,16 @@ const antenneConfig = {
      * queued the diffusion to resume and released it (it does so at once).
      */
     holdMs: env.get('ANTENNE_HOLD_MS', 3000),
+    /**
+     * This playout host's name, when several streamers share the stations
+     * through one MariaDB (a standby): each station is then played by the node
+     * holding its lease (app/streamer/station_leadership.ts). Unset: one
+     * streamer plays every station it is given, as on a single host.
+     */
+    node: env.get('ANTENNE_NODE') ?? null,
+    /** How long a station's lease lasts, and how long before its expiry a node's outputs stop (ms). */
+    leaseMs: env.get('ANTENNE_LEASE_MS', 3000),
+    leaseMarginMs: env.get('ANTENNE_LEASE_MARGIN_MS', 1000),
     /** What listeners hear on the fallback mounts while Liquidsoap is away: an audio file, else silence. */
     fallbackAudio: env.get('ANTENNE_FALLBACK_AUDIO') ?? null,
   },

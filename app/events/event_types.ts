@@ -33,6 +33,10 @@ export const EVENT_TYPES = {
   streamer_started: 'notice',
   streamer_crashed: 'critical',
   streamer_restarted: 'warning',
+  /** A node took a station's lease (a standby took over, or a node leads again after a restart). */
+  streamer_took_over: 'warning',
+  /** A node lost a station's lease, or could not renew it in time: its outputs stopped. */
+  streamer_lost_lease: 'error',
   output_down: 'error',
   output_up: 'notice',
   /** Silence on air: listeners hear nothing. */

@@ -226,6 +226,8 @@ export interface ScriptData {
   header: string
   stationName: string
   allowRoot: boolean
+  /** Several nodes may play the station: outputs on only while this one holds its lease. */
+  fenced: boolean
   logPath: string
   socketPath: string
   /** Seconds the gate opens early, so that the first frame lands on the start (measured). */

@@ -347,6 +347,17 @@ export class LiquidsoapSupervisor extends EventEmitter {
     }
   }
 
+  /** Whether the Liquidsoap on air answered since it started (or was adopted). */
+  get ready(): boolean {
+    return this.#state.proven && this.#script === this.#provenScript
+  }
+
+  /** A new Liquidsoap with the script on disk (a standby's, whose script changed). */
+  async restart(): Promise<void> {
+    await this.stop()
+    await this.start()
+  }
+
   /** Stops Liquidsoap (SIGTERM, then SIGKILL) and does not restart it. */
   async stop(): Promise<void> {
     this.#stopping = true

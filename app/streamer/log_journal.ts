@@ -7,6 +7,7 @@
 | are the spool's (app/spool/database_spool.ts); what is the journal's own is
 | what an entry is, where it goes, and the lines it logs.
 */
+import { appendFile } from 'node:fs/promises'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { sqlDateTime } from '#models/columns'
@@ -15,6 +16,7 @@ import type { QueryClientContract, TransactionClientContract } from '@adonisjs/l
 import type { LogType } from '#models/log'
 import type { Logger } from '#types/logger'
 import { diffusionChange, diffusionColumns, logColumns } from '#models/table_columns'
+import { LEASES } from '#streamer/station_lease'
 
 export interface LogRow {
   stationId: number
@@ -28,7 +30,37 @@ export interface LogRow {
   diffusionId?: number | null
 }
 
-export type JournalEntry = { op: 'log'; row: LogRow } | { op: 'cancel'; diffusionId: number }
+/**
+ * `token`: the station's lease token when it was written, on a node that
+ * shares the station with a standby (station_lease.ts); an entry whose token
+ * is no longer the lease's is refused, however long it waited here.
+ */
+export type JournalEntry = ({ op: 'log'; row: LogRow } | { op: 'cancel'; diffusionId: number }) & {
+  token?: number
+}
+
+export interface JournalFence {
+  stationId: number
+  /** The lease token this node holds now (null: it holds none and writes nothing). */
+  token: () => number | null
+}
+
+/**
+ * The entries a lease still allows, the lease row locked until the commit so
+ * that no takeover lands between the check and the write.
+ */
+async function fenced(trx: TransactionClientContract, stationId: number, entries: JournalEntry[]) {
+  if (!entries.some((entry) => entry.token !== undefined)) return { allowed: entries, refused: [] }
+  const query = trx.from(LEASES).where('station_id', stationId).select('token')
+  if (trx.dialect.name === 'mysql') query.forUpdate()
+  const row = await query.first()
+  const current = row ? Number(row.token) : null
+  const allowed: JournalEntry[] = []
+  const refused: JournalEntry[] = []
+  for (const entry of entries)
+    (entry.token === undefined || entry.token === current ? allowed : refused).push(entry)
+  return { allowed, refused }
+}
 
 async function applyEntry(trx: TransactionClientContract, entry: JournalEntry) {
   if (entry.op === 'cancel') {
@@ -58,6 +90,7 @@ async function applyEntry(trx: TransactionClientContract, entry: JournalEntry) {
 export class LogJournal {
   readonly path: string
   readonly #spool: DatabaseSpool<JournalEntry>
+  readonly #fence: JournalFence | null
 
   constructor(
     path: string,
@@ -65,16 +98,34 @@ export class LogJournal {
     options: {
       onStorageError?: (message: string) => void
       connection?: () => QueryClientContract
+      fence?: JournalFence
     } = {}
   ) {
     this.path = path
+    this.#fence = options.fence ?? null
     const onStorageError = options.onStorageError ?? (() => {})
     const connection = options.connection ?? (() => db.connection())
+    const fence = this.#fence
     this.#spool = new DatabaseSpool<JournalEntry>(path, {
-      commit: (entries) =>
-        connection().transaction(async (trx) => {
-          for (const entry of entries) await applyEntry(trx, entry)
-        }),
+      commit: async (entries) => {
+        const refused = await connection().transaction(async (trx) => {
+          const checked = fence
+            ? await fenced(trx, fence.stationId, entries)
+            : { allowed: entries, refused: [] }
+          for (const entry of checked.allowed) await applyEntry(trx, entry)
+          return checked.refused
+        })
+        if (!refused.length) return
+        // Another node leads the station: what this one saw is not the station's log any more.
+        logger.warn(
+          `${refused.length} on-air entries of a lease this node lost were not written (another node leads); kept in ${path}.fenced`
+        )
+        await appendFile(
+          `${path}.fenced`,
+          refused.map((entry) => JSON.stringify(entry)).join('\n') + '\n',
+          { mode: 0o640 }
+        ).catch(() => {})
+      },
       say: {
         databaseDown: (reason) =>
           logger.error(`database unreachable (${reason}): journaling on-air logs in ${path}`),
@@ -112,7 +163,11 @@ export class LogJournal {
 
   /** Writes entries in order, behind any backlog; journals them when the database is away. */
   write(entries: JournalEntry[]): Promise<void> {
-    return this.#spool.write(entries)
+    if (!this.#fence || !entries.length) return this.#spool.write(entries)
+    const token = this.#fence.token()
+    // No lease, no log: a node standing by has nothing of the station's to write.
+    if (token === null) return Promise.resolve()
+    return this.#spool.write(entries.map((entry) => ({ ...entry, token })))
   }
 
   /** Replays the journal; returns true when it is empty afterwards. */

@@ -36,6 +36,8 @@ export interface OnAirStatus {
   blankSince: number
   /** Whether the rotation is still held after a start (the monitor releases it). */
   held: boolean
+  /** Until when this node may keep its outputs on (ms; Infinity: it is the only node). */
+  leaseUntil: number
 }
 
 function num(value: unknown): number | null {
@@ -89,6 +91,10 @@ export function parseStatus(body: string): OnAirStatus {
     outputs,
     blankSince: Math.round((num(raw.blank_since) ?? 0) * 1000),
     held: raw.held === true,
+    leaseUntil:
+      num(raw.lease_until) === null || (raw.lease_until as number) < 0
+        ? Infinity
+        : Math.round((raw.lease_until as number) * 1000),
   }
 }
 

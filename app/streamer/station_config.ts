@@ -207,6 +207,7 @@ export async function scriptData(
     header: `${station.name} (${station.slug})`,
     stationName: station.name,
     allowRoot: process.getuid?.() === 0,
+    fenced: antenneConfig.streamer.node !== null,
     logPath: paths.log,
     socketPath: paths.socket,
     gateAdvance: antenneConfig.streamer.gateAdvance,

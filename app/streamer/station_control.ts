@@ -82,7 +82,25 @@ export class StationControl {
     await this.client.command('station.title', words.join(' '))
   }
 
-  /** `main.skip`: what is on air is skipped. */
+  /** `station.lease`: the outputs may stay on until this instant (epoch ms), then stop by themselves. */
+  async lease(until: number): Promise<void> {
+    await this.client.command('station.lease', (until / 1000).toFixed(3))
+  }
+
+  /**
+   * A standby takes over: its dealer emptied of what it queued while it led
+   * before, then the script's takeover (a new instance to the monitor).
+   */
+  async takeover(): Promise<void> {
+    await this.client.command('dealer.flush_and_skip')
+    await this.client.command('station.takeover')
+  }
+
+  /** `station.standby`: outputs off at once, the rotation held. */
+  async standby(): Promise<void> {
+    await this.client.command('station.standby')
+  }
+
   /** Records the live input into this file (a new part if it was recording another). */
   async record(path: string): Promise<void> {
     await this.client.command('live.record', path)
@@ -92,6 +110,7 @@ export class StationControl {
     await this.client.command('live.record_stop')
   }
 
+  /** `main.skip`: what is on air is skipped. */
   async skip(): Promise<void> {
     await this.client.command('main.skip')
   }

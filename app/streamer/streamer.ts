@@ -11,7 +11,9 @@ import { findStations } from '#scheduling/stations'
 import { LiquidsoapClient } from '#streamer/telnet'
 import { LiquidsoapSupervisor } from '#streamer/liquidsoap_supervisor'
 import { events } from '#events/event_outbox'
-import { LogJournal } from '#streamer/log_journal'
+import { LogJournal, type JournalFence } from '#streamer/log_journal'
+import { StationLeadership } from '#streamer/station_leadership'
+import { StationControl } from '#streamer/station_control'
 import { StationMonitor } from '#streamer/station_monitor'
 import { writeLiveCredentials } from '#live/live_credentials'
 import {
@@ -44,6 +46,8 @@ interface StationRuntime {
   fallbacks: FallbackSource[]
   monitor: StationMonitor | null
   client: LiquidsoapClient
+  /** On a node that shares the station (ANTENNE_NODE): its lease, which runs the monitor while it leads. */
+  leadership: StationLeadership | null
 }
 
 export class Streamer {
@@ -111,11 +115,13 @@ export class Streamer {
         )
       }
       const client = new LiquidsoapClient({ path: paths.socket }, { timeout: 2000 })
-      const monitor = this.options.monitor
-        ? new StationMonitor(station, client, this.#journal(station), this.#logger, {
-            cancelTimeout: this.options.timeout,
-          })
-        : null
+      const node = antenneConfig.streamer.node
+      const monitor =
+        this.options.monitor && !node
+          ? new StationMonitor(station, client, this.#journal(station), this.#logger, {
+              cancelTimeout: this.options.timeout,
+            })
+          : null
       const supervisor = this.options.run
         ? new LiquidsoapSupervisor(station, paths, this.#logger, {
             // A damaged or stale playlist is repaired before Liquidsoap reads it.
@@ -127,7 +133,9 @@ export class Streamer {
       // The fallbacks live with the monitor, not with Liquidsoap's supervisor: when the
       // supervisor's own unit restarts Liquidsoap, the listeners still have them.
       const fallbacks = this.options.monitor ? await this.#fallbacks(station) : []
-      this.runtimes.push({ station, supervisor, monitor, client, fallbacks })
+      const leadership =
+        this.options.monitor && node ? this.#leadership(station, node, client, supervisor) : null
+      this.runtimes.push({ station, supervisor, monitor, client, fallbacks, leadership })
     }
     // The fallbacks first: a Liquidsoap that crashes at once already has them under its listeners.
     await Promise.all(
@@ -144,13 +152,60 @@ export class Streamer {
     )
     for (const runtime of this.runtimes) {
       if (runtime.monitor) this.#loops.push(this.#loop(runtime.monitor))
+      runtime.leadership?.start()
     }
   }
 
-  #journal(station: Station): LogJournal {
+  /** The station's lease on this node: its monitor runs only while the node leads. */
+  #leadership(
+    station: Station,
+    node: string,
+    client: LiquidsoapClient,
+    supervisor: LiquidsoapSupervisor | null
+  ) {
+    const paths = stationPaths(station)
+    return new StationLeadership(
+      station,
+      {
+        node,
+        timing: {
+          durationMs: antenneConfig.streamer.leaseMs,
+          marginMs: antenneConfig.streamer.leaseMarginMs,
+        },
+        delay: this.options.delay,
+        monitor: (token) =>
+          new StationMonitor(
+            station,
+            client,
+            this.#journal(station, { stationId: station.id, token }),
+            this.#logger,
+            { cancelTimeout: this.options.timeout }
+          ),
+        control: new StationControl(
+          new LiquidsoapClient({ path: paths.socket }, { timeout: 1000, connectTimeout: 500 })
+        ),
+        ready: () => (supervisor ? supervisor.running && supervisor.ready : true),
+        // A standby's script and playlists follow the database; a new script restarts its
+        // Liquidsoap, which costs nothing while it is not on air.
+        sync: async () => {
+          const control = new StationControl(client)
+          for (const id of await rewritePlaylists(station))
+            await control.reloadPlaylist(id).catch(() => {})
+          if (station.harborPort) await writeLiveCredentials(station)
+          if ((await writeStationConfig(station)).scriptChanged) await supervisor?.restart()
+        },
+        syncInterval: 60_000,
+        emit: (type, target, payload, at) => events.emit(type, target, payload, at),
+      },
+      this.#logger
+    )
+  }
+
+  #journal(station: Station, fence?: JournalFence): LogJournal {
     const path = stationPaths(station).journal
     return new LogJournal(path, this.#logger, {
       onStorageError: (error) => events.emit('storage_error', station.slug, { path, error }),
+      fence,
     })
   }
 
@@ -225,6 +280,8 @@ export class Streamer {
     this.#stopped = true
     this.#wakeLoops()
     await Promise.all(this.#loops)
+    // Outputs off and leases given up first: a standby takes over while this one stops.
+    await Promise.all(this.runtimes.map((runtime) => runtime.leadership?.stop()))
     await Promise.all(
       this.runtimes.map(async ({ supervisor, client, fallbacks }) => {
         await client.close()

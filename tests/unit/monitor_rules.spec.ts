@@ -96,6 +96,7 @@ function status(now: number, over: Partial<OnAirStatus> = {}): OnAirStatus {
     outputs: {},
     blankSince: 0,
     held: false,
+    leaseUntil: Infinity,
     ...over,
   }
 }
