@@ -14,6 +14,13 @@ const antenneConfig = {
   /** Working folders of the stations (station.liq, playlists, sockets) when a station has no path. */
   stationsDir: folder(env.get('ANTENNE_STATIONS_DIR', 'tmp/stations')),
 
+  /**
+   * The file every change to the programme or the library touches, which the
+   * monitors watch (app/models/change_stamp.ts). With playout hosts apart
+   * from the CMS, it goes on the storage they share (with the sounds).
+   */
+  changeStamp: env.get('ANTENNE_CHANGE_STAMP') ? folder(env.get('ANTENNE_CHANGE_STAMP')!) : null,
+
   /** Sound folders of the programs: <programsDir>/<station slug>/<program slug>/{archives,excerpts}. */
   programsDir: folder(env.get('ANTENNE_PROGRAMS_DIR', 'tmp/programs')),
 

@@ -60,6 +60,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   ANTENNE_DEAD_AIR_SECONDS: Env.schema.number.optional(),
   ANTENNE_HOLD_MS: Env.schema.number.optional(),
   ANTENNE_NODE: Env.schema.string.optional(),
+  ANTENNE_CHANGE_STAMP: Env.schema.string.optional(),
   ANTENNE_LEASE_MS: Env.schema.number.optional(),
   ANTENNE_LEASE_MARGIN_MS: Env.schema.number.optional(),
   ANTENNE_FALLBACK_AUDIO: Env.schema.string.optional(),

@@ -5,11 +5,11 @@
 | (a stat, not a query).
 */
 import { statSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import antenneConfig from '#config/antenne'
 
 export function changeStampPath(): string {
-  return join(antenneConfig.stationsDir, '.changed')
+  return antenneConfig.changeStamp ?? join(antenneConfig.stationsDir, '.changed')
 }
 
 /** Marks the programme or library as changed; never throws (a stamp is a hint). */
@@ -20,7 +20,7 @@ export function touchChangeStamp(): void {
     try {
       utimesSync(path, now, now)
     } catch {
-      mkdirSync(antenneConfig.stationsDir, { recursive: true })
+      mkdirSync(dirname(path), { recursive: true })
       writeFileSync(path, '')
     }
   } catch {}

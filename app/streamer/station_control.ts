@@ -93,6 +93,12 @@ export class StationControl {
    */
   async takeover(): Promise<void> {
     await this.client.command('dealer.flush_and_skip')
+    // The skip lands on the next frame: the monitor must not see the old request as what airs.
+    for (let tries = 0; tries < 40; tries++) {
+      const status = await this.status()
+      if (status.active !== 'dealer' && status.dealerQueue === 0) break
+      await new Promise((resolve) => setTimeout(resolve, 25))
+    }
     await this.client.command('station.takeover')
   }
 
