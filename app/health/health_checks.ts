@@ -19,6 +19,7 @@ import { stationPaths } from '#streamer/station_config'
 import { outboxEnd } from '#events/event_deliverer'
 import { eventColumns, eventSinkColumns, logColumns } from '#models/table_columns'
 import { radiovisChecks } from '#health/radiovis_checks'
+import { playoutChecks } from '#health/playout_checks'
 
 export interface HealthCheck {
   name: string
@@ -431,6 +432,7 @@ export async function runHealthChecks(
     checks.push(...(await stationChecks(settings).catch(unreadable('stations'))))
     checks.push(...(await outboxChecks(settings).catch(unreadable('events'))))
     checks.push(...(await radiovisChecks(settings.timeout).catch(unreadable('radiovis'))))
+    checks.push(...(await playoutChecks().catch(unreadable('playout'))))
   }
   checks.push(await diskCheck('disk: programs', antenneConfig.programsDir, settings))
   checks.push(await diskCheck('disk: stations', antenneConfig.stationsDir, settings))

@@ -3,6 +3,7 @@ import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import type Diffusion from '#models/diffusion'
 import { FailoverStack, type NodeName } from '#tests/failover_stack'
+import { playoutChecks } from '#health/playout_checks'
 
 /*
 | A standby streamer on another host takes over, for real: two playout hosts
@@ -105,6 +106,14 @@ if (process.env.DB_CONNECTION === 'mysql')
       assert.isFalse(await stack.outputsUp('play2'))
       assert.isTrue(await stack.outputsUp('play1'))
       assert.equal(stack.doubleSources, 0)
+      // doctor says who leads and that the standby is ready.
+      const checks = await playoutChecks()
+      const line = (name: string) =>
+        checks.find((c) => c.name === `station ${stack.station.slug}: ${name}`)
+      assert.isTrue(line('playout')?.ok)
+      assert.match(line('playout')!.detail, /^play1 leads \(lease 1, expires in /)
+      assert.isTrue(line('standby play2')?.ok)
+      assert.match(line('standby play2')!.detail, /^ready to take over/)
     })
 
     test('kill -9 of the leader: the standby takes over, resumes the diffusion and logs nothing twice', async ({
@@ -162,5 +171,35 @@ if (process.env.DB_CONNECTION === 'mysql')
       assert.equal(rows.onAir, 1)
       assert.equal(stack.doubleSources, 0)
       assert.isFalse(stack.listener.ended)
+    })
+
+    test("each takeover and each lost lease is an event, the cut-off node's once it reaches the database again", async ({
+      assert,
+    }) => {
+      const events = async (type: string) =>
+        (await db.from('events').where('type', type).where('station', stack.station.slug)).map(
+          (row) => JSON.parse(row.payload)
+        )
+      const lost = await stack.waitFor('the lost leases told', async () => {
+        const found = await events('streamer_lost_lease')
+        return found.length >= 2 && found
+      })
+      assert.sameDeepMembers(
+        lost.map((e: any) => [e.node, e.reason]),
+        [
+          ['play2', 'taken'],
+          ['play1', 'unreachable'],
+        ]
+      )
+      const took = await events('streamer_took_over')
+      assert.deepEqual(
+        took.map((e: any) => [e.node, e.token, e.resumed]),
+        [
+          ['play1', 1, true],
+          ['play2', 2, true],
+          ['play1', 3, true],
+          ['play2', 4, true],
+        ]
+      )
     })
   })
