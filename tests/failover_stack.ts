@@ -38,7 +38,8 @@ import { isAlive } from '#streamer/zombies'
 import { TcpRelay, TestNetwork, type NetHost } from '#tests/netns'
 
 const run = promisify(execFile)
-const PORT = 8000
+export const ORIGIN_PORT = 8000
+const PORT = ORIGIN_PORT
 const PASSWORD = 'failoverpw'
 export const NODES = ['play1', 'play2'] as const
 export type NodeName = (typeof NODES)[number]
@@ -53,7 +54,9 @@ export class HeldListener {
   constructor(
     readonly host: string,
     readonly port: number,
-    readonly mount: string
+    readonly mount: string,
+    /** Each chunk as it comes (a bench decodes them to find the silences). */
+    readonly onData: (chunk: Buffer) => void = () => {}
   ) {}
 
   start() {
@@ -66,7 +69,10 @@ export class HeldListener {
       },
       (response) => {
         this.responses++
-        response.on('data', (chunk: Buffer) => (this.bytes += chunk.length))
+        response.on('data', (chunk: Buffer) => {
+          this.bytes += chunk.length
+          this.onData(chunk)
+        })
         response.on('end', () => (this.ended = true))
         response.on('error', () => (this.ended = true))
       }
@@ -98,14 +104,18 @@ export class FailoverStack {
   output: string[] = []
   #icecast: ChildProcess | null = null
   #watch: NodeJS.Timeout | null = null
-  /** Samples where both nodes had an output connected. */
+  /** Samples where both nodes had an output connected, and the runs of such samples (incidents). */
   doubleSources = 0
+  doubleSourceIncidents = 0
+  #both = false
   readonly mount: string
 
   constructor(
     readonly work: string,
     readonly prefix = 'as',
-    readonly subnet = 78
+    readonly subnet = 78,
+    /** Seconds of the show's sound: a diffusion lasts that long. */
+    readonly showSeconds = 150
   ) {
     this.mount = `/failover-${prefix}.mp3`
   }
@@ -131,7 +141,7 @@ export class FailoverStack {
     await Promise.all([
       makeMusic(audio('r1.mp3'), 20, 1, { title: 'Rotation One', artist: 'Failover' }),
       makeMusic(audio('r2.mp3'), 20, 2, { title: 'Rotation Two', artist: 'Failover' }),
-      makeMusic(audio('show.mp3'), 150, 4, { title: 'The show', artist: 'Failover' }),
+      makeMusic(audio('show.mp3'), this.showSeconds, 4, { title: 'The show', artist: 'Failover' }),
     ])
     this.station = await Station.create({
       name: 'Failover',
@@ -308,10 +318,12 @@ export class FailoverStack {
     this.#watch = setInterval(async () => {
       const [a, b] = await Promise.all(NODES.map((name) => this.outputsUp(name)))
       if (a && b) this.doubleSources++
+      if (a && b && !this.#both) this.doubleSourceIncidents++
+      this.#both = a && b
     }, 50)
   }
 
-  /** A diffusion of the show's 150 s sound, starting at the next second but one. */
+  /** A diffusion of the show's sound, starting at the next second but one. */
   async diffusion(): Promise<Diffusion> {
     const start = DateTime.utc().plus({ seconds: 2 }).startOf('second')
     const episode = await Episode.create({
@@ -325,7 +337,7 @@ export class FailoverStack {
       name: 'show.mp3',
       path: join(this.work, 'audio', 'show.mp3'),
       type: 'archive',
-      duration: 150,
+      duration: this.showSeconds,
       isPublic: true,
       isGoodQuality: true,
     })
@@ -334,7 +346,7 @@ export class FailoverStack {
       programId: this.show.id,
       type: 'on_air',
       start,
-      end: start.plus({ seconds: 160 }),
+      end: start.plus({ seconds: this.showSeconds + 10 }),
     })
     touchChangeStamp()
     return diffusion
