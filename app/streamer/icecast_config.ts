@@ -37,13 +37,18 @@ export function xml(value: string | number): string {
     .replace(/"/g, '&quot;')
 }
 
+/** Text inside an XML comment, which may not hold `--` (a station named "A -- B"). */
+export function xmlComment(value: string | number): string {
+  return xml(value).replace(/-(?=-)/g, '- ')
+}
+
 /** The `<mount>` sections of a set of outputs: each mount and its fallback. */
 export function mountSections(mounts: IcecastMount[]): string {
   return mounts
     .map((m) => {
       const fallback = fallbackMount(m.mount)
       return [
-        `  <!-- ${xml(m.station)}: ${m.format} ${m.bitrate} kb/s; listeners wait on ${xml(fallback)} while Liquidsoap is away -->`,
+        `  <!-- ${xmlComment(m.station)}: ${m.format} ${m.bitrate} kb/s; listeners wait on ${xmlComment(fallback)} while Liquidsoap is away -->`,
         '  <mount type="normal">',
         `    <mount-name>${xml(m.mount)}</mount-name>`,
         '    <username>source</username>',
@@ -193,7 +198,7 @@ export function edgeConfig(
       const fallback = fallbackMount(m.mount)
       const file = edgeFileMount(m.mount)
       return [
-        `  <!-- ${xml(m.station)}: ${m.format} ${m.bitrate} kb/s from ${xml(m.upstream.host)}:${m.upstream.port} -->`,
+        `  <!-- ${xmlComment(m.station)}: ${m.format} ${m.bitrate} kb/s from ${xmlComment(m.upstream.host)}:${m.upstream.port} -->`,
         relay(m.mount, m.upstream),
         relay(fallback, m.upstream),
         '  <mount type="normal">',
@@ -204,7 +209,7 @@ export function edgeConfig(
         '    <fallback-override>1</fallback-override>',
         '    <charset>UTF-8</charset>',
         '  </mount>',
-        `  <!-- the origin's Icecast away: ${xml(file)}, a file in ${xml(edge.dir)}/web -->`,
+        `  <!-- the origin's Icecast away: ${xmlComment(file)}, a file in ${xmlComment(edge.dir)}/web -->`,
         '  <mount type="normal">',
         `    <mount-name>${xml(fallback)}</mount-name>`,
         '    <username>source</username>',
@@ -218,7 +223,7 @@ export function edgeConfig(
     })
     .join('\n')
   return `<icecast>
-  <!-- Antenne edge "${xml(edge.name)}": written by node ace icecast:config --edge ${xml(edge.name)} -->
+  <!-- Antenne edge "${xmlComment(edge.name)}", written by node ace icecast:config (edge ${xmlComment(edge.name)}) -->
   <location>Antenne edge ${xml(edge.name)}</location>
   <admin>ops@localhost</admin>
   <hostname>${xml(edge.hostname)}</hostname>

@@ -211,3 +211,10 @@ test.group('Listeners per node', () => {
     assert.equal(listenersAt(nodes.get('berlin')!, 2), 0)
   })
 })
+
+test.group('XML comments', () => {
+  test('a station or edge name with "--" cannot break the comment Icecast parses', ({ assert }) => {
+    const text = edgeConfig(edge, [{ ...demo, station: 'Radio -- Libre --->' }])
+    for (const comment of text.matchAll(/<!--([\s\S]*?)-->/g)) assert.notInclude(comment[1], '--')
+  })
+})
