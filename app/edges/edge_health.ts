@@ -125,7 +125,8 @@ export async function fetchIcecastStatus(
     if (!response.ok) return new Error(`HTTP ${response.status}`)
     return parseStatusJson(text)
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause
-    return new Error(cause?.code ?? (error as Error).message)
+    // undici puts the reason in `cause`: a code (ECONNREFUSED), or a message (a port fetch refuses).
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause
+    return new Error(cause?.code ?? cause?.message ?? (error as Error).message)
   }
 }

@@ -25,6 +25,9 @@ export function parseStatusJson(text: string): MountStatus[] {
   try {
     data = JSON.parse(text)
   } catch {
+    // Icecast 2.4.4's xml2json drops the `{` of icestats when no source is connected at all
+    // (`{"icestats":"admin":…`): an Icecast that answers, with no mount on air.
+    if (/^\s*\{\s*"icestats"\s*:\s*"/.test(text)) return []
     throw new Error(`Icecast's status is not JSON: ${text.slice(0, 80)}`)
   }
   const raw = data?.icestats?.source

@@ -218,3 +218,19 @@ test.group('XML comments', () => {
     for (const comment of text.matchAll(/<!--([\s\S]*?)-->/g)) assert.notInclude(comment[1], '--')
   })
 })
+
+test.group('Icecast 2.4.4 without any source', () => {
+  test('its broken status JSON (icestats without its brace) is an Icecast with no mount on air', ({
+    assert,
+  }) => {
+    const broken =
+      '{"icestats":"admin":"ops@localhost","host":"127.77.0.9","location":"Antenne","server_id":"Icecast 2.4.4","server_start":"Mon, 07 Dec 2026 11:43:08 +0000","dummy":null}}'
+    assert.deepEqual(parseStatusJson(broken), [])
+    assert.deepEqual(edgeVerdict([], parseStatusJson(broken)), {
+      ok: true,
+      reason: null,
+      missing: [],
+    })
+    assert.throws(() => parseStatusJson('<html>'), /not JSON/)
+  })
+})
