@@ -92,8 +92,8 @@ export default class ListenersController {
     if (!station) return ctx.response.notFound('no station')
     const samples = await stationSamples(station, from, to)
     const perNode = await nodeSamples(station, from, to)
-    // The total first (as before edges), then a column per node: the origin, each edge by name.
-    const nodes = [...perNode.keys()]
+    // The total first (as before edges), then with edges a column per node: the origin, each edge by name.
+    const nodes = perNode.size > 1 ? [...perNode.keys()] : []
     const what = ctx.request.qs().what === 'audience' ? 'audience' : 'samples'
     const lines: string[] = []
     if (what === 'audience') {
