@@ -35,8 +35,11 @@ export default class IcecastConfig extends BaseCommand {
   })
   declare port?: number
 
-  @flags.string({ description: 'With --full: the address it listens on', default: '127.0.0.1' })
-  declare bind: string
+  @flags.string({
+    description:
+      "With --full: the address it listens on (127.0.0.1); with --edge: the edge's host when an address, else 0.0.0.0",
+  })
+  declare bind?: string
 
   @flags.string({ description: 'With --full: the folder of its logs and pid file (absolute)' })
   declare dir?: string
@@ -85,8 +88,8 @@ export default class IcecastConfig extends BaseCommand {
         fullConfig(
           {
             port: this.port,
-            bindAddress: this.bind,
-            hostname: this.bind,
+            bindAddress: this.bind ?? '127.0.0.1',
+            hostname: this.bind ?? '127.0.0.1',
             sourcePassword: password,
             adminPassword: password,
             dir: this.dir,
@@ -111,7 +114,7 @@ export default class IcecastConfig extends BaseCommand {
     const { xml, mounts } = await renderEdgeConfig(edge, {
       dir: this.dir,
       origin: origin ? parseOrigin(origin) : undefined,
-      bind: this.bind === '127.0.0.1' ? undefined : this.bind,
+      bind: this.bind,
     })
     if (!mounts.length)
       this.logger.warning(
