@@ -1,7 +1,9 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import { randomBytes } from 'node:crypto'
+import { chmod, rename, writeFile } from 'node:fs/promises'
 import { isAbsolute } from 'node:path'
+import { findEdge, parseOrigin, prepareEdgeWebroot, renderEdgeConfig } from '#edges/edge_config'
 import { commandFailureLines } from '#exceptions/command_failure'
 import { InvalidArgumentException } from '#exceptions/domain'
 import { fullConfig, mountSections } from '#streamer/icecast_config'
@@ -14,6 +16,8 @@ export default class IcecastConfig extends BaseCommand {
   static help = [
     "Merge into Debian's server:  {{ binaryName }} icecast:config > /tmp/mounts.xml   (paste inside <icecast> of /etc/icecast2/icecast.xml)",
     'A fresh server:             {{ binaryName }} icecast:config --full --port 8000 --dir /var/lib/antenne/icecast > icecast.xml',
+    'An edge relay:              {{ binaryName }} icecast:config --edge paris-1 --dir /var/lib/antenne/edge --origin origin.radio:8000 --output /var/lib/antenne/edge/icecast.xml',
+    "  (--origin, else ANTENNE_ORIGIN, else the outputs' host:port; --output writes the file 0600 and the webroot <dir>/web)",
   ]
   static options: CommandOptions = { startApp: true }
 
@@ -31,8 +35,11 @@ export default class IcecastConfig extends BaseCommand {
   })
   declare port?: number
 
-  @flags.string({ description: 'With --full: the address it listens on', default: '127.0.0.1' })
-  declare bind: string
+  @flags.string({
+    description:
+      "With --full: the address it listens on (127.0.0.1); with --edge: the edge's host when an address, else 0.0.0.0",
+  })
+  declare bind?: string
 
   @flags.string({ description: 'With --full: the folder of its logs and pid file (absolute)' })
   declare dir?: string
@@ -43,8 +50,24 @@ export default class IcecastConfig extends BaseCommand {
   })
   declare password?: string
 
+  @flags.string({ description: "An edge's whole icecast.xml: its relays of the origin's mounts" })
+  declare edge?: string
+
+  @flags.string({
+    description:
+      "With --edge: the origin as the edge reaches it, host:port (default: ANTENNE_ORIGIN, else the outputs' host:port)",
+  })
+  declare origin?: string
+
+  @flags.string({
+    description:
+      'Write to this file (mode 0600: it holds passwords) instead of printing; with --edge, also prepares <dir>/web',
+  })
+  declare output?: string
+
   async run() {
     try {
+      if (this.edge !== undefined) return await this.#edge(this.edge)
       if (
         this.port !== undefined &&
         (!Number.isInteger(this.port) || this.port < 1 || this.port > 65535)
@@ -65,8 +88,8 @@ export default class IcecastConfig extends BaseCommand {
         fullConfig(
           {
             port: this.port,
-            bindAddress: this.bind,
-            hostname: this.bind,
+            bindAddress: this.bind ?? '127.0.0.1',
+            hostname: this.bind ?? '127.0.0.1',
             sourcePassword: password,
             adminPassword: password,
             dir: this.dir,
@@ -79,5 +102,31 @@ export default class IcecastConfig extends BaseCommand {
       this.exitCode = 1
       for (const line of commandFailureLines('icecast:config', error)) this.logger.error(line)
     }
+  }
+
+  async #edge(name: string) {
+    if (!this.dir || !isAbsolute(this.dir))
+      throw new InvalidArgumentException('--edge needs --dir, an absolute folder')
+    if (this.output !== undefined && !isAbsolute(this.output))
+      throw new InvalidArgumentException('--output needs an absolute path')
+    const origin = this.origin ?? process.env.ANTENNE_ORIGIN
+    const edge = await findEdge(name)
+    const { xml, mounts } = await renderEdgeConfig(edge, {
+      dir: this.dir,
+      origin: origin ? parseOrigin(origin) : undefined,
+      bind: this.bind,
+    })
+    if (!mounts.length)
+      this.logger.warning(
+        `edge "${name}" relays no mount: no active Icecast output of its stations`
+      )
+    if (this.output === undefined) return this.logger.log(xml.trimEnd())
+    await prepareEdgeWebroot(this.dir, mounts)
+    // Written whole then renamed: Icecast never reads half a file; 0600 from the start.
+    const partial = `${this.output}.tmp`
+    await writeFile(partial, xml, { mode: 0o600 })
+    await chmod(partial, 0o600)
+    await rename(partial, this.output)
+    this.logger.info(`wrote ${this.output} (${mounts.length} mount(s), each with its fallback)`)
   }
 }

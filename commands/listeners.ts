@@ -8,9 +8,10 @@ import { InvalidArgumentException } from '#exceptions/domain'
 export default class Listeners extends BaseCommand {
   static commandName = 'listeners'
   static description =
-    "Poll each station's Icecast for listener statistics (once, or --monitor for ever)"
+    "Poll each station's Icecast and each edge relay for listener statistics (once, or --monitor for ever)"
   static help = [
     "Samples per mount from /status-json.xsl; sessions from /admin/listclients when the output has Icecast's admin account.",
+    "Every active edge relay too, with its admin account (the edges' relays are no listeners at the origin); --monitor emits edge_down / edge_up.",
     '{{ binaryName }} listeners --monitor --interval 30      (systemd: node ace streamer:unit --service listeners)',
   ]
 

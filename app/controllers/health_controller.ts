@@ -1,9 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { runHealthChecks, type HealthCheck } from '#health/health_checks'
+import { overallStatus, runHealthChecks, type HealthCheck } from '#health/health_checks'
 
 /**
  * The checks of `node ace doctor` as JSON, for load balancers and systemd
- * watchdogs: 200 when all pass, 503 otherwise.
+ * watchdogs: 200 when all pass ("ok") or only degraded ones fail ("degraded":
+ * an edge down while others serve), 503 otherwise ("fail").
  */
 export default class HealthController {
   async handle({ response, logger }: HttpContext) {
@@ -22,7 +23,7 @@ export default class HealthController {
         },
       ]
     }
-    const ok = checks.every((check) => check.ok)
-    return response.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'fail', checks })
+    const status = overallStatus(checks)
+    return response.status(status === 'fail' ? 503 : 200).json({ status, checks })
   }
 }

@@ -39,6 +39,9 @@ export const EVENT_TYPES = {
   streamer_lost_lease: 'error',
   output_down: 'error',
   output_up: 'notice',
+  /** An edge relay stopped answering or relaying its mounts (twice in a row: one lost poll is no outage). */
+  edge_down: 'error',
+  edge_up: 'notice',
   /** Silence on air: listeners hear nothing. */
   dead_air: 'alert',
   /** A file the streamer writes cannot be written (full disk, I/O error, permissions); audio goes on. */

@@ -20,6 +20,7 @@ import { outboxEnd } from '#events/event_deliverer'
 import { eventColumns, eventSinkColumns, logColumns } from '#models/table_columns'
 import { radiovisChecks } from '#health/radiovis_checks'
 import { playoutChecks } from '#health/playout_checks'
+import { edgeChecks } from '#edges/edge_checks'
 
 export interface HealthCheck {
   name: string
@@ -27,6 +28,14 @@ export interface HealthCheck {
   detail: string
   /** What to try when it fails. */
   fix?: string
+  /** Failing, but the node still serves (an edge down while others relay): not a failure of the whole. */
+  degraded?: boolean
+}
+
+/** The whole verdict: `degraded` when only degraded checks fail. */
+export function overallStatus(checks: HealthCheck[]): 'ok' | 'degraded' | 'fail' {
+  if (checks.some((c) => !c.ok && !c.degraded)) return 'fail'
+  return checks.some((c) => !c.ok) ? 'degraded' : 'ok'
 }
 
 export interface HealthSettings {
@@ -433,6 +442,7 @@ export async function runHealthChecks(
     checks.push(...(await outboxChecks(settings).catch(unreadable('events'))))
     checks.push(...(await radiovisChecks(settings.timeout).catch(unreadable('radiovis'))))
     checks.push(...(await playoutChecks().catch(unreadable('playout'))))
+    checks.push(...(await edgeChecks(settings.timeout).catch(unreadable('edges'))))
   }
   checks.push(await diskCheck('disk: programs', antenneConfig.programsDir, settings))
   checks.push(await diskCheck('disk: stations', antenneConfig.stationsDir, settings))

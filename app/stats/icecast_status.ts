@@ -6,6 +6,9 @@ export interface MountStatus {
   mount: string
   listeners: number
   peak: number
+  /** When its current source (a relay's connection) began, epoch ms; null when Icecast does not say. */
+  streamStart?: number | null
+  title?: string | null
 }
 
 export interface IcecastClient {
@@ -22,6 +25,9 @@ export function parseStatusJson(text: string): MountStatus[] {
   try {
     data = JSON.parse(text)
   } catch {
+    // Icecast 2.4.4's xml2json drops the `{` of icestats when no source is connected at all
+    // (`{"icestats":"admin":…`): an Icecast that answers, with no mount on air.
+    if (/^\s*\{\s*"icestats"\s*:\s*"/.test(text)) return []
     throw new Error(`Icecast's status is not JSON: ${text.slice(0, 80)}`)
   }
   const raw = data?.icestats?.source
@@ -35,7 +41,17 @@ export function parseStatusJson(text: string): MountStatus[] {
     } catch {
       return []
     }
-    return [{ mount, listeners: Number(s.listeners) || 0, peak: Number(s.listener_peak) || 0 }]
+    const start =
+      typeof s.stream_start_iso8601 === 'string' ? Date.parse(s.stream_start_iso8601) : Number.NaN
+    return [
+      {
+        mount,
+        listeners: Number(s.listeners) || 0,
+        peak: Number(s.listener_peak) || 0,
+        streamStart: Number.isFinite(start) ? start : null,
+        title: typeof s.title === 'string' ? s.title : null,
+      },
+    ]
   })
 }
 

@@ -5,6 +5,12 @@
 | admin account, the list of listeners (/admin/listclients) becomes
 | sessions: hashed address, user agent, start, duration. A station that
 | beats its listener peak of the day gets a listener_peak event.
+|
+| Every active edge relay is polled the same way, with its own admin
+| account: its samples and sessions carry its edge_id (null at the origin).
+| At the origin the edges' relay connections are no listeners: they are left
+| out of its sessions and counted out of its samples. An edge that does not
+| answer is a failure of that edge alone, and, twice in a row, edge_down.
 */
 import { createHash } from 'node:crypto'
 import { DateTime } from 'luxon'
@@ -12,6 +18,15 @@ import db from '@adonisjs/lucid/services/db'
 import { appKey } from '#config/app'
 import antenneConfig from '#config/antenne'
 import Output from '#models/output'
+import Edge from '#models/edge'
+import {
+  EdgeWatch,
+  edgeAddresses,
+  edgeVerdict,
+  fetchIcecastStatus,
+  isRelayClient,
+  type EdgeVerdict,
+} from '#edges/edge_health'
 import { fromSqlDateTime, sqlDateTime } from '#models/columns'
 import { events } from '#events/event_outbox'
 import {
@@ -54,6 +69,7 @@ export class ListenerCollector {
   /** Per station: its day (in its zone) and the highest total seen that day. */
   #peaks = new Map<number, { day: string; max: number }>()
   #failing = new Set<string>()
+  readonly #edges = new EdgeWatch()
   #timer: NodeJS.Timeout | null = null
   #running: Promise<unknown> | null = null
   readonly #outage: DatabaseOutage
@@ -74,12 +90,72 @@ export class ListenerCollector {
       .whereNotNull('mount')
       .whereHas('station', (q) => q.where('active', true))
       .preload('station')
+    const edges = await Edge.query()
+      .withScopes((s) => s.active())
+      .preload('stations')
+      .orderBy('id')
+    const totals = new Map<number, number>()
+    const count = (stationId: number, listeners: number) =>
+      totals.set(stationId, (totals.get(stationId) ?? 0) + listeners)
+    // Per origin mount (host:port + mount): the edges relaying it now, the relays to discount there.
+    const relayed = new Map<string, number>()
+
+    // The edges first: each one's failure is its own, and what they relay is known at the origin.
+    for (const edge of edges) {
+      const ids = edge.stations.map((s) => s.id)
+      const list = outputs.filter((o) => edge.relays(o.stationId, ids))
+      const status = await fetchIcecastStatus(edge.base, this.#timeout)
+      this.#watchEdge(
+        edge,
+        edgeVerdict(
+          list.map((o) => o.mount!),
+          status
+        ),
+        now
+      )
+      if (status instanceof Error) {
+        report.failures++
+        this.#failed(edge.base, `edge ${edge.name} at ${edge.base}: ${status.message}`)
+        continue
+      }
+      this.#recovered(edge.base)
+      for (const output of list) {
+        const mount = status.find((m) => m.mount === output.mount)
+        if (mount) {
+          const key = `http://${output.host}:${output.port}${output.mount}`
+          relayed.set(key, (relayed.get(key) ?? 0) + 1)
+        }
+        const clients = mount
+          ? await this.#clients(
+              edge.base,
+              output.mount!,
+              edge.adminUser,
+              edge.adminPassword,
+              report
+            )
+          : []
+        await this.#sample(output, edge.id, mount?.listeners ?? 0, mount?.peak ?? 0, now)
+        report.samples++
+        count(output.stationId, mount?.listeners ?? 0)
+        if (clients === null) continue
+        const synced = await this.#syncSessions(
+          output.stationId,
+          output.mount!,
+          edge.id,
+          clients,
+          now
+        )
+        report.sessionsOpened += synced.opened
+        report.sessionsClosed += synced.closed
+      }
+    }
+
     const servers = new Map<string, Output[]>()
     for (const output of outputs) {
       const base = `http://${output.host}:${output.port}`
       servers.set(base, [...(servers.get(base) ?? []), output])
     }
-    const totals = new Map<number, number>()
+    const addresses = edges.length ? await edgeAddresses(edges) : new Set<string>()
     for (const [base, list] of servers) {
       let mounts: MountStatus[]
       try {
@@ -96,43 +172,37 @@ export class ListenerCollector {
           listeners: 0,
           peak: 0,
         }
-        await db.table('listener_samples').insert({
-          station_id: output.stationId,
-          mount: status.mount,
-          at: sqlDateTime(now),
-          listeners: status.listeners,
-          peak: status.peak,
-        })
-        report.samples++
-        totals.set(output.stationId, (totals.get(output.stationId) ?? 0) + status.listeners)
-        if (!output.adminUser || !output.adminPassword) continue
-        const key = `${base}${output.mount}`
         // No source on the mount: nobody listens (and Icecast answers 400 for its list).
-        if (!mounts.some((m) => m.mount === output.mount)) {
-          report.sessionsClosed += (
-            await this.#syncSessions(output.stationId, output.mount!, [], now)
-          ).closed
-          continue
-        }
-        try {
-          const xml = await get(
-            `${base}/admin/listclients?mount=${encodeURIComponent(output.mount!)}`,
-            `${output.adminUser}:${output.adminPassword}`,
-            this.#timeout
-          )
-          const { opened, closed } = await this.#syncSessions(
-            output.stationId,
-            output.mount!,
-            parseListClients(xml),
-            now
-          )
-          report.sessionsOpened += opened
-          report.sessionsClosed += closed
-          this.#recovered(key)
-        } catch (error) {
-          report.failures++
-          this.#failed(key, `Icecast listeners of ${key}: ${(error as Error).message}`)
-        }
+        const clients =
+          output.adminUser && output.adminPassword && mounts.some((m) => m.mount === output.mount)
+            ? await this.#clients(
+                base,
+                output.mount!,
+                output.adminUser,
+                output.adminPassword,
+                report
+              )
+            : output.adminUser && output.adminPassword
+              ? []
+              : null
+        const listeners = clients?.filter((c) => !isRelayClient(c, addresses))
+        // The edges' relays are no listeners: counted out by their list, else by what the edges relay.
+        const audience = listeners
+          ? Math.max(0, status.listeners - (clients!.length - listeners.length))
+          : Math.max(0, status.listeners - (relayed.get(`${base}${output.mount}`) ?? 0))
+        await this.#sample(output, null, audience, status.peak, now)
+        report.samples++
+        count(output.stationId, audience)
+        if (!listeners) continue
+        const synced = await this.#syncSessions(
+          output.stationId,
+          output.mount!,
+          null,
+          listeners,
+          now
+        )
+        report.sessionsOpened += synced.opened
+        report.sessionsClosed += synced.closed
       }
     }
     for (const output of outputs) {
@@ -149,12 +219,70 @@ export class ListenerCollector {
     return report
   }
 
+  async #sample(
+    output: Output,
+    edgeId: number | null,
+    listeners: number,
+    peak: number,
+    now: DateTime
+  ) {
+    await db.table('listener_samples').insert({
+      station_id: output.stationId,
+      edge_id: edgeId,
+      mount: output.mount,
+      at: sqlDateTime(now),
+      listeners,
+      peak,
+    })
+  }
+
+  /** A mount's clients, or null (a failure of that server's list, counted once in the report). */
+  async #clients(
+    base: string,
+    mount: string,
+    user: string,
+    password: string,
+    report: CollectReport
+  ) {
+    const key = `${base}${mount}`
+    try {
+      const xml = await get(
+        `${base}/admin/listclients?mount=${encodeURIComponent(mount)}`,
+        `${user}:${password}`,
+        this.#timeout
+      )
+      this.#recovered(key)
+      return parseListClients(xml)
+    } catch (error) {
+      report.failures++
+      this.#failed(key, `Icecast listeners of ${key}: ${(error as Error).message}`)
+      return null
+    }
+  }
+
+  /** edge_down / edge_up, with hysteresis (app/edges/edge_health.ts). */
+  #watchEdge(edge: Edge, verdict: EdgeVerdict, now: DateTime) {
+    const change = this.#edges.observe(edge.name, verdict)
+    if (!change) return
+    events.emit(change.type, null, { edge: edge.name, url: edge.base, reason: change.reason }, now)
+    if (change.type === 'edge_down')
+      this.#logger.warn(`edge ${edge.name} is down: ${change.reason}`)
+    else this.#logger.info(`edge ${edge.name} is up again`)
+  }
+
   /** Opens a session per new client, updates those still there, closes those gone. */
-  async #syncSessions(stationId: number, mount: string, clients: IcecastClient[], now: DateTime) {
+  async #syncSessions(
+    stationId: number,
+    mount: string,
+    edgeId: number | null,
+    clients: IcecastClient[],
+    now: DateTime
+  ) {
     const open = await db
       .from('listener_sessions')
       .where('station_id', stationId)
       .where('mount', mount)
+      .where((q) => (edgeId === null ? q.whereNull('edge_id') : q.where('edge_id', edgeId)))
       .whereNull('ended_at')
       .select('id', 'client_id', 'ip_hash', 'last_seen_at')
     const byClient = new Map(open.map((row) => [String(row.client_id), row]))
@@ -174,6 +302,7 @@ export class ListenerCollector {
       }
       await db.table('listener_sessions').insert({
         station_id: stationId,
+        edge_id: edgeId,
         mount,
         client_id: client.id,
         ip_hash: ipHash,

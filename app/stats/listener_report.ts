@@ -2,6 +2,10 @@
 | Listener reports: listeners over time (per station, summed over its
 | mounts), the audience of each diffusion while it aired (average and peak),
 | and sessions. The arithmetic is pure; the queries read index ranges.
+|
+| With edge relays a station's listeners are the sum over its nodes: the
+| origin (edge_id null, the edges' relays already counted out) and each
+| edge. The totals sum every node; the per-node figures split them.
 */
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
@@ -79,6 +83,60 @@ export async function stationSamples(
   )
 }
 
+/** The node a sample was taken at: the origin, or an edge by its name. */
+export const ORIGIN = 'origin'
+
+/** Samples split per node, each summed per instant; the origin first, then the edges by name. */
+export function splitByNode(
+  rows: Array<{ at: number; listeners: number; node: string }>
+): Map<string, Sample[]> {
+  const nodes = [...new Set(rows.map((r) => r.node))].sort((a, b) =>
+    a === ORIGIN ? -1 : b === ORIGIN ? 1 : a.localeCompare(b)
+  )
+  return new Map(nodes.map((node) => [node, sumByInstant(rows.filter((r) => r.node === node))]))
+}
+
+/** A node's figures over a range: its last sample, average and peak. */
+export function nodeFigures(samples: Sample[]) {
+  if (!samples.length) return { now: 0, average: 0, peak: 0 }
+  return {
+    now: samples.at(-1)!.listeners,
+    average: samples.reduce((a, s) => a + s.listeners, 0) / samples.length,
+    peak: Math.max(...samples.map((s) => s.listeners)),
+  }
+}
+
+/** A node's listeners at an instant (0 when it was not sampled then: it did not answer). */
+export function listenersAt(samples: Sample[], at: number): number {
+  return samples.find((s) => s.at === at)?.listeners ?? 0
+}
+
+export async function nodeSamples(
+  station: Station,
+  from: DateTime,
+  to: DateTime
+): Promise<Map<string, Sample[]>> {
+  const rows = await db
+    .from('listener_samples')
+    .leftJoin('edges', 'edges.id', 'listener_samples.edge_id')
+    .where('listener_samples.station_id', station.id)
+    .where('listener_samples.at', '>=', sqlDateTime(from))
+    .where('listener_samples.at', '<', sqlDateTime(to))
+    .select(
+      'listener_samples.at',
+      'listener_samples.listeners',
+      'listener_samples.edge_id',
+      'edges.name'
+    )
+  return splitByNode(
+    rows.map((r) => ({
+      at: fromSqlDateTime(r.at)!.toMillis(),
+      listeners: Number(r.listeners),
+      node: r.edge_id === null ? ORIGIN : (r.name ?? `edge #${r.edge_id}`),
+    }))
+  )
+}
+
 export async function diffusionAudiences(
   station: Station,
   from: DateTime,
@@ -115,6 +173,11 @@ export async function sessionSummary(station: Station, from: DateTime, to: DateT
     .countDistinct('ip_hash as listeners')
     .avg('duration as duration')
     .first()
+  const nodes = await base()
+    .leftJoin('edges', 'edges.id', 'listener_sessions.edge_id')
+    .select('listener_sessions.edge_id', 'edges.name')
+    .count('* as n')
+    .groupBy('listener_sessions.edge_id', 'edges.name')
   const agents = await base()
     .select('user_agent')
     .count('* as n')
@@ -126,6 +189,15 @@ export async function sessionSummary(station: Station, from: DateTime, to: DateT
     listeners: Number(totals?.listeners ?? 0),
     averageDuration: Number(totals?.duration ?? 0),
     agents: agents.map((a) => ({ agent: a.user_agent ?? '–', sessions: Number(a.n) })),
+    /** Sessions per node: the origin, each edge. */
+    nodes: nodes
+      .map((n) => ({
+        node: n.edge_id === null ? ORIGIN : (n.name ?? `edge #${n.edge_id}`),
+        sessions: Number(n.n),
+      }))
+      .sort((a, b) =>
+        a.node === ORIGIN ? -1 : b.node === ORIGIN ? 1 : a.node.localeCompare(b.node)
+      ),
   }
 }
 

@@ -9,6 +9,7 @@ import type { IcecastMount } from '#streamer/icecast_config'
 
 export interface StationMount extends IcecastMount {
   outputId: number
+  stationId: number
   stationSlug: string
   host: string
   port: number
@@ -45,6 +46,7 @@ export async function icecastMounts(
     }
     mounts.push({
       outputId: output.id,
+      stationId: output.stationId,
       stationSlug: output.station.slug,
       station: output.station.name,
       host: output.host,

@@ -18,6 +18,7 @@ import type { StationControl } from '#streamer/station_control'
 import { StationLease, databaseNow } from '#streamer/station_lease'
 import {
   afterRenew,
+  fenceDeadline,
   renewInterval,
   standbyInterval,
   takeoverKind,
@@ -128,7 +129,7 @@ export class StationLeadership {
     if (kind === 'takeover') await this.#options.control.takeover()
     this.token = token
     this.role = 'leader'
-    this.deadline = sentAt + this.#options.timing.durationMs - this.#options.timing.marginMs
+    this.deadline = fenceDeadline(sentAt, this.#options.timing)
     this.monitor = this.#options.monitor(() => this.token)
     // The first tick queues the diffusion to resume and releases the rotation;
     // only then do the outputs come on, so that listeners come back to it.

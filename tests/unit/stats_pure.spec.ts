@@ -9,7 +9,9 @@ test.group('Icecast status', () => {
   }) => {
     const one =
       '{"icestats":{"source":{"listener_peak":3,"listeners":1,"listenurl":"http://127.0.0.1:8021/x.mp3"}}}'
-    assert.deepEqual(parseStatusJson(one), [{ mount: '/x.mp3', listeners: 1, peak: 3 }])
+    assert.deepEqual(parseStatusJson(one), [
+      { mount: '/x.mp3', listeners: 1, peak: 3, streamStart: null, title: null },
+    ])
     const two =
       '{"icestats":{"source":[{"listeners":2,"listener_peak":2,"listenurl":"http://h:1/a.mp3"},{"listeners":0,"listener_peak":5,"listenurl":"http://h:1/b.ogg"}]}}'
     assert.deepEqual(

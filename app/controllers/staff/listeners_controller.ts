@@ -1,9 +1,13 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { DateTime } from 'luxon'
 import {
+  audienceOf,
   bucketSamples,
   csvField,
   diffusionAudiences,
+  listenersAt,
+  nodeFigures,
+  nodeSamples,
   sessionSummary,
   stationSamples,
 } from '#stats/listener_report'
@@ -51,7 +55,22 @@ export default class ListenersController {
           DateTime.fromMillis(x, { zone }).toFormat(range.days === 1 ? 'HH:mm' : 'dd/MM'),
       }
     )
-    const audiences = (await diffusionAudiences(station, from, to, samples)).reverse()
+    const perNode = await nodeSamples(station, from, to)
+    // One node only (no edge relays): the totals say it all.
+    const nodes =
+      perNode.size > 1 ? [...perNode].map(([node, list]) => ({ node, ...nodeFigures(list) })) : []
+    const audiences = (await diffusionAudiences(station, from, to, samples))
+      .map((row) => ({
+        ...row,
+        nodes: nodes.map(({ node }) => ({
+          node,
+          audience: audienceOf(
+            { start: row.diffusion.start.toMillis(), end: row.diffusion.end.toMillis() },
+            perNode.get(node)!
+          ),
+        })),
+      }))
+      .reverse()
     const sessions = await sessionSummary(station, from, to)
     const now = samples.at(-1) ?? null
     return ctx.view.render('pages/staff/listeners', {
@@ -63,6 +82,7 @@ export default class ListenersController {
       sessions,
       now,
       count: samples.length,
+      nodes,
     })
   }
 
@@ -71,11 +91,20 @@ export default class ListenersController {
     const { station, range, from, to } = await this.#scope(ctx)
     if (!station) return ctx.response.notFound('no station')
     const samples = await stationSamples(station, from, to)
+    const perNode = await nodeSamples(station, from, to)
+    // The total first (as before edges), then with edges a column per node: the origin, each edge by name.
+    const nodes = perNode.size > 1 ? [...perNode.keys()] : []
     const what = ctx.request.qs().what === 'audience' ? 'audience' : 'samples'
     const lines: string[] = []
     if (what === 'audience') {
-      lines.push('start,end,program,episode,average,peak,samples')
+      lines.push(
+        ['start', 'end', 'program', 'episode', 'average', 'peak', 'samples']
+          .concat(nodes.flatMap((n) => [`${n} average`, `${n} peak`]))
+          .map(csvField)
+          .join(',')
+      )
       for (const { diffusion, audience } of await diffusionAudiences(station, from, to, samples)) {
+        const airing = { start: diffusion.start.toMillis(), end: diffusion.end.toMillis() }
         lines.push(
           [
             diffusion.start.toISO(),
@@ -85,15 +114,27 @@ export default class ListenersController {
             audience?.average.toFixed(1) ?? '',
             audience?.peak ?? '',
             audience?.samples ?? 0,
+            ...nodes.flatMap((n) => {
+              const part = audienceOf(airing, perNode.get(n)!)
+              return [part?.average.toFixed(1) ?? '', part?.peak ?? '']
+            }),
           ]
             .map(csvField)
             .join(',')
         )
       }
     } else {
-      lines.push('time,listeners')
+      lines.push(['time', 'listeners', ...nodes].map(csvField).join(','))
       for (const s of samples)
-        lines.push(`${DateTime.fromMillis(s.at, { zone: 'utc' }).toISO()},${s.listeners}`)
+        lines.push(
+          [
+            DateTime.fromMillis(s.at, { zone: 'utc' }).toISO(),
+            s.listeners,
+            ...nodes.map((n) => listenersAt(perNode.get(n)!, s.at)),
+          ]
+            .map(csvField)
+            .join(',')
+        )
     }
     ctx.response.header('content-type', 'text/csv; charset=utf-8')
     ctx.response.header(
