@@ -14,7 +14,8 @@
 | as a share of one core, and the Liquidsoaps' CPU (/proc/<pid>/stat) as a
 | share of the machine, both over the step's diffusions. It stops at the first
 | step that misses the goal (or leaves a diffusion unstarted) or saturates the
-| machine (Liquidsoap over 90 %, or this process over 90 % of a core).
+| machine (Liquidsoap over 90 %, this process over 90 % of a core, or a new
+| Liquidsoap that does not answer within the supervisor's 20 s).
 | BENCH_SCALE=0 skips it; BENCH_SCALE_MAX (64) bounds it; BENCH_SCALE_STEPS
 | (a comma list) replaces the ramp.
 */
@@ -43,11 +44,7 @@ const DIFFUSIONS = 4
 const PERIOD = 6
 /** New Liquidsoaps started at once: a herd of them would only measure their start-up. */
 const BATCH = 4
-/**
- * Seconds of the rotation's one track: longer than the run, so that no rotation track ends at a
- * diffusion's start. Such an end once held a start back 6 s with 2 stations on an idle machine
- * (a fault of its own, reported apart), which this figure of load must not mix in.
- */
+/** Seconds of the rotation's one track: longer than the run, so that it never ends mid-step. */
 const FILLER = 1200
 const RAMP = [1, 2, 4, 6, 8, 12, 16, 24, 32, 48, 64]
 /** Clock ticks per second of /proc/<pid>/stat (getconf CLK_TCK). */
@@ -226,15 +223,23 @@ export async function realScale(work: string, quiet: Logger): Promise<StepFigure
     let running = 0
     for (const n of steps) {
       const startedAt = Date.now()
-      for (let from = running; from < n; from += BATCH) {
-        const batch = all.slice(from, Math.min(n, from + BATCH)).map((s) => s.station)
-        const streamer = new Streamer(
-          { config: true, run: true, monitor: true, delay: 1000, timeout: 20 },
-          quiet
+      try {
+        for (let from = running; from < n; from += BATCH) {
+          const batch = all.slice(from, Math.min(n, from + BATCH)).map((s) => s.station)
+          const streamer = new Streamer(
+            { config: true, run: true, monitor: true, delay: 1000, timeout: 20 },
+            quiet
+          )
+          streamers.push(streamer)
+          await streamer.configure(batch)
+          await streamer.start(batch)
+        }
+      } catch (error) {
+        // A Liquidsoap that cannot come up within the supervisor's wait: the machine is full.
+        console.log(
+          `  stop: the machine is saturated at ${n} stations, ${(error as Error).message}`
         )
-        streamers.push(streamer)
-        await streamer.configure(batch)
-        await streamer.start(batch)
+        break
       }
       const startup = Date.now() - startedAt
       running = n
