@@ -8,6 +8,12 @@
 |    the real Liquidsoap, then 20 and 100 stations on simulated peers
 |    (bench/fake_liquidsoap.ts). Goals: median offset <= 100 ms, p95 <= 300 ms;
 |    0 queries per steady tick; 100 stations under 10 % of one core.
+| 3. The real scale (bench/streamer_scale.ts): real Liquidsoap stations, each
+|    with an Icecast output (one Icecast on port 8023), added 1, 2, 4, 6, 8,
+|    12, 16 … until a step's p95 start offset passes 100 ms or the machine is
+|    saturated; per step the p95, this process's CPU (% of a core) and the
+|    Liquidsoaps' (% of the machine). BENCH_SCALE=0 skips it, BENCH_SCALE_MAX
+|    (64) or BENCH_SCALE_STEPS (1,4,8) bound it.
 | Runs on SQLite in tmp/bench-streamer/.
 */
 import { spawn } from 'node:child_process'
@@ -238,5 +244,9 @@ await app.start(async () => {
     for (const monitor of monitors) await monitor.client.close()
     peer.kill()
   }
+
+  // ---- 3. the real scale: many real Liquidsoaps -----------------------------
+  const { realScale } = await import('./streamer_scale.js')
+  await realScale(work, quiet)
 })
 await app.terminate()
