@@ -21,6 +21,8 @@ export const BACKUP_FORMAT = 'antenne-backup'
 export const TABLES = [
   'stations',
   'outputs',
+  'edges',
+  'edge_station',
   'programs',
   'streams',
   'schedules',
@@ -44,7 +46,7 @@ export const TABLES = [
 ] as const
 
 /** Tables keyed by an id (read in id order); the others are small pivots. */
-const PIVOTS = new Set(['station_user', 'program_user'])
+const PIVOTS = new Set(['station_user', 'program_user', 'edge_station'])
 // Rows read per page: a bound on memory, not on a statement (the page is a `LIMIT`).
 const CHUNK = 2000
 // Rows per restoring insert at most: rows carry free text (an episode's content, an event's

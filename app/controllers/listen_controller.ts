@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { NotFoundException } from '#exceptions/domain'
-import { m3uPlaylist, plsPlaylist, stationSources } from '#on_air/listen'
+import { listenerRegion, m3uPlaylist, plsPlaylist, stationSources } from '#on_air/listen'
 import { publicOrigin } from '#feeds/public_origin'
 import antenneConfig from '#config/antenne'
 
@@ -18,9 +18,14 @@ export default class ListenController {
     return plsPlaylist(name, sources)
   }
 
-  static async #sources({ station, request }: HttpContext) {
+  static async #sources({ station, request, response }: HttpContext) {
     if (!station) throw new NotFoundException('no station yet')
     const origin = publicOrigin(antenneConfig.publicUrl, request.hostname(), station.hosts)
-    return { name: station.name, sources: await stationSources(station, origin) }
+    // The region a GeoIP proxy in front says (X-Antenne-Region), or the listener's own choice.
+    const region = listenerRegion(request.header('x-antenne-region') ?? request.qs().region)
+    const sources = await stationSources(station, origin, { region })
+    // With edges the order changes from one request to the next (round robin): never cached.
+    if (sources.some((s) => s.node)) response.header('cache-control', 'no-store')
+    return { name: station.name, sources }
   }
 }

@@ -1,7 +1,7 @@
 import type { NextFn } from '@adonisjs/core/types/http'
 import type { HttpContext } from '@adonisjs/core/http'
 import Station from '#models/station'
-import { allowStreams, stationSources } from '#on_air/listen'
+import { allowStreams, listenerRegion, stationSources } from '#on_air/listen'
 import { publicOrigin } from '#feeds/public_origin'
 import antenneConfig from '#config/antenne'
 
@@ -36,7 +36,10 @@ export default class StationMiddleware {
             ctx.request.hostname(),
             station.hosts
           )
-          const sources = await stationSources(station, origin)
+          const region = listenerRegion(
+            ctx.request.header('x-antenne-region') ?? ctx.request.qs().region
+          )
+          const sources = await stationSources(station, origin, { region })
           // The page may play them: its policy lets media load from those origins.
           const node = ctx.response.response
           const policy = node.getHeader('content-security-policy')

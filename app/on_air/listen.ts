@@ -3,6 +3,7 @@
 | (the site's player, /listen.m3u, /listen.pls), each at the address
 | listeners reach it by. Pure renderers, and one query.
 */
+import Edge from '#models/edge'
 import Output, { type OutputFormat } from '#models/output'
 import type Station from '#models/station'
 
@@ -14,6 +15,8 @@ export interface StreamSource {
   type: string
   /** `MP3 128 kbit/s`. */
   label: string
+  /** The edge it is relayed by (its name); absent: the origin. */
+  node?: string
 }
 
 export interface ListenableOutput {
@@ -72,10 +75,18 @@ export function streamSources(outputs: ListenableOutput[], origin: string): Stre
   )
 }
 
-/** For playlists, the most widely played first: MP3, then the others. */
+/** For playlists, node by node as given (the origin last), the most widely played first: MP3, then the others. */
 function forPlaylists(sources: StreamSource[]): StreamSource[] {
-  return [...sources].sort((a, b) => Number(b.format === 'mp3') - Number(a.format === 'mp3'))
+  const nodes = [...new Set(sources.map((s) => s.node ?? ''))]
+  const rank = (s: StreamSource) => nodes.indexOf(s.node ?? '')
+  return [...sources].sort(
+    (a, b) => rank(a) - rank(b) || Number(b.format === 'mp3') - Number(a.format === 'mp3')
+  )
 }
+
+/** `MP3 128 kbit/s`, and the edge it comes through. */
+const label = (source: StreamSource) =>
+  source.node ? `${source.label}, ${line(source.node)}` : source.label
 
 /** One line of text: playlist formats have no escapes. */
 const line = (text: string) => text.replace(/[\r\n]+/g, ' ').trim()
@@ -84,7 +95,7 @@ const line = (text: string) => text.replace(/[\r\n]+/g, ' ').trim()
 export function m3uPlaylist(stationName: string, sources: StreamSource[]): string {
   const lines = ['#EXTM3U']
   for (const source of forPlaylists(sources)) {
-    lines.push(`#EXTINF:-1,${line(stationName)} (${source.label})`, source.url)
+    lines.push(`#EXTINF:-1,${line(stationName)} (${label(source)})`, source.url)
   }
   return lines.join('\r\n') + '\r\n'
 }
@@ -96,7 +107,7 @@ export function plsPlaylist(stationName: string, sources: StreamSource[]): strin
   ordered.forEach((source, i) => {
     lines.push(
       `File${i + 1}=${source.url}`,
-      `Title${i + 1}=${line(stationName)} (${source.label})`,
+      `Title${i + 1}=${line(stationName)} (${label(source)})`,
       `Length${i + 1}=-1`
     )
   })
@@ -121,12 +132,100 @@ export function allowStreams(policy: string, sources: StreamSource[]): string {
   return directives.join('; ')
 }
 
-/** The station's active Icecast outputs that listeners can reach. */
-export async function stationSources(station: Station, origin: string): Promise<StreamSource[]> {
+/** An edge as listeners reach it. */
+export interface ListenEdge {
+  name: string
+  /** Its public address (no trailing slash), or http://host:port. */
+  base: string
+  region: string | null
+}
+
+/** A region label as a proxy or a query gives it; anything else is no region. */
+export function listenerRegion(value: unknown): string | null {
+  return typeof value === 'string' && /^[a-z0-9][a-z0-9-]{0,63}$/i.test(value.trim())
+    ? value.trim().toLowerCase()
+    : null
+}
+
+/**
+ * The edges in the order listeners should try them: those of the listener's
+ * region first, then the others; within each, rotated by `turn`, so that
+ * successive listeners spread over the edges (round robin).
+ */
+export function orderEdges<T extends ListenEdge>(
+  edges: T[],
+  region: string | null,
+  turn: number
+): T[] {
+  const rotate = (list: T[]) => {
+    if (!list.length) return list
+    const k = ((turn % list.length) + list.length) % list.length
+    return [...list.slice(k), ...list.slice(0, k)]
+  }
+  const near = edges.filter((e) => region !== null && e.region === region)
+  const far = edges.filter((e) => !(region !== null && e.region === region))
+  return [...rotate(near), ...rotate(far)]
+}
+
+/**
+ * Every source of the station: each edge's relay of each mount, in the
+ * edges' order, then the origin's own, last. Node first, then format: a
+ * player (or an `<audio>` element) that cannot reach one node goes on to the
+ * next, and ends at the origin.
+ */
+export function sourcesThroughEdges(
+  outputs: ListenableOutput[],
+  edges: ListenEdge[],
+  origin: string
+): StreamSource[] {
+  const relayed = edges.flatMap((edge) =>
+    streamSources(
+      outputs
+        .filter((o) => o.mount)
+        .map((o) => ({
+          host: o.host,
+          port: o.port,
+          mount: o.mount,
+          format: o.format,
+          bitrate: o.bitrate,
+          listenUrl: `${edge.base.replace(/\/+$/, '')}${o.mount}`,
+        })),
+      origin
+    ).map((source) => ({ ...source, node: edge.name }))
+  )
+  return [...relayed, ...streamSources(outputs, origin)]
+}
+
+/** Listeners are spread over the edges, one turn per request. */
+let turns = 0
+
+/** The station's active Icecast outputs that listeners can reach, through its active edges first. */
+export async function stationSources(
+  station: Station,
+  origin: string,
+  listener: { region?: string | null } = {}
+): Promise<StreamSource[]> {
   const outputs = await Output.query()
     .where('station_id', station.id)
     .where('type', 'icecast')
     .withScopes((s) => s.active())
     .orderBy('id')
-  return streamSources(outputs, origin)
+  const edges = await Edge.query()
+    .withScopes((s) => s.active())
+    .where((q) =>
+      q
+        .where('all_stations', true)
+        .orWhereHas('stations', (r) => r.where('stations.id', station.id))
+    )
+    .orderBy('name')
+  const listenEdges = edges.map((e) => ({
+    name: e.name,
+    base: e.publicUrl ?? e.base,
+    region: e.region,
+  }))
+  return sourcesThroughEdges(
+    outputs,
+    orderEdges(listenEdges, listener.region ?? null, turns++),
+    origin
+  )
 }

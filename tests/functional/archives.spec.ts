@@ -1,4 +1,6 @@
 import { test } from '@japa/runner'
+import Edge from '#models/edge'
+import { addEdge } from '#edges/edge_registry'
 import { DateTime } from 'luxon'
 import {
   mkdtempSync,
@@ -186,6 +188,12 @@ test.group('node ace backup and restore', (group) => {
       date: DateTime.fromISO('2026-11-30T10:00:00.125Z'),
       comment: 'kept',
     }).create()
+    const { edge, passwords } = await addEdge({
+      name: `bk-edge-${serial}`,
+      host: 'edge.radio.example',
+      port: 8000,
+      stations: [station.slug],
+    })
     const script = stationPaths(station).script
     mkdirSync(stationPaths(station).dir, { recursive: true })
     writeFileSync(script, '# the station script\n')
@@ -196,6 +204,7 @@ test.group('node ace backup and restore', (group) => {
 
     // Everything changes after the backup...
     await program.delete()
+    await edge.delete()
     await StationFactory.merge({ name: 'After', timezone: ZONE }).create()
     writeFileSync(script, '# changed\n')
     const refused = await runCommand(Restore, [first.path])
@@ -210,6 +219,13 @@ test.group('node ace backup and restore', (group) => {
     assert.isNull(await Station.findBy('name', 'After'))
     assert.equal((await Log.findOrFail(log.id)).date.toMillis(), log.date.toMillis())
     assert.equal(readFileSync(script, 'utf8'), '# the station script\n')
+    // The edge, its passwords and the station it relays are back.
+    const back = await Edge.query().where('id', edge.id).preload('stations').firstOrFail()
+    assert.equal(back.adminPassword, passwords.adminPassword)
+    assert.deepEqual(
+      back.stations.map((s) => s.id),
+      [station.id]
+    )
 
     await createBackup(dir, 2, DateTime.fromISO('2026-12-02T00:00:00Z'))
     await createBackup(dir, 2, DateTime.fromISO('2026-12-03T00:00:00Z'))

@@ -10,6 +10,7 @@ import { OutputFactory } from '#database/factories/output_factory'
 import { UserFactory } from '#database/factories/user_factory'
 import Output from '#models/output'
 import antenneConfig from '#config/antenne'
+import { addEdge } from '#edges/edge_registry'
 
 async function stationWithStreams() {
   const station = await StationFactory.merge({ name: 'Radio Marée', isDefault: true }).create()
@@ -152,5 +153,92 @@ test.group("Listening from the site: a mount's listen address in the CMS", (grou
     assert.equal((await Output.findOrFail(output.id)).listenUrl, 'https://stream.example/m.mp3')
     ;(await save('')).assertStatus(302)
     assert.isNull((await Output.findOrFail(output.id)).listenUrl)
+  })
+})
+
+test.group('Listening from the site: through the edges, the origin last', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  async function withEdges() {
+    const station = await StationFactory.merge({ name: 'Radio Marée', isDefault: true }).create()
+    await OutputFactory.merge({ stationId: station.id, port: 8000, mount: '/maree.mp3' }).create()
+    const other = await StationFactory.create()
+    const edge = (name: string, fields: Record<string, unknown> = {}) =>
+      addEdge({ name, host: `${name}.radio.example`, port: 8000, ...fields })
+    await edge('eu-1', { region: 'eu', publicUrl: 'https://eu-1.radio.example' })
+    await edge('eu-2', { region: 'eu' })
+    await edge('us-1', { region: 'us' })
+    await edge('off', { active: false })
+    // An edge of another station only.
+    await edge('elsewhere', { stations: [other.slug] })
+    return station
+  }
+
+  const urls = (text: string) =>
+    text
+      .split('\r\n')
+      .map((l) => l.replace(/^File\d+=/, ''))
+      .filter((l) => l.startsWith('http'))
+
+  test('/listen.m3u: the edges relaying the station, round robin, then the origin; never cached', async ({
+    assert,
+  }) => {
+    await withEdges()
+    const first = await fetch(`http://${process.env.HOST}:${process.env.PORT}/listen.m3u`)
+    assert.equal(first.headers.get('cache-control'), 'no-store')
+    const seen = new Set<string>()
+    for (let i = 0; i < 3; i++) {
+      const list = urls((await playlist('/listen.m3u')).text)
+      assert.lengthOf(list, 4)
+      assert.equal(list[3], 'http://127.0.0.1:8000/maree.mp3')
+      assert.sameMembers(list.slice(0, 3), [
+        'https://eu-1.radio.example/maree.mp3',
+        'http://eu-2.radio.example:8000/maree.mp3',
+        'http://us-1.radio.example:8000/maree.mp3',
+      ])
+      seen.add(list[0])
+    }
+    // Three listeners in a row start on three different edges.
+    assert.equal(seen.size, 3)
+    const text = (await playlist('/listen.m3u')).text
+    assert.match(text, /#EXTINF:-1,Radio Marée \(MP3 128 kbit\/s, (eu-1|eu-2|us-1)\)\r\n/)
+  })
+
+  test("a listener's region (from the proxy's header, or chosen) comes first; an unknown or hostile one changes nothing", async ({
+    assert,
+  }) => {
+    await withEdges()
+    const get = async (path: string, headers: Record<string, string> = {}) =>
+      urls(
+        await (
+          await fetch(`http://${process.env.HOST}:${process.env.PORT}${path}`, { headers })
+        ).text()
+      )
+    const us = await get('/listen.m3u', { 'x-antenne-region': 'US' })
+    assert.equal(us[0], 'http://us-1.radio.example:8000/maree.mp3')
+    assert.equal(us[3], 'http://127.0.0.1:8000/maree.mp3')
+    const eu = await get('/listen.pls?region=eu')
+    assert.sameMembers(eu.slice(0, 2), [
+      'https://eu-1.radio.example/maree.mp3',
+      'http://eu-2.radio.example:8000/maree.mp3',
+    ])
+    const hostile = await get('/listen.m3u?region=%3Cscript%3E')
+    assert.lengthOf(hostile, 4)
+    assert.equal(hostile[3], 'http://127.0.0.1:8000/maree.mp3')
+  })
+
+  test('the player tries the edges first and may load media from them', async ({
+    client,
+    assert,
+  }) => {
+    await withEdges()
+    const response = await client.get('/').header('x-antenne-region', 'us')
+    response.assertStatus(200)
+    const sources = [...response.text().matchAll(/<source src="([^"]+)"/g)].map((m) => m[1])
+    assert.equal(sources[0], 'http://us-1.radio.example:8000/maree.mp3')
+    assert.equal(sources.at(-1), 'http://127.0.0.1:8000/maree.mp3')
+    assert.notInclude(sources.join(' '), 'off.radio.example')
+    assert.notInclude(sources.join(' '), 'elsewhere.radio.example')
+    assert.include(response.header('content-security-policy'), 'https://eu-1.radio.example')
   })
 })

@@ -1,6 +1,9 @@
 import { test } from '@japa/runner'
 import {
   allowStreams,
+  listenerRegion,
+  orderEdges,
+  sourcesThroughEdges,
   listenUrl,
   m3uPlaylist,
   plsPlaylist,
@@ -106,6 +109,81 @@ test.group('Listening: stream sources and playlists', () => {
       'Length2=-1',
       'Version=2',
       '',
+    ])
+  })
+})
+
+test.group('Listening through edges (pure)', () => {
+  const edges = [
+    { name: 'a', base: 'http://a:8000', region: 'eu' },
+    { name: 'b', base: 'https://b.example/', region: 'eu' },
+    { name: 'c', base: 'http://c:8000', region: null },
+  ]
+
+  test("the listener's region first, each group in turn, the others after", ({ assert }) => {
+    assert.deepEqual(
+      orderEdges(edges, null, 0).map((e) => e.name),
+      ['a', 'b', 'c']
+    )
+    assert.deepEqual(
+      orderEdges(edges, null, 1).map((e) => e.name),
+      ['b', 'c', 'a']
+    )
+    assert.deepEqual(
+      orderEdges(edges, 'eu', 1).map((e) => e.name),
+      ['b', 'a', 'c']
+    )
+    assert.deepEqual(
+      orderEdges(edges, 'us', 5).map((e) => e.name),
+      ['c', 'a', 'b']
+    )
+    assert.isNull(listenerRegion('<script>'))
+    assert.equal(listenerRegion(' EU-West '), 'eu-west')
+  })
+
+  test('each edge relays each mount; the origin comes last, node by node in playlists', ({
+    assert,
+  }) => {
+    const outputs = [
+      {
+        host: 'o',
+        port: 8000,
+        mount: '/r.ogg',
+        listenUrl: null,
+        format: 'ogg' as const,
+        bitrate: 96,
+      },
+      {
+        host: 'o',
+        port: 8000,
+        mount: '/r.mp3',
+        listenUrl: null,
+        format: 'mp3' as const,
+        bitrate: 128,
+      },
+    ]
+    const sources = sourcesThroughEdges(outputs, edges.slice(1), 'https://site.example')
+    assert.deepEqual(
+      sources.map((s) => s.url),
+      [
+        'https://b.example/r.ogg',
+        'https://b.example/r.mp3',
+        'http://c:8000/r.ogg',
+        'http://c:8000/r.mp3',
+        'http://o:8000/r.ogg',
+        'http://o:8000/r.mp3',
+      ]
+    )
+    const m3u = m3uPlaylist('R', sources)
+      .split('\r\n')
+      .filter((l) => l.startsWith('http'))
+    assert.deepEqual(m3u, [
+      'https://b.example/r.mp3',
+      'https://b.example/r.ogg',
+      'http://c:8000/r.mp3',
+      'http://c:8000/r.ogg',
+      'http://o:8000/r.mp3',
+      'http://o:8000/r.ogg',
     ])
   })
 })
