@@ -25,6 +25,7 @@ const EventsController = () => import('#controllers/staff/events_controller')
 const ListenersController = () => import('#controllers/staff/listeners_controller')
 const LiveKeysController = () => import('#controllers/staff/live_keys_controller')
 const StationLiveController = () => import('#controllers/staff/station_live_controller')
+const EdgesController = () => import('#controllers/staff/edges_controller')
 
 router
   .group(() => {
@@ -57,6 +58,16 @@ router
         router
           .post('/outputs/:id/delete', [StationsController, 'destroyOutput'])
           .as('outputs.destroy')
+
+        router.get('/edges', [EdgesController, 'index']).as('edges.index')
+        router.get('/edges/create', [EdgesController, 'create']).as('edges.create')
+        router.post('/edges', [EdgesController, 'store']).as('edges.store')
+        router.get('/edges/:id', [EdgesController, 'show']).as('edges.show')
+        router.post('/edges/:id', [EdgesController, 'update']).as('edges.update')
+        router.post('/edges/:id/passwords', [EdgesController, 'regenerate']).as('edges.regenerate')
+        router.post('/edges/:id/activate', [EdgesController, 'activate']).as('edges.activate')
+        router.post('/edges/:id/deactivate', [EdgesController, 'deactivate']).as('edges.deactivate')
+        router.post('/edges/:id/delete', [EdgesController, 'destroy']).as('edges.destroy')
 
         router.get('/users', [UsersController, 'index']).as('users.index')
         router.get('/users/create', [UsersController, 'create']).as('users.create')

@@ -3,6 +3,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import { ProgramFactory, StationFactory } from '#database/factories/programme_factories'
 import { EpisodeFactory } from '#database/factories/episode_factories'
 import { UserFactory } from '#database/factories/user_factory'
+import { addEdge } from '#edges/edge_registry'
 
 /** What an Edge tag looks like when Edge did not know it and printed it as text. */
 const UNRENDERED = /@!?[a-zA-Z][\w.]*\(|@end\b|\{\{|\}\}/
@@ -18,6 +19,7 @@ test.group('Staff pages render every component', (group) => {
     const station = await StationFactory.merge({ timezone: 'Europe/Brussels' }).create()
     const program = await ProgramFactory.merge({ stationId: station.id }).create()
     const episode = await EpisodeFactory.merge({ programId: program.id }).create()
+    const { edge } = await addEdge({ name: 'render-edge', host: 'edge.example', port: 8000 })
     const pages = {
       [`/staff/programs/${program.id}`]: `/staff/programs/${program.id}/image?_csrf=`,
       [`/staff/episodes/${episode.id}`]: `/staff/episodes/${episode.id}/image?_csrf=`,
@@ -28,6 +30,9 @@ test.group('Staff pages render every component', (group) => {
       '/staff/users': null,
       '/staff/calendar': null,
       '/staff/events': null,
+      '/staff/edges': null,
+      '/staff/edges/create': null,
+      [`/staff/edges/${edge.id}`]: null,
       '/staff/tokens': null,
       [`/staff/programs/${program.id}/sounds`]: null,
       [`/staff/stations/${station.id}/radiovis`]: null,
