@@ -4,8 +4,9 @@
 | (127.0.0.1:3306, as bin/test-all): it uses its own database,
 | antenne_bench_failover.
 |
-| The stack of tests/failover_stack.ts: an origin Icecast and two playout
-| hosts, each in a namespace of its own, one MariaDB. One long diffusion airs
+| The stack of tests/failover_stack.ts: an origin Icecast, an edge relaying
+| it and two playout hosts, each in a namespace of its own, one MariaDB; the
+| listener is on the edge. One long diffusion airs
 | throughout, and the leader is faulted BENCH_TAKEOVERS (10) times each way:
 |   kill -9 of its streamer, SIGSTOP of its streamer (a stall), and a
 |   partition between it and the database (packets dropped).
@@ -97,7 +98,8 @@ await app.start(async () => {
   )
   try {
     await stack.setup()
-    stack.listener = new HeldListener(stack.origin.ip, ORIGIN_PORT, stack.mount, (chunk) =>
+    // The listener is on the edge, as listeners are.
+    stack.listener = new HeldListener(stack.edge.ip, ORIGIN_PORT, stack.mount, (chunk) =>
       decoder.stdin.write(chunk)
     )
     stack.startNode('play1')
@@ -106,6 +108,7 @@ await app.start(async () => {
       async () => (await stack.source()) === 'play1',
       60_000
     )
+    await stack.waitFor('the edge relaying the mount', () => stack.edgeRelays())
     stack.listener.start()
     stack.startNode('play2')
     const standingBy = (name: 'play1' | 'play2') =>

@@ -6,16 +6,17 @@
 |   origin   10.N.0.10  Icecast (the station's mount and its fallback)
 |   play1    10.N.0.21  node ace streamer -c -r -m, ANTENNE_NODE=play1
 |   play2    10.N.0.22  the same, ANTENNE_NODE=play2
+|   edge     10.N.0.11  Icecast relaying the origin (icecast:config --edge)
 |   root     10.N.0.1   MariaDB through one TcpRelay per playout host, so
 |                       that one host can be partitioned from it alone
 |
-| A listener in the root namespace stays on the origin's mount throughout.
+| A listener in the root namespace stays on the edge's mount throughout.
 | A watcher asks both Liquidsoaps (their sockets: the files are shared) every
 | 50 ms whether their outputs are connected: both at once is a double-source
 | incident.
 */
 import { execFile, type ChildProcess } from 'node:child_process'
-import { chown, mkdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
 import http from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -25,11 +26,13 @@ import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import Station from '#models/station'
 import Output from '#models/output'
+import Edge from '#models/edge'
 import Program from '#models/program'
 import Episode from '#models/episode'
 import Diffusion from '#models/diffusion'
 import Sound from '#models/sound'
 import { changeStampPath, touchChangeStamp } from '#models/change_stamp'
+import { addEdge } from '#edges/edge_registry'
 import { makeMusic } from '#demo/demo_audio'
 import { currentLease } from '#streamer/station_lease'
 import { parseStatus } from '#streamer/on_air_status'
@@ -97,12 +100,14 @@ interface PlayoutNode {
 export class FailoverStack {
   network!: TestNetwork
   origin!: NetHost
+  edge!: NetHost
   nodes = new Map<NodeName, PlayoutNode>()
   station!: Station
   show!: Program
   listener!: HeldListener
   output: string[] = []
-  #icecast: ChildProcess | null = null
+  #icecasts = new Set<ChildProcess>()
+  #stopping = false
   #watch: NodeJS.Timeout | null = null
   /** Samples where both nodes had an output connected, and the runs of such samples (incidents). */
   doubleSources = 0
@@ -186,6 +191,14 @@ export class FailoverStack {
       active: true,
     })
     await this.#startOrigin()
+    this.edge = await this.network.host('edge', 11)
+    await addEdge({
+      name: `${this.prefix}-edge`,
+      host: this.edge.ip,
+      port: PORT,
+      stations: [this.station.slug],
+    })
+    await this.#startEdge()
     for (const [index, name] of NODES.entries()) {
       const host = await this.network.host(name, 21 + index)
       const relay = new TcpRelay(this.network.gateway, 13321 + index, '127.0.0.1', 3306)
@@ -204,38 +217,75 @@ export class FailoverStack {
       }
       this.nodes.set(name, node)
     }
-    this.listener = new HeldListener(this.origin.ip, PORT, this.mount)
+    this.listener = new HeldListener(this.edge.ip, PORT, this.mount)
+  }
+
+  /** An Icecast folder Icecast may use: outside the checkout, owned by the user it drops to. */
+  async #icecastDir(name: string) {
+    const dir = join(tmpdir(), `antenne-${this.prefix}-${name}`)
+    await rm(dir, { recursive: true, force: true })
+    await mkdir(join(dir, 'log'), { recursive: true })
+    return dir
+  }
+
+  async #ace(args: string[]) {
+    return run(process.execPath, ['ace', ...args], {
+      cwd: app.makePath(),
+      env: { ...process.env, NODE_ENV: 'test' },
+    })
+  }
+
+  /** Icecast in a host's namespace, as bin/icecast runs it (root, dropping to icecast2). */
+  async #icecast(host: NetHost, dir: string) {
+    await run('chown', ['-R', 'icecast2:icecast', dir])
+    const spawnIt = () => {
+      const child = host.spawn('icecast2', ['-c', join(dir, 'icecast.xml')], { stdio: 'ignore' })
+      this.#icecasts.add(child)
+      child.on('exit', (_code, signal) => {
+        this.#icecasts.delete(child)
+        // Icecast 2.4.4 now and then segfaults as its relays start: started again, as systemd would.
+        if (signal === 'SIGSEGV' && !this.#stopping) spawnIt()
+      })
+    }
+    spawnIt()
+    await this.waitFor(`Icecast on ${host.name}`, async () =>
+      fetch(`http://${host.ip}:${PORT}/status-json.xsl`).then((r) => r.ok)
+    )
   }
 
   async #startOrigin() {
-    // Outside the checkout: Icecast runs as icecast2, which must reach its folder.
-    const dir = join(tmpdir(), `antenne-${this.prefix}-origin`)
-    await rm(dir, { recursive: true, force: true })
-    await mkdir(join(dir, 'log'), { recursive: true })
-    const { stdout } = await run(
-      process.execPath,
-      ['ace', 'icecast:config', '--full', '--port', String(PORT), '--bind', this.origin.ip].concat([
+    const dir = await this.#icecastDir('origin')
+    const { stdout } = await this.#ace(
+      ['icecast:config', '--full', '--port', String(PORT), '--bind', this.origin.ip].concat([
         '--dir',
         dir,
         '--station',
         this.station.slug,
         '--password',
         PASSWORD,
-      ]),
-      { cwd: app.makePath(), env: { ...process.env, NODE_ENV: 'test' } }
+      ])
     )
     await writeFile(join(dir, 'icecast.xml'), stdout, { mode: 0o600 })
-    // As bin/icecast does: Icecast drops root for icecast2, which then owns its folder.
-    const { stdout: uid } = await run('id', ['-u', 'icecast2'])
-    const { stdout: gid } = await run('id', ['-g', 'icecast2'])
-    for (const path of [dir, join(dir, 'log'), join(dir, 'icecast.xml')])
-      await chown(path, Number(uid), Number(gid))
-    this.#icecast = this.origin.spawn('icecast2', ['-c', join(dir, 'icecast.xml')], {
-      stdio: 'ignore',
-    })
-    await this.waitFor('the origin Icecast', async () =>
-      fetch(`http://${this.origin.ip}:${PORT}/status-json.xsl`).then((r) => r.ok)
+    await this.#icecast(this.origin, dir)
+  }
+
+  /** The edge, configured only by `icecast:config --edge`. */
+  async #startEdge() {
+    const dir = await this.#icecastDir('edge')
+    await this.#ace(
+      ['icecast:config', '--edge', `${this.prefix}-edge`, '--dir', dir]
+        .concat(['--origin', `${this.origin.ip}:${PORT}`])
+        .concat(['--output', join(dir, 'icecast.xml')])
     )
+    await this.#icecast(this.edge, dir)
+  }
+
+  /** Whether the edge relays the station's mount (it has a source there). */
+  async edgeRelays(): Promise<boolean> {
+    const status = await fetch(`http://${this.edge.ip}:${PORT}/status-json.xsl`, {
+      signal: AbortSignal.timeout(1000),
+    }).then((r) => r.text())
+    return status.includes(`${this.mount}"`)
   }
 
   /** `node ace streamer -c -r -m` on a playout host, as its systemd unit runs it. */
@@ -395,8 +445,13 @@ export class FailoverStack {
       await node.client.close()
       await node.relay.stop()
     }
-    this.#icecast?.kill('SIGKILL')
+    this.#stopping = true
+    for (const child of this.#icecasts) child.kill('SIGKILL')
     await this.network?.destroy()
+    await Edge.query()
+      .where('name', `${this.prefix}-edge`)
+      .delete()
+      .catch(() => {})
     if (this.station) await this.station.delete().catch(() => {})
   }
 }

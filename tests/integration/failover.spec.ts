@@ -83,6 +83,8 @@ if (process.env.DB_CONNECTION === 'mysql')
         stack.startNode('play1')
         await stack.waitFor('play1 leading', async () => (await stack.leader()) === 'play1')
         await stack.waitFor('play1 on the mount', async () => (await stack.source()) === 'play1')
+        await stack.waitFor('the edge relaying the mount', () => stack.edgeRelays())
+        // The listener is on the edge, as listeners are.
         stack.listener.start()
         stack.startNode('play2')
         await standingBy('play2')
