@@ -20,6 +20,7 @@ import { copyFile, mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { benchWorkspace, bootApp, root } from './boot.js'
+import { SilenceMeter } from './silence_meter.js'
 
 const run = promisify(execFile)
 const PORT = 8021
@@ -29,10 +30,6 @@ const KILLS = Number(process.env.BENCH_KILLS ?? 10)
 const RESTARTS = Number(process.env.BENCH_RESTARTS ?? 5)
 const INTERVAL = Number(process.env.BENCH_INTERVAL ?? 30) * 1000
 
-/** Decoded at 8 kHz mono: a 10 ms block is 80 samples; silence is every sample under -72 dBFS. */
-const RATE = 8000
-const BLOCK = 80
-const SILENT = 8
 /** A silence shorter than this is a track boundary, not a gap. */
 const MIN_GAP_MS = 150
 
@@ -158,44 +155,7 @@ await app.start(async () => {
 
   // The listener: one HTTP response, decoded as it comes.
   let disconnects = 0
-  let samples = 0
-  let silentRun = 0
-  const silences: Array<{ at: number; ms: number }> = []
-  const positionAt: Array<{ wall: number; sample: number }> = []
-  const decoder = spawn('ffmpeg', [
-    '-nostdin',
-    '-loglevel',
-    'quiet',
-    '-f',
-    'mp3',
-    '-i',
-    'pipe:0',
-    '-f',
-    's16le',
-    '-ac',
-    '1',
-    '-ar',
-    String(RATE),
-    'pipe:1',
-  ])
-  let carry = Buffer.alloc(0)
-  decoder.stdout.on('data', (chunk: Buffer) => {
-    carry = Buffer.concat([carry, chunk])
-    const blocks = Math.floor(carry.length / (BLOCK * 2))
-    for (let b = 0; b < blocks; b++) {
-      let peak = 0
-      for (let i = 0; i < BLOCK; i++)
-        peak = Math.max(peak, Math.abs(carry.readInt16LE((b * BLOCK + i) * 2)))
-      samples += BLOCK
-      if (peak < SILENT) silentRun += BLOCK
-      else {
-        if ((silentRun / RATE) * 1000 >= MIN_GAP_MS)
-          silences.push({ at: samples - silentRun - BLOCK, ms: (silentRun / RATE) * 1000 })
-        silentRun = 0
-      }
-    }
-    carry = carry.subarray(blocks * BLOCK * 2)
-  })
+  const meter = new SilenceMeter(MIN_GAP_MS)
   const listen = () =>
     http
       .get({ host: '127.0.0.1', port: PORT, path: MOUNT }, (response) => {
@@ -204,14 +164,13 @@ await app.start(async () => {
           setTimeout(listen, 200)
           return
         }
-        response.on('data', (chunk) => decoder.stdin.write(chunk))
+        response.on('data', (chunk) => meter.write(chunk))
         response.on('end', () => {
           disconnects++
           setTimeout(listen, 200)
         })
       })
       .on('error', () => setTimeout(listen, 200))
-  const track = setInterval(() => positionAt.push({ wall: Date.now(), sample: samples }), 50)
 
   // Wait for the station, then the listener.
   for (;;) {
@@ -222,16 +181,8 @@ await app.start(async () => {
     await sleep(200)
   }
   listen()
-  const sampleAt = (wall: number) => positionAt.find((p) => p.wall >= wall)?.sample ?? samples
-
   /** The longest silence heard after a fault at `wall` (within 10 s of stream). */
-  const gapAfter = (wall: number) => {
-    const from = sampleAt(wall) - 2 * RATE
-    return Math.max(
-      0,
-      ...silences.filter((s) => s.at >= from && s.at <= from + 12 * RATE).map((s) => s.ms)
-    )
-  }
+  const gapAfter = (wall: number) => meter.gapAfter(wall, 2, 12)
 
   console.log(
     `bench:continuity — ${KILLS} kills of Liquidsoap ${INTERVAL / 1000} s apart (${diffusionIds.length} during a diffusion), then ${RESTARTS} streamer restarts`
@@ -302,10 +253,9 @@ await app.start(async () => {
     `log rows doubled: ${doubled + doubledStarts}; diffusions without a start row: ${missing} (goal 0)`
   )
 
-  clearInterval(track)
   streamer!.kill('SIGTERM')
   await new Promise((r) => streamer!.once('exit', r))
-  decoder.kill()
+  meter.stop()
   await run('bash', [join(root, 'bin/icecast'), 'stop', String(PORT)], { cwd: root })
   await app.terminate()
 })

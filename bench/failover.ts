@@ -17,19 +17,15 @@
 | connected at once, sampled every 50 ms (goal 0); listener disconnects
 | (goal 0).
 */
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { bootApp, root } from './boot.js'
+import { SilenceMeter } from './silence_meter.js'
 
 const run = promisify(execFile)
 const TAKEOVERS = Number(process.env.BENCH_TAKEOVERS ?? 10)
 const KINDS = ['kill -9', 'SIGSTOP', 'partition'] as const
-
-/** Decoded at 8 kHz mono in 10 ms blocks; a block under -72 dBFS is silent. */
-const RATE = 8000
-const BLOCK = 80
-const SILENT = 8
 
 Object.assign(process.env, {
   DB_CONNECTION: 'mysql',
@@ -56,42 +52,8 @@ await app.start(async () => {
   // Long enough for every takeover to land in the one diffusion.
   const stack = new FailoverStack(join(root, 'tmp/bench-failover'), 'bf', 79, 60 * 20)
   // The listener's audio, decoded as it comes: silences are the gaps.
-  let samples = 0
-  let silentRun = 0
-  const silences: Array<{ at: number; ms: number }> = []
-  const positions: Array<{ wall: number; sample: number }> = []
-  const decoder = spawn('ffmpeg', [
-    ...['-nostdin', '-loglevel', 'quiet', '-f', 'mp3', '-i', 'pipe:0'],
-    ...['-f', 's16le', '-ac', '1', '-ar', String(RATE), 'pipe:1'],
-  ])
-  let carry = Buffer.alloc(0)
-  decoder.stdout.on('data', (chunk: Buffer) => {
-    carry = Buffer.concat([carry, chunk])
-    const blocks = Math.floor(carry.length / (BLOCK * 2))
-    for (let b = 0; b < blocks; b++) {
-      let peak = 0
-      for (let i = 0; i < BLOCK; i++)
-        peak = Math.max(peak, Math.abs(carry.readInt16LE((b * BLOCK + i) * 2)))
-      samples += BLOCK
-      if (peak < SILENT) silentRun += BLOCK
-      else {
-        if (silentRun >= BLOCK * 5)
-          silences.push({ at: samples - silentRun - BLOCK, ms: (silentRun / RATE) * 1000 })
-        silentRun = 0
-      }
-    }
-    carry = carry.subarray(blocks * BLOCK * 2)
-  })
-  const track = setInterval(() => positions.push({ wall: Date.now(), sample: samples }), 50)
-  const sampleAt = (wall: number) => positions.find((p) => p.wall >= wall)?.sample ?? samples
-  /** The longest silence heard within 10 s of stream after a fault at `wall`. */
-  const gapAfter = (wall: number) => {
-    const from = sampleAt(wall) - RATE
-    return Math.max(
-      0,
-      ...silences.filter((s) => s.at >= from && s.at <= from + 10 * RATE).map((s) => s.ms)
-    )
-  }
+  const meter = new SilenceMeter()
+  const gapAfter = (wall: number) => meter.gapAfter(wall)
 
   const figures = new Map(
     KINDS.map((kind) => [kind, { takeover: [] as number[], at: [] as number[] }])
@@ -100,7 +62,7 @@ await app.start(async () => {
     await stack.setup()
     // The listener is on the edge, as listeners are.
     stack.listener = new HeldListener(stack.edge.ip, ORIGIN_PORT, stack.mount, (chunk) =>
-      decoder.stdin.write(chunk)
+      meter.write(chunk)
     )
     stack.startNode('play1')
     await stack.waitFor(
@@ -174,8 +136,7 @@ await app.start(async () => {
       `listener disconnects: ${stack.listener.ended ? 1 : 0}, responses ${stack.listener.responses} (goal 0 and 1)`
     )
   } finally {
-    clearInterval(track)
-    decoder.kill()
+    meter.stop()
     await stack.teardown()
   }
   await app.terminate()

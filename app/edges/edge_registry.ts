@@ -41,6 +41,20 @@ async function stationIds(slugs: string[]): Promise<number[]> {
   return stations.map((s) => s.id)
 }
 
+/** The columns an input sets; the admin user and active flag keep `current`'s when not given. */
+function columns(input: EdgeInput, stationIdsGiven: number[], current?: Edge) {
+  return {
+    name: input.name,
+    host: input.host,
+    port: input.port,
+    region: input.region ?? null,
+    publicUrl: input.publicUrl ?? null,
+    adminUser: input.adminUser ?? current?.adminUser ?? 'admin',
+    active: input.active ?? current?.active ?? true,
+    allStations: stationIdsGiven.length === 0,
+  }
+}
+
 export async function listEdges(): Promise<Edge[]> {
   return Edge.query().preload('stations').orderBy('name')
 }
@@ -65,17 +79,7 @@ export async function addEdge(
   }
   const edge = await db.transaction(async (trx) => {
     const created = new Edge().useTransaction(trx)
-    created.merge({
-      name: input.name,
-      host: input.host,
-      port: input.port,
-      region: input.region ?? null,
-      publicUrl: input.publicUrl ?? null,
-      adminUser: input.adminUser ?? 'admin',
-      active: input.active ?? true,
-      allStations: ids.length === 0,
-      ...passwords,
-    })
+    created.merge({ ...columns(input, ids), ...passwords })
     await created.save()
     if (ids.length) await created.related('stations').attach(ids)
     return created
@@ -91,16 +95,7 @@ export async function updateEdge(edge: Edge, input: EdgeInput): Promise<Edge> {
   const ids = await stationIds(input.stations ?? [])
   await db.transaction(async (trx) => {
     edge.useTransaction(trx)
-    edge.merge({
-      name: input.name,
-      host: input.host,
-      port: input.port,
-      region: input.region ?? null,
-      publicUrl: input.publicUrl ?? null,
-      adminUser: input.adminUser ?? edge.adminUser,
-      active: input.active ?? edge.active,
-      allStations: ids.length === 0,
-    })
+    edge.merge(columns(input, ids, edge))
     await edge.save()
     await edge.related('stations').sync(ids)
   })
