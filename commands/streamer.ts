@@ -22,6 +22,19 @@ function checkNode(node: string | null, dialect: string) {
     )
 }
 
+/** Outputs on for a while after each renewal, and off before anyone else may play. */
+function checkLease(leaseMs: number, marginMs: number) {
+  if (
+    !Number.isFinite(leaseMs) ||
+    !Number.isFinite(marginMs) ||
+    marginMs < 300 ||
+    leaseMs - marginMs < 900
+  )
+    throw new InvalidArgumentException(
+      `invalid ANTENNE_LEASE_MS=${leaseMs} / ANTENNE_LEASE_MARGIN_MS=${marginMs}: the margin at least 300 ms, and the lease at least 900 ms longer than it`
+    )
+}
+
 export default class StreamerCommand extends BaseCommand {
   static commandName = 'streamer'
   static description = 'Render the Liquidsoap scripts, run Liquidsoap and monitor what goes on air'
@@ -88,6 +101,7 @@ export default class StreamerCommand extends BaseCommand {
         )
 
       checkNode(antenneConfig.streamer.node, db.connection().dialect.name)
+      checkLease(antenneConfig.streamer.leaseMs, antenneConfig.streamer.leaseMarginMs)
       const stations = await Streamer.stations(this.station)
       if (!stations.length) throw new InvalidArgumentException('no active station to stream')
       streamer = new Streamer(

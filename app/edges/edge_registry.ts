@@ -80,7 +80,13 @@ export async function addEdge(
   const edge = await db.transaction(async (trx) => {
     const created = new Edge().useTransaction(trx)
     created.merge({ ...columns(input, ids), ...passwords })
-    await created.save()
+    // Another add of the same name in between: the unique key refuses it, and the
+    // driver's message (the statement, with the passwords) is never shown.
+    await created.save().catch((error) => {
+      if (/unique|duplicate/i.test(String(error?.code ?? error?.message)))
+        throw new InvalidArgumentException(`an edge named "${input.name}" exists already`)
+      throw error
+    })
     if (ids.length) await created.related('stations').attach(ids)
     return created
   })

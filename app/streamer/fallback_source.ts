@@ -13,6 +13,7 @@ import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises'
 import net from 'node:net'
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
+import antenneConfig from '#config/antenne'
 import { contentType, fallbackMount } from '#streamer/icecast_config'
 import type { Logger } from '#types/logger'
 
@@ -30,7 +31,12 @@ export interface FallbackTarget {
 }
 
 const TICK_MS = 100
-const RETRY_MS = 2000
+/**
+ * Between two tries. Where two playout hosts share a station, both try to
+ * feed its fallback and Icecast takes one: when that one dies, the other
+ * must have it before the mount itself falls back to it, within a second.
+ */
+const retryMs = () => (antenneConfig.streamer.node ? 500 : 2000)
 const PREPARE_RETRY_MS = 30_000
 /** Seconds of silence encoded: long enough that an Ogg loop (a new chained stream) is rare. */
 const SILENCE_SECONDS = 60
@@ -202,7 +208,7 @@ export class FallbackSource {
       if (this.#timer) clearInterval(this.#timer)
       this.#timer = null
       this.live = false
-      if (!this.#stopped) this.#retry = setTimeout(() => this.#connect(), RETRY_MS)
+      if (!this.#stopped) this.#retry = setTimeout(() => this.#connect(), retryMs())
     })
   }
 
@@ -234,7 +240,7 @@ export class FallbackSource {
   }
 
   /** One line per problem, not one per retry. */
-  #problem(message: string, every = RETRY_MS) {
+  #problem(message: string, every = retryMs()) {
     if (this.#lastProblem === message) return
     this.#lastProblem = message
     this.#logger.warn(`${message}; retrying every ${every / 1000} s`)

@@ -45,23 +45,6 @@ export interface JournalFence {
   token: () => number | null
 }
 
-/**
- * The entries a lease still allows, the lease row locked until the commit so
- * that no takeover lands between the check and the write.
- */
-async function fenced(trx: TransactionClientContract, stationId: number, entries: JournalEntry[]) {
-  if (!entries.some((entry) => entry.token !== undefined)) return { allowed: entries, refused: [] }
-  const query = trx.from(LEASES).where('station_id', stationId).select('token')
-  if (trx.dialect.name === 'mysql') query.forUpdate()
-  const row = await query.first()
-  const current = row ? Number(row.token) : null
-  const allowed: JournalEntry[] = []
-  const refused: JournalEntry[] = []
-  for (const entry of entries)
-    (entry.token === undefined || entry.token === current ? allowed : refused).push(entry)
-  return { allowed, refused }
-}
-
 async function applyEntry(trx: TransactionClientContract, entry: JournalEntry) {
   if (entry.op === 'cancel') {
     const d = diffusionColumns
@@ -87,6 +70,40 @@ async function applyEntry(trx: TransactionClientContract, entry: JournalEntry) {
   )
 }
 
+/** The station's lease token now (null: no lease), the row locked until the commit when `lock`. */
+async function leaseToken(trx: TransactionClientContract, stationId: number, lock: boolean) {
+  const query = trx.from(LEASES).where('station_id', stationId).select('token')
+  if (lock && trx.dialect.name === 'mysql') query.forUpdate()
+  const row = await query.first()
+  return row ? Number(row.token) : null
+}
+
+/**
+ * Writes the entries the lease still allows and returns the others. The row
+ * is locked only at the end, to check that no takeover landed meanwhile:
+ * held through a long replay, it would block the leader's own renewals.
+ */
+async function applyFenced(
+  trx: TransactionClientContract,
+  stationId: number,
+  entries: JournalEntry[]
+) {
+  if (!entries.some((entry) => entry.token !== undefined)) {
+    for (const entry of entries) await applyEntry(trx, entry)
+    return []
+  }
+  const current = await leaseToken(trx, stationId, false)
+  const refused: JournalEntry[] = []
+  for (const entry of entries) {
+    if (entry.token === undefined || entry.token === current) await applyEntry(trx, entry)
+    else refused.push(entry)
+  }
+  // A takeover between the check and here: nothing of this batch is written (it is tried again).
+  if ((await leaseToken(trx, stationId, true)) !== current)
+    throw new Error('the station lease changed while its log was being written')
+  return refused
+}
+
 export class LogJournal {
   readonly path: string
   readonly #spool: DatabaseSpool<JournalEntry>
@@ -109,11 +126,9 @@ export class LogJournal {
     this.#spool = new DatabaseSpool<JournalEntry>(path, {
       commit: async (entries) => {
         const refused = await connection().transaction(async (trx) => {
-          const checked = fence
-            ? await fenced(trx, fence.stationId, entries)
-            : { allowed: entries, refused: [] }
-          for (const entry of checked.allowed) await applyEntry(trx, entry)
-          return checked.refused
+          if (fence) return applyFenced(trx, fence.stationId, entries)
+          for (const entry of entries) await applyEntry(trx, entry)
+          return []
         })
         if (!refused.length) return
         // Another node leads the station: what this one saw is not the station's log any more.

@@ -45,6 +45,8 @@ export interface LeadershipOptions {
 }
 
 const HEARTBEAT_MS = 1000
+/** What a step of the loop may take besides the lease's own queries (a sync, a first tick). */
+const SLOW_MS = 2000
 
 /** A promise that gives up after `ms`: a black-holed database never answers, it must not hang the lease. */
 function within<T>(ms: number, promise: Promise<T>): Promise<T> {
@@ -114,7 +116,7 @@ export class StationLeadership {
     const now = Date.now()
     if (this.#options.sync && now - this.#syncedAt >= (this.#options.syncInterval ?? 60_000)) {
       this.#syncedAt = now
-      await this.#options.sync().catch((error) => {
+      await within(SLOW_MS, this.#options.sync()).catch((error) => {
         this.#say('warn', `standby: cannot bring the playlists up to date (${error.message})`)
       })
     }
@@ -122,22 +124,33 @@ export class StationLeadership {
     const status = await this.#options.control.status().catch(() => null)
     if (!status) return
     const sentAt = Date.now()
+    // The monitor of an earlier lease of this node has ended its last tick (bounded: a tick
+    // stuck on the database writes nothing, its token is not the new lease's... or is, and
+    // then it is this node's own log).
+    await within(SLOW_MS, this.#monitorLoop ?? Promise.resolve()).catch(() => {})
     const token = await within(this.#timeout, this.lease.acquire()).catch(() => null)
     if (token === null) return
+    if (this.#stopped) {
+      // Stopping while the lease was being taken: given back at once, never on air.
+      await within(this.#timeout, this.lease.release(token)).catch(() => {})
+      return
+    }
     const kind = takeoverKind(status.leaseUntil, Date.now())
-    const previous = await this.#previousHolder()
+    const previous = await within(this.#timeout, this.#previousHolder()).catch(() => null)
     if (kind === 'takeover') await this.#options.control.takeover()
     this.token = token
     this.role = 'leader'
     this.deadline = fenceDeadline(sentAt, this.#options.timing)
-    this.monitor = this.#options.monitor(() => this.token)
+    // Its journal writes with this lease's token, never a later one's.
+    const monitor = this.#options.monitor(() => (this.monitor === monitor ? token : null))
+    this.monitor = monitor
     // The first tick queues the diffusion to resume and releases the rotation;
     // only then do the outputs come on, so that listeners come back to it.
-    await this.monitor.tick().catch((error) => {
+    await within(SLOW_MS, monitor.tick()).catch((error) => {
       this.#say('error', `first tick as leader failed: ${error.message}`)
     })
     await this.#extend(this.deadline)
-    this.#monitorLoop = this.#monitorTicks(this.monitor)
+    this.#monitorLoop = this.#monitorTicks(monitor)
     const takeoverMs = Date.now() - sentAt
     this.#say(
       'info',
@@ -208,7 +221,7 @@ export class StationLeadership {
     this.monitor = null
     await this.#options.control.standby().catch(() => {})
     if (reason === 'stopping') {
-      await this.#monitorLoop
+      await within(SLOW_MS, this.#monitorLoop ?? Promise.resolve()).catch(() => {})
       if (token !== null) await within(this.#timeout, this.lease.release(token)).catch(() => {})
       return
     }
@@ -274,14 +287,17 @@ export class StationLeadership {
   async stop() {
     this.#stopped = true
     this.#wake?.()
-    await this.#loop
+    // Each step of the loop is bounded: a stop takes seconds, whatever the database does.
+    await within(3 * SLOW_MS, this.#loop ?? Promise.resolve()).catch(() => {})
     if (this.role === 'leader') await this.#stepDown('stopping')
-    await db
-      .from('streamer_nodes')
-      .where('node', this.#options.node)
-      .where('station_id', this.station.id)
-      .delete()
-      .catch(() => {})
+    await within(
+      this.#timeout,
+      db
+        .from('streamer_nodes')
+        .where('node', this.#options.node)
+        .where('station_id', this.station.id)
+        .delete()
+    ).catch(() => {})
   }
 
   #say(level: 'info' | 'warn' | 'error', message: string) {

@@ -2,9 +2,9 @@
 | A station's lease in the database (station_leases): the node that holds it
 | plays and monitors the station; the others stand by. Every comparison uses
 | the database's clock, so that the hosts' clocks never decide who plays.
-| Each acquisition adds one to the fencing token, which on-air log writes
-| carry (log_journal.ts): a node that lost the lease cannot write any more,
-| even what it journaled before.
+| Each acquisition by another node adds one to the fencing token, which
+| on-air log writes carry (log_journal.ts): a node that lost the lease to
+| another cannot write any more, even what it journaled before.
 |
 | The rules of when to renew, when to stop the outputs and when to take over
 | are in lease_rules.ts; this file is the SQL.
@@ -50,8 +50,11 @@ export class StationLease {
       .where('station_id', this.stationId)
       .where((q) => q.whereRaw(`expires_at < ${now}`).orWhere('holder', this.node))
       .update({
+        // A node taking its own lease back keeps its token: nobody held it in between, so
+        // what it journaled meanwhile is still the station's log. First: MariaDB reads
+        // `holder` as already updated in the assignments after its own.
+        token: db.knexRawQuery('CASE WHEN holder = ? THEN token ELSE token + 1 END', [this.node]),
         holder: this.node,
-        token: db.knexRawQuery('token + 1'),
         expires_at: db.knexRawQuery(`${now} + ?`, [this.durationMs]),
         acquired_at: db.knexRawQuery(now),
       })

@@ -36,7 +36,10 @@ test.group('Station leases: one node plays each station', (group) => {
     assert.equal(lease.holder, 'play2')
     assert.equal(lease.token, 2)
     assert.isAbove(lease.expiresAt, lease.now)
-    // A clean stop gives the lease up: the standby takes it at once.
+    // A node taking its own lease back keeps its token (nobody held it in between).
+    await db.from('station_leases').where('station_id', station.id).update({ expires_at: 0 })
+    assert.equal(await b.acquire(), 2)
+    // A clean stop gives the lease up: the standby takes it at once, with a new token.
     await b.release(2)
     assert.equal(await a.acquire(), 3)
   })
@@ -80,8 +83,11 @@ test.group('Station leases: one node plays each station', (group) => {
   test('a node that may stand by gets a script Liquidsoap accepts, whose outputs wait for the lease', async ({
     assert,
   }) => {
+    // With a live input that records, the script's largest form.
     const station = await StationFactory.merge({
       path: app.makePath(`tmp/test/lease-config-${Date.now()}`),
+      harborPort: 18123,
+      liveRecordFormat: 'mp3',
     }).create()
     await OutputFactory.merge({ stationId: station.id }).create()
     const node = antenneConfig.streamer.node
@@ -92,6 +98,7 @@ test.group('Station leases: one node plays each station', (group) => {
       assert.match(script, /start=false/)
       assert.match(script, /thread\.run\.recurrent\(delay=0\., fence\)/)
       assert.match(script, /music_released = ref\(false\)/)
+      assert.match(script, /record_path := ""\n@?/)
       assert.notMatch(script, /getenv\(default="0", "ANTENNE_HOLD_MS"\)/)
     } finally {
       antenneConfig.streamer.node = node
