@@ -22,6 +22,7 @@ import app from '@adonisjs/core/services/app'
 import type { AntenneEvent } from '#events/event_types'
 import { httpOptions, type SignScheme, type SinkOptions } from '#events/sink_options'
 import { MailTransport } from '#events/mail_transport'
+import { within } from '#services/time_limit'
 
 export interface SinkTransport {
   send(events: AntenneEvent[]): Promise<void>
@@ -66,18 +67,6 @@ export function signatureHeaders(
 
 export function routingKey(event: Pick<AntenneEvent, 'station' | 'type'>): string {
   return `${event.station ?? '_'}.${event.type}`
-}
-
-/** Rejects after `ms` with a clear message. */
-function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout
-  return Promise.race([
-    promise,
-    new Promise<T>(
-      (_, reject) =>
-        (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms))
-    ),
-  ]).finally(() => clearTimeout(timer))
 }
 
 export class LogTransport implements SinkTransport {
@@ -174,8 +163,8 @@ export class AmqpPublisher {
     if (this.#channel) return this.#channel
     const connection = await within(
       this.timeoutMs,
-      'RabbitMQ',
-      amqp.connect(this.url, { clientProperties: { connection_name: this.connectionName } })
+      amqp.connect(this.url, { clientProperties: { connection_name: this.connectionName } }),
+      'RabbitMQ'
     )
     connection.on('error', () => {})
     connection.on('close', () => {
@@ -199,7 +188,7 @@ export class AmqpPublisher {
     try {
       const channel = await this.#open()
       for (const m of messages) channel.publish(this.exchange, m.routingKey, m.body, m.options)
-      await within(this.timeoutMs, 'RabbitMQ confirms', channel.waitForConfirms())
+      await within(this.timeoutMs, channel.waitForConfirms(), 'RabbitMQ confirms')
     } catch (error) {
       await this.close()
       throw error

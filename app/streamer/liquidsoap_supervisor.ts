@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import antenneConfig from '#config/antenne'
+import { within } from '#services/time_limit'
 import { LogTail } from '#streamer/log_tail'
 import { StationControl } from '#streamer/station_control'
 import {
@@ -192,24 +193,12 @@ export class LiquidsoapSupervisor extends EventEmitter {
 
   async #beforeStart() {
     if (!this.#options.beforeStart) return
-    let timer: NodeJS.Timeout | undefined
     try {
-      await Promise.race([
-        this.#options.beforeStart(),
-        new Promise(
-          (_, reject) =>
-            (timer = setTimeout(
-              () => reject(new Error(`no answer within ${BEFORE_START_MS} ms`)),
-              BEFORE_START_MS
-            ))
-        ),
-      ])
+      await within(BEFORE_START_MS, this.#options.beforeStart())
     } catch (error) {
       this.#logger.warn(
         `[${this.station.slug}] playlists not rewritten before the start (${(error as Error).message}): starting with those on disk`
       )
-    } finally {
-      clearTimeout(timer)
     }
   }
 

@@ -25,6 +25,7 @@ import {
   type LeaseTiming,
   type RenewOutcome,
 } from '#streamer/lease_rules'
+import { within } from '#services/time_limit'
 import type { Logger } from '#types/logger'
 
 export interface LeadershipOptions {
@@ -47,17 +48,6 @@ export interface LeadershipOptions {
 const HEARTBEAT_MS = 1000
 /** What a step of the loop may take besides the lease's own queries (a sync, a first tick). */
 const SLOW_MS = 2000
-
-/** A promise that gives up after `ms`: a black-holed database never answers, it must not hang the lease. */
-function within<T>(ms: number, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
-    }),
-  ]).finally(() => clearTimeout(timer))
-}
 
 export class StationLeadership {
   readonly station: Station
