@@ -14,20 +14,13 @@ import { StationFactory } from '#database/factories/programme_factories'
 import { EventFactory } from '#database/factories/event_factory'
 import { EventSinkFactory } from '#database/factories/event_sink_factory'
 import { OutputFactory } from '#database/factories/output_factory'
-import { runCommand } from '#tests/helpers'
+import { runCommand, lenientHealth } from '#tests/helpers'
 
 const run = promisify(execFile)
 const ICECAST_PORT = 8013
 
 /** Thresholds no test machine fails on its own (CI disks can be small and busy). */
-const lenient = {
-  ...antenneConfig.health,
-  minFreeBytes: 0,
-  minFreeShare: 0,
-  minFreeMemory: 0,
-  maxLoadPerCore: 1e6,
-  timeout: 2000,
-}
+const lenient = lenientHealth({ timeout: 2000 })
 
 test.group('node ace doctor', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())

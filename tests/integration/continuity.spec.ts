@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { lenientHealth } from '#tests/helpers'
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
@@ -26,7 +27,6 @@ import { LiquidsoapClient } from '#streamer/telnet'
 import { isAlive } from '#streamer/zombies'
 import { touchChangeStamp } from '#models/change_stamp'
 import { runHealthChecks } from '#health/health_checks'
-import antenneConfig from '#config/antenne'
 
 const run = promisify(execFile)
 const PORT = 8014
@@ -274,13 +274,7 @@ test.group('On air, always: listeners stay connected through every fault', (grou
     const mainOutput = (await station.related('outputs').query())[0]
     mainOutput.merge({ adminUser: 'admin', adminPassword: PASSWORD })
     await mainOutput.save()
-    const lenient = {
-      ...antenneConfig.health,
-      minFreeBytes: 0,
-      minFreeShare: 0,
-      minFreeMemory: 0,
-      maxLoadPerCore: 1e6,
-    }
+    const lenient = lenientHealth()
     const check = (await runHealthChecks(lenient)).find(
       (c) => c.name === `station ${station.slug}: fallback of ${MOUNT}`
     )

@@ -12,7 +12,6 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
-import antenneConfig from '#config/antenne'
 import Edge from '#models/edge'
 import type Station from '#models/station'
 import { StationFactory } from '#database/factories/programme_factories'
@@ -24,7 +23,7 @@ import { events } from '#events/event_outbox'
 import Doctor from '#commands/doctor'
 import { TestNetwork, type NetHost } from '#tests/netns'
 import { waitFor } from '#tests/on_air_stack'
-import { runCommand } from '#tests/helpers'
+import { runCommand, lenientHealth } from '#tests/helpers'
 import { DateTime } from 'luxon'
 
 const run = promisify(execFile)
@@ -33,14 +32,7 @@ const MOUNT = '/ae.mp3'
 const FALLBACK = '/ae-fallback.mp3'
 const PASSWORD = 'ae-origin-pw'
 
-const lenient = {
-  ...antenneConfig.health,
-  minFreeBytes: 0,
-  minFreeShare: 0,
-  minFreeMemory: 0,
-  maxLoadPerCore: 1e6,
-  timeout: 2000,
-}
+const lenient = lenientHealth({ timeout: 2000 })
 
 /** `node ace …` in a process of its own, as an operator runs it (same database, same env). */
 function ace(args: string[], env: Record<string, string> = {}) {

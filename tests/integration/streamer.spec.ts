@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { lenientHealth } from '#tests/helpers'
 import { execFile } from 'node:child_process'
 import http from 'node:http'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
@@ -25,7 +26,6 @@ import { StationMonitor } from '#streamer/station_monitor'
 import { LiquidsoapClient } from '#streamer/telnet'
 import { LogJournal } from '#streamer/log_journal'
 import { stationPaths, writeStationConfig } from '#streamer/station_config'
-import antenneConfig from '#config/antenne'
 import { runHealthChecks } from '#health/health_checks'
 import { events } from '#events/event_outbox'
 
@@ -323,13 +323,7 @@ test.group('Streamer against a real Liquidsoap and Icecast', (group) => {
   test("doctor: the station's Liquidsoap answers and its Icecast mount is live", async ({
     assert,
   }) => {
-    const lenient = {
-      ...antenneConfig.health,
-      minFreeBytes: 0,
-      minFreeShare: 0,
-      minFreeMemory: 0,
-      maxLoadPerCore: 1e6,
-    }
+    const lenient = lenientHealth()
     const checks = (await runHealthChecks(lenient)).filter((c) =>
       c.name.startsWith(`station ${station.slug}:`)
     )
