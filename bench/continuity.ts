@@ -21,6 +21,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { benchWorkspace, bootApp, root } from './boot.js'
 import { SilenceMeter } from './silence_meter.js'
+import { sleep, median, seconds } from './figures.js'
 
 const run = promisify(execFile)
 const PORT = 8021
@@ -35,10 +36,6 @@ const MIN_GAP_MS = 150
 
 const work = await benchWorkspace('bench-continuity')
 const app = await bootApp()
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? Number.NaN
-const seconds = (ms: number) => (ms / 1000).toFixed(2)
 
 await app.start(async () => {
   const { default: ace } = await import('@adonisjs/core/services/ace')

@@ -22,6 +22,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { bootApp, root } from './boot.js'
 import { SilenceMeter } from './silence_meter.js'
+import { sleep, median, seconds } from './figures.js'
 
 const run = promisify(execFile)
 const TAKEOVERS = Number(process.env.BENCH_TAKEOVERS ?? 10)
@@ -39,10 +40,6 @@ Object.assign(process.env, {
 })
 await run('bash', [join(root, 'bin/prepare-mysql')], { env: process.env })
 const app = await bootApp()
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? Number.NaN
-const seconds = (ms: number) => (ms / 1000).toFixed(2)
 
 await app.start(async () => {
   const { default: ace } = await import('@adonisjs/core/services/ace')

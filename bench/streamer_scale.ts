@@ -34,6 +34,7 @@ import type Program from '#models/program'
 import { makeMusic } from '#demo/demo_audio'
 import { Streamer } from '#streamer/streamer'
 import { root } from './boot.js'
+import { sleep } from './figures.js'
 
 const run = promisify(execFile)
 const PORT = 8023
@@ -71,7 +72,6 @@ export interface StepFigure {
   liquidsoapMachine: number
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const pct = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[
     Math.min(values.length - 1, Math.floor((values.length - 1) * p))
