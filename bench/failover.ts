@@ -43,7 +43,8 @@ const app = await bootApp()
 
 await app.start(async () => {
   const { default: ace } = await import('@adonisjs/core/services/ace')
-  const { FailoverStack, HeldListener, ORIGIN_PORT } = await import('#tests/failover_stack')
+  const { FailoverStack, ORIGIN_PORT } = await import('#tests/failover_stack')
+  const { HeldListener } = await import('#tests/on_air_stack')
   await ace.exec('migration:fresh', ['--force'])
 
   // Long enough for every takeover to land in the one diffusion.

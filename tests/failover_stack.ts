@@ -17,7 +17,6 @@
 */
 import { execFile, type ChildProcess } from 'node:child_process'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
-import http from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -39,6 +38,7 @@ import { parseStatus } from '#streamer/on_air_status'
 import { LiquidsoapClient } from '#streamer/telnet'
 import { isAlive } from '#streamer/zombies'
 import { TcpRelay, TestNetwork, type NetHost } from '#tests/netns'
+import { HeldListener } from '#tests/on_air_stack'
 
 const run = promisify(execFile)
 export const ORIGIN_PORT = 8000
@@ -46,47 +46,6 @@ const PORT = ORIGIN_PORT
 const PASSWORD = 'failoverpw'
 export const NODES = ['play1', 'play2'] as const
 export type NodeName = (typeof NODES)[number]
-
-/** One HTTP response held open, never reconnecting: what a player does. */
-export class HeldListener {
-  bytes = 0
-  ended = false
-  responses = 0
-  #request: http.ClientRequest | null = null
-
-  constructor(
-    readonly host: string,
-    readonly port: number,
-    readonly mount: string,
-    /** Each chunk as it comes (a bench decodes them to find the silences). */
-    readonly onData: (chunk: Buffer) => void = () => {}
-  ) {}
-
-  start() {
-    this.#request = http.get(
-      {
-        host: this.host,
-        port: this.port,
-        path: this.mount,
-        headers: { 'user-agent': 'Failover/1' },
-      },
-      (response) => {
-        this.responses++
-        response.on('data', (chunk: Buffer) => {
-          this.bytes += chunk.length
-          this.onData(chunk)
-        })
-        response.on('end', () => (this.ended = true))
-        response.on('error', () => (this.ended = true))
-      }
-    )
-    this.#request.on('error', () => (this.ended = true))
-  }
-
-  stop() {
-    this.#request?.destroy()
-  }
-}
 
 interface PlayoutNode {
   name: NodeName

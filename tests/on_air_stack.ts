@@ -5,6 +5,7 @@
 | streamer's loop does. One `stop()` ends all of them.
 */
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import http from 'node:http'
 import { promisify } from 'node:util'
 import app from '@adonisjs/core/services/app'
 import type Station from '#models/station'
@@ -125,4 +126,46 @@ export function liveSource(port: number, user: string, password: string, file: s
     child.on('close', (code) => resolve({ code, errors }))
   )
   return { child, exited }
+}
+
+/** One HTTP response held open, never reconnecting: what a player does. */
+export class HeldListener {
+  bytes = 0
+  ended = false
+  responses = 0
+  #request: http.ClientRequest | null = null
+
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    readonly mount: string,
+    /** Each chunk as it comes (a bench decodes them to find the silences). */
+    readonly onData: (chunk: Buffer) => void = () => {},
+    readonly userAgent = 'AntenneTest/1'
+  ) {}
+
+  start() {
+    this.#request = http.get(
+      {
+        host: this.host,
+        port: this.port,
+        path: this.mount,
+        headers: { 'user-agent': this.userAgent },
+      },
+      (response) => {
+        this.responses++
+        response.on('data', (chunk: Buffer) => {
+          this.bytes += chunk.length
+          this.onData(chunk)
+        })
+        response.on('end', () => (this.ended = true))
+        response.on('error', () => (this.ended = true))
+      }
+    )
+    this.#request.on('error', () => (this.ended = true))
+  }
+
+  stop() {
+    this.#request?.destroy()
+  }
 }

@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
+import { HeldListener } from '#tests/on_air_stack'
 import { lenientHealth } from '#tests/helpers'
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import http from 'node:http'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -48,31 +48,6 @@ async function waitFor<T>(
   }
 }
 
-/** One listener, one HTTP response, never reconnecting: what a player does. */
-class Listener {
-  bytes = 0
-  ended = false
-  responses = 0
-  #request: http.ClientRequest | null = null
-
-  start() {
-    this.#request = http.get(
-      { host: '127.0.0.1', port: PORT, path: MOUNT, headers: { 'user-agent': 'ContinuityTest/1' } },
-      (response) => {
-        this.responses++
-        response.on('data', (chunk: Buffer) => (this.bytes += chunk.length))
-        response.on('end', () => (this.ended = true))
-        response.on('error', () => (this.ended = true))
-      }
-    )
-    this.#request.on('error', () => (this.ended = true))
-  }
-
-  stop() {
-    this.#request?.destroy()
-  }
-}
-
 /** The sources Icecast has, by mount, with when each started (a new start means the mount was dropped). */
 async function icecastSources(): Promise<Map<string, string>> {
   const response = await fetch(`http://127.0.0.1:${PORT}/admin/listmounts`, {
@@ -103,7 +78,7 @@ test.group('On air, always: listeners stay connected through every fault', (grou
   group.each.timeout(120_000)
   const dir = app.makePath('tmp/test/continuity')
   const stationDir = join(dir, 'station')
-  const listener = new Listener()
+  const listener = new HeldListener('127.0.0.1', PORT, MOUNT, undefined, 'ContinuityTest/1')
   const output: string[] = []
   let station: Station
   let show: Program
